@@ -1,0 +1,45 @@
+#!/usr/bin/env node
+// Packages the app with `rc-apps package` from a staging folder that holds only the app's files:
+// the compiler type-checks every .ts under its folder and refuses modules such as `http`, which the
+// tests and the local host use. Output: dist/<nameSlug>_<version>.zip (same name the CLI gives).
+'use strict';
+const { execFileSync } = require('child_process');
+const fs = require('fs');
+const path = require('path');
+
+const root = path.resolve(__dirname, '..');
+const stage = path.join(root, 'build', 'package');
+const APP_FILES = ['app.json', 'package.json', 'icon.png', 'LivechatWebhookTestApp.ts', 'src', 'i18n'];
+
+function main() {
+    const quiet = process.argv.includes('--quiet');
+    fs.rmSync(stage, { recursive: true, force: true });
+    fs.mkdirSync(stage, { recursive: true });
+    for (const entry of APP_FILES) {
+        fs.cpSync(path.join(root, entry), path.join(stage, entry), { recursive: true });
+    }
+    fs.symlinkSync(path.join(root, 'node_modules'), path.join(stage, 'node_modules'), 'dir');
+
+    const cli = path.join(root, 'node_modules', '.bin', 'rc-apps');
+    try {
+        const output = execFileSync(cli, ['package'], { cwd: stage, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+        if (!quiet) process.stdout.write(output);
+    } catch (error) {
+        process.stderr.write(`rc-apps package failed (exit ${error.status}):\n${error.stdout || ''}${error.stderr || ''}`);
+        process.exit(1);
+    }
+
+    const info = JSON.parse(fs.readFileSync(path.join(root, 'app.json'), 'utf8'));
+    const zipName = `${info.nameSlug}_${info.version}.zip`;
+    const built = path.join(stage, 'dist', zipName);
+    if (!fs.existsSync(built)) {
+        process.stderr.write(`rc-apps package did not produce ${path.relative(root, built)}\n`);
+        process.exit(1);
+    }
+    fs.mkdirSync(path.join(root, 'dist'), { recursive: true });
+    const target = path.join(root, 'dist', zipName);
+    fs.copyFileSync(built, target);
+    console.log(`packaged ${path.relative(root, target)} (${fs.statSync(target).size} bytes)`);
+}
+
+main();

@@ -1,0 +1,128 @@
+import { IHttp, ILogger, IRead } from '@rocket.chat/apps-engine/definition/accessors';
+import { IUser } from '@rocket.chat/apps-engine/definition/users';
+
+import { CallerCredentials, PermissionGuard, WEBHOOK_PERMISSION } from '../permissions/PermissionGuard';
+import { parseTimeoutMs, readAppSettings, SettingId, MAX_TIMEOUT_MS } from '../settings/settings';
+import { deliverTest, DeliveryResult } from '../webhook/delivery';
+import { buildSamplePayload } from '../webhook/payload';
+import { checkWebhookUrl, redactUrl, resolveWebhookTarget, UrlSource } from '../webhook/url';
+
+export type TestErrorCode =
+    | 'error-unauthenticated'
+    | 'error-unauthorized'
+    | 'Webhook_URL_not_set'
+    | 'error-invalid-webhook-url'
+    | 'error-invalid-setting'
+    | 'error-invalid-webhook-response';
+
+/** What one test came to; the endpoint and the slash command only present it differently. */
+export interface TestOutcome {
+    success: boolean;
+    /** The HTTP status the endpoint answers with. */
+    httpStatus: 200 | 400 | 401 | 403;
+    error?: TestErrorCode;
+    /** One sentence a person can act on. Never holds the token or a URL's credentials or query. */
+    reason: string;
+    url?: string;
+    urlSource?: UrlSource;
+    receiverStatus?: number;
+    durationMs?: number;
+}
+
+export interface TestRequest {
+    user?: IUser;
+    /** Present for API calls; slash commands carry none, so they rely on the cached or fallback roles. */
+    credentials?: CallerCredentials;
+    read: IRead;
+    http: IHttp;
+}
+
+const MAX_REASON_LENGTH = 300;
+
+export class WebhookTestRunner {
+    constructor(private readonly guard: PermissionGuard, private readonly logger: ILogger) {}
+
+    public async run({ user, credentials, read, http }: TestRequest): Promise<TestOutcome> {
+        if (!user) {
+            return failure(401, 'error-unauthenticated', 'You must be logged in to run the webhook test.');
+        }
+        const settings = await readAppSettings(read.getEnvironmentReader().getSettings());
+
+        const decision = await this.guard.check(user, { read, http, credentials, fallbackRoles: settings.fallbackRoles });
+        if (!decision.allowed) {
+            const roles = decision.allowedRoles.length ? decision.allowedRoles.join(', ') : 'none';
+            return failure(403, 'error-unauthorized', `You need the ${WEBHOOK_PERMISSION} permission (roles that hold it: ${roles}).`);
+        }
+
+        const timeoutMs = parseTimeoutMs(settings.timeoutMs);
+        if (timeoutMs === undefined) {
+            return failure(400, 'error-invalid-setting', `The ${SettingId.TimeoutMs} setting must be a whole number of milliseconds from 1 to ${MAX_TIMEOUT_MS}.`);
+        }
+        if (/[\u0000-\u001f\u007f]/.test(settings.secretToken)) {
+            return failure(400, 'error-invalid-setting', `The ${SettingId.SecretToken} setting contains control characters (a pasted line break?); it cannot be sent as a header.`);
+        }
+
+        const target = await resolveWebhookTarget(settings.webhookUrl, read.getEnvironmentReader().getServerSettings());
+        if (!target) {
+            return failure(400, 'Webhook_URL_not_set', `No webhook URL: set the app's ${SettingId.WebhookUrl} setting or the workspace's Omnichannel Webhook URL.`);
+        }
+        const checked = checkWebhookUrl(target.url);
+        const where = target.source === 'app-setting' ? `the app's ${SettingId.WebhookUrl} setting` : `the workspace's Omnichannel Webhook URL`;
+        if (!checked.ok) {
+            return { ...failure(400, 'error-invalid-webhook-url', `The webhook URL in ${where} is not usable: ${checked.reason}.`), urlSource: target.source };
+        }
+
+        const url = redactUrl(target.url);
+        const body = JSON.stringify(buildSamplePayload(new Date()));
+        const result = await deliverTest(http, { url: checked.url.toString(), body, secretToken: settings.secretToken, timeoutMs });
+        const outcome: TestOutcome = {
+            ...describeDelivery(result, timeoutMs, { token: settings.secretToken, urls: [target.url, checked.url.toString()], redactedUrl: url }),
+            url,
+            urlSource: target.source,
+        };
+        this.logger.info(`Webhook test by ${user.username}: ${url} -> ${outcome.success ? 'delivered' : outcome.reason}`);
+        return outcome;
+    }
+}
+
+function failure(httpStatus: 400 | 401 | 403, error: TestErrorCode, reason: string): TestOutcome {
+    return { success: false, httpStatus, error, reason };
+}
+
+interface Secrets {
+    token: string;
+    urls: Array<string>;
+    redactedUrl: string;
+}
+
+function describeDelivery(result: DeliveryResult, timeoutMs: number, secrets: Secrets): TestOutcome {
+    const { durationMs } = result;
+    if (result.kind === 'response' && result.status === 200) {
+        return { success: true, httpStatus: 200, reason: `The receiver answered 200 in ${durationMs} ms.`, receiverStatus: 200, durationMs };
+    }
+    const invalid = (reason: string): TestOutcome => ({ ...failure(400, 'error-invalid-webhook-response', reason), durationMs });
+    switch (result.kind) {
+        case 'response':
+            return {
+                ...invalid(`The receiver answered ${result.status}; Rocket.Chat counts only 200 as delivered.`),
+                receiverStatus: result.status,
+            };
+        case 'timeout':
+            return invalid(`The receiver did not answer within ${timeoutMs} ms (${SettingId.TimeoutMs}).`);
+        case 'network-error':
+            return invalid(`Could not reach the receiver: ${scrub(result.message, secrets)}.`);
+    }
+}
+
+/** Errors from the host's HTTP layer may quote the URL; keep its credentials, query and the token out. */
+function scrub(message: string, { token, urls, redactedUrl }: Secrets): string {
+    let text = message;
+    for (const url of urls) {
+        text = text.split(url).join(redactedUrl);
+    }
+    if (token) {
+        text = text.split(token).join('***');
+    }
+    text = text.replace(/[.\s]+$/, '');
+    return text.length > MAX_REASON_LENGTH ? `${text.slice(0, MAX_REASON_LENGTH)}…` : text;
+}

@@ -1,0 +1,58 @@
+import { IServerSettingRead } from '@rocket.chat/apps-engine/definition/accessors';
+
+export const WORKSPACE_WEBHOOK_URL_SETTING = 'Livechat_webhookUrl';
+
+export type UrlSource = 'app-setting' | 'workspace-setting';
+
+export interface WebhookTarget {
+    url: string;
+    source: UrlSource;
+}
+
+/** The app's own `webhook_url` wins; else the workspace's Omnichannel webhook URL; else none. */
+export async function resolveWebhookTarget(appUrl: string, serverSettings: IServerSettingRead): Promise<WebhookTarget | undefined> {
+    if (appUrl) {
+        return { url: appUrl, source: 'app-setting' };
+    }
+    const workspaceUrl = await readWorkspaceWebhookUrl(serverSettings);
+    return workspaceUrl ? { url: workspaceUrl, source: 'workspace-setting' } : undefined;
+}
+
+async function readWorkspaceWebhookUrl(serverSettings: IServerSettingRead): Promise<string> {
+    try {
+        const value = await serverSettings.getValueById(WORKSPACE_WEBHOOK_URL_SETTING);
+        return typeof value === 'string' ? value.trim() : '';
+    } catch {
+        // Hosts may refuse apps this setting; the app setting is then the only source.
+        return '';
+    }
+}
+
+export type UrlCheck = { ok: true; url: URL } | { ok: false; reason: string };
+
+export function checkWebhookUrl(raw: string): UrlCheck {
+    let url: URL;
+    try {
+        url = new URL(raw);
+    } catch {
+        // The raw text is not echoed: a mistyped URL can still hold credentials.
+        return { ok: false, reason: 'it is not an absolute URL; expected something like https://crm.example.com/rocketchat' };
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+        return { ok: false, reason: `only http and https URLs can receive webhooks, not ${url.protocol.replace(/:$/, '')}` };
+    }
+    return { ok: true, url };
+}
+
+/** For answers and logs: user-info and query may carry credentials, so neither is shown. */
+export function redactUrl(raw: string): string {
+    let url: URL;
+    try {
+        url = new URL(raw);
+    } catch {
+        return '(invalid URL)';
+    }
+    const credentials = url.username || url.password ? '***@' : '';
+    const query = url.search ? '?***' : '';
+    return `${url.protocol}//${credentials}${url.host}${url.pathname}${query}`;
+}
