@@ -1,0 +1,329 @@
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+
+import { LivechatWebhookTestApp } from '../LivechatWebhookTestApp';
+import { expectSample } from './fixtures';
+import { closedPort, startReceiver } from './host/receiver';
+import { credentialsOf, startWorld, USERS, World } from './host/world';
+
+let world: World;
+
+beforeEach(async () => {
+    world = await startWorld(LivechatWebhookTestApp);
+});
+
+afterEach(async () => {
+    await world.close();
+});
+
+describe('registration', () => {
+    it('provides one public, unsecure API with the authRequired POST endpoint webhook.test', () => {
+        expect(world.host.apis).toHaveLength(1);
+        const [api] = world.host.apis;
+        expect(api.visibility).toBe(0); // ApiVisibility.PUBLIC
+        expect(api.security).toBe(0); // ApiSecurity.UNSECURE
+        expect(api.endpoints.map((endpoint) => endpoint.path)).toEqual(['webhook.test']);
+        const endpoint = world.host.endpoint('webhook.test');
+        expect(endpoint.authRequired).toBe(true);
+        expect(typeof endpoint.post).toBe('function');
+        expect(endpoint.get).toBeUndefined();
+    });
+
+    it('provides the four settings with their exact ids, types and defaults', () => {
+        const settings = world.host.settings.provided().map(({ id, type, packageValue }) => ({ id, type, packageValue }));
+        expect(settings).toEqual([
+            { id: 'webhook_url', type: 'string', packageValue: '' },
+            { id: 'webhook_secret_token', type: 'password', packageValue: '' },
+            { id: 'webhook_timeout_ms', type: 'int', packageValue: 5000 },
+            { id: 'permission_fallback_roles', type: 'string', packageValue: 'admin,livechat-manager' },
+        ]);
+    });
+});
+
+describe('a successful test', () => {
+    it('answers 200 {success: true} after the receiver got exactly the host sample, once', async () => {
+        const from = Date.now();
+        const response = await world.testAs(USERS.admin);
+        const to = Date.now();
+        expect(response.status).toBe(200);
+        expect(response.content).toMatchObject({ success: true, receiverStatus: 200, url: world.receiver.url, urlSource: 'app-setting' });
+        expect(response.content.error).toBeUndefined();
+        expect(typeof response.content.durationMs).toBe('number');
+        expect(world.receiver.requests).toHaveLength(1);
+        const [received] = world.receiver.requests;
+        expect(received.method).toBe('POST');
+        expect(received.path).toBe('/webhook');
+        expectSample(received.body, from, to);
+    });
+
+    it('sends JSON with Accept and Content-Type, and the token header only when a token is set', async () => {
+        await world.testAs(USERS.admin);
+        const first = world.receiver.requests[0].headers;
+        expect(first['content-type']).toBe('application/json');
+        expect(first['accept']).toBe('application/json');
+        expect(first).not.toHaveProperty('x-rocketchat-livechat-token');
+
+        world.host.settings.set('webhook_secret_token', 's3cr3t-token-value');
+        await world.testAs(USERS.admin);
+        expect(world.receiver.requests[1].headers['x-rocketchat-livechat-token']).toBe('s3cr3t-token-value');
+    });
+
+    it('sends through the IHttp accessor it was given', async () => {
+        await world.testAs(USERS.admin);
+        const deliveries = world.host.http.sent.filter((request) => request.url === world.receiver.url);
+        expect(deliveries).toHaveLength(1);
+        expect(deliveries[0].method).toBe('post');
+        expect(deliveries[0].options.timeout).toBe(5000);
+    });
+
+    it('waits for a slow receiver that answers within the timeout', async () => {
+        world.host.settings.set('webhook_timeout_ms', 2000);
+        world.receiver.behave({ status: 200, delayMs: 300 });
+        const response = await world.testAs(USERS.admin);
+        expect(response.status).toBe(200);
+        expect(response.content.durationMs).toBeGreaterThanOrEqual(290);
+    });
+
+    it('trims the app URL setting', async () => {
+        world.host.settings.set('webhook_url', `  ${world.receiver.url}\n`);
+        const response = await world.testAs(USERS.admin);
+        expect(response.status).toBe(200);
+        expect(world.receiver.requests).toHaveLength(1);
+    });
+});
+
+describe('receiver faults answer 400 error-invalid-webhook-response', () => {
+    it.each([201, 204, 301, 404, 429, 500, 503])('a receiver status of %i', async (status) => {
+        world.receiver.behave({ status, body: '' });
+        const response = await world.testAs(USERS.admin);
+        expect(response.status).toBe(400);
+        expect(response.content).toMatchObject({ success: false, error: 'error-invalid-webhook-response', receiverStatus: status });
+        expect(response.content.reason).toContain(String(status));
+        expect(world.receiver.requests).toHaveLength(1); // never retried
+    });
+
+    it('a receiver that is down', async () => {
+        world.host.settings.set('webhook_url', `http://127.0.0.1:${await closedPort()}/hook`);
+        const response = await world.testAs(USERS.admin);
+        expect(response.status).toBe(400);
+        expect(response.content).toMatchObject({ success: false, error: 'error-invalid-webhook-response' });
+        expect(response.content.reason).toMatch(/Could not reach the receiver: .*ECONNREFUSED/);
+        expect(response.content.receiverStatus).toBeUndefined();
+    });
+
+    it('a receiver that never answers, cut at webhook_timeout_ms', async () => {
+        world.host.settings.set('webhook_timeout_ms', 300);
+        world.receiver.behave({ hang: true });
+        const started = Date.now();
+        const response = await world.testAs(USERS.admin);
+        const elapsed = Date.now() - started;
+        expect(response.status).toBe(400);
+        expect(response.content).toMatchObject({ success: false, error: 'error-invalid-webhook-response' });
+        expect(response.content.reason).toContain('did not answer within 300 ms');
+        expect(elapsed).toBeGreaterThanOrEqual(290);
+        expect(elapsed).toBeLessThan(2500);
+    });
+
+    it('a receiver slower than the timeout', async () => {
+        world.host.settings.set('webhook_timeout_ms', 200);
+        world.receiver.behave({ status: 200, delayMs: 1500 });
+        const response = await world.testAs(USERS.admin);
+        expect(response.status).toBe(400);
+        expect(response.content.reason).toContain('did not answer within 200 ms');
+    });
+});
+
+describe('which URL is tested', () => {
+    it('falls back to the workspace Livechat_webhookUrl when the app setting is empty', async () => {
+        world.host.settings.set('webhook_url', '');
+        world.host.serverSettings.set('Livechat_webhookUrl', world.receiver.url);
+        const response = await world.testAs(USERS.admin);
+        expect(response.status).toBe(200);
+        expect(response.content.urlSource).toBe('workspace-setting');
+        expect(world.receiver.requests).toHaveLength(1);
+    });
+
+    it('prefers the app setting over the workspace setting', async () => {
+        const other = await startReceiver();
+        try {
+            world.host.serverSettings.set('Livechat_webhookUrl', other.url);
+            const response = await world.testAs(USERS.admin);
+            expect(response.content.urlSource).toBe('app-setting');
+            expect(world.receiver.requests).toHaveLength(1);
+            expect(other.requests).toHaveLength(0);
+        } finally {
+            await other.close();
+        }
+    });
+
+    it('answers 400 Webhook_URL_not_set, sending nothing, when neither is set', async () => {
+        world.host.settings.set('webhook_url', '   ');
+        const response = await world.testAs(USERS.admin);
+        expect(response.status).toBe(400);
+        expect(response.content).toMatchObject({ success: false, error: 'Webhook_URL_not_set' });
+        expect(world.receiver.requests).toHaveLength(0);
+    });
+
+    it('tolerates a workspace that refuses the app its Livechat_webhookUrl', async () => {
+        world.host.settings.set('webhook_url', '');
+        world.host.serverSettings.refuse('Livechat_webhookUrl');
+        const response = await world.testAs(USERS.admin);
+        expect(response.status).toBe(400);
+        expect(response.content.error).toBe('Webhook_URL_not_set');
+    });
+
+    it.each([
+        ['not a url', /not an absolute URL/],
+        ['ftp://files.example.com/hook', /only http and https/],
+        ['javascript:alert(1)', /only http and https/],
+        ['http://', /not an absolute URL/],
+    ])('answers 400 error-invalid-webhook-url for %j, sending nothing', async (url, reason) => {
+        world.host.settings.set('webhook_url', url);
+        const response = await world.testAs(USERS.admin);
+        expect(response.status).toBe(400);
+        expect(response.content).toMatchObject({ success: false, error: 'error-invalid-webhook-url' });
+        expect(response.content.reason).toMatch(reason);
+        expect(world.receiver.requests).toHaveLength(0);
+    });
+});
+
+describe('bad settings get a clear 400, never a 500', () => {
+    it.each([0, -5, 1.5, 'soon', '', 120001, null])('webhook_timeout_ms of %j', async (value) => {
+        world.host.settings.set('webhook_timeout_ms', value);
+        const response = await world.testAs(USERS.admin);
+        if (value === null) {
+            // null means "not set": the engine serves the package value, 5000.
+            expect(response.status).toBe(200);
+            return;
+        }
+        expect(response.status).toBe(400);
+        expect(response.content).toMatchObject({ success: false, error: 'error-invalid-setting' });
+        expect(response.content.reason).toContain('webhook_timeout_ms');
+        expect(world.receiver.requests).toHaveLength(0);
+    });
+
+    it('accepts a timeout stored as a numeric string', async () => {
+        world.host.settings.set('webhook_timeout_ms', '1500');
+        const response = await world.testAs(USERS.admin);
+        expect(response.status).toBe(200);
+        expect(world.host.http.sent.find((request) => request.url === world.receiver.url)?.options.timeout).toBe(1500);
+    });
+
+    it('refuses a token with a line break rather than sending a broken header', async () => {
+        world.host.settings.set('webhook_secret_token', 'abc\r\nX-Injected: yes');
+        const response = await world.testAs(USERS.admin);
+        expect(response.status).toBe(400);
+        expect(response.content).toMatchObject({ error: 'error-invalid-setting' });
+        expect(response.content.reason).toContain('webhook_secret_token');
+        expect(JSON.stringify(response.content)).not.toContain('abc');
+        expect(world.receiver.requests).toHaveLength(0);
+    });
+});
+
+describe('permission view-livechat-webhooks, from the host table', () => {
+    it('answers 401 without a user, sending nothing and asking nobody', async () => {
+        const response = await world.testAs(undefined);
+        expect(response.status).toBe(401);
+        expect(response.content.success).toBe(false);
+        expect(world.receiver.requests).toHaveLength(0);
+        expect(world.permissionHost.calls).toHaveLength(0);
+    });
+
+    it('reads permissions.listAll at Site_Url with the caller credentials', async () => {
+        await world.testAs(USERS.manager);
+        expect(world.permissionHost.calls).toEqual([
+            { path: '/api/v1/permissions.listAll', userId: USERS.manager.id, authToken: credentialsOf(USERS.manager)['X-Auth-Token'] },
+        ]);
+    });
+
+    it.each(['admin', 'manager'] as const)('lets %s (a default role) run the test', async (name) => {
+        const response = await world.testAs(USERS[name]);
+        expect(response.status).toBe(200);
+    });
+
+    it.each(['plain', 'agent'] as const)('answers 403 error-unauthorized to %s, sending nothing', async (name) => {
+        const response = await world.testAs(USERS[name]);
+        expect(response.status).toBe(403);
+        expect(response.content.success).toBe(false);
+        expect(response.content.error).toContain('error-unauthorized');
+        expect(world.receiver.requests).toHaveLength(0);
+    });
+
+    it('grants a custom role that the host table grants and the fallback would not', async () => {
+        world.permissionHost.setTable([{ _id: 'view-livechat-webhooks', roles: ['admin', 'crm-integrator'] }]);
+        const response = await world.testAs(USERS.integrator);
+        expect(response.status).toBe(200);
+        expect(world.receiver.requests).toHaveLength(1);
+    });
+
+    it('denies a role the host table withholds even though the fallback would grant it', async () => {
+        world.permissionHost.setTable([{ _id: 'view-livechat-webhooks', roles: ['admin'] }]);
+        const response = await world.testAs(USERS.manager);
+        expect(response.status).toBe(403);
+        expect(response.content.reason).toContain('admin');
+        expect(world.receiver.requests).toHaveLength(0);
+    });
+
+    it('caches the host role set: a second test does not read the table again', async () => {
+        await world.testAs(USERS.admin);
+        await world.testAs(USERS.manager);
+        expect(world.permissionHost.calls).toHaveLength(1);
+        expect(world.receiver.requests).toHaveLength(2);
+    });
+
+    it('trims a trailing slash from Site_Url', async () => {
+        world.host.serverSettings.set('Site_Url', `${world.permissionHost.siteUrl}//`);
+        await world.testAs(USERS.admin);
+        expect(world.permissionHost.calls[0].path).toBe('/api/v1/permissions.listAll');
+    });
+});
+
+describe('permission fallback when the host table cannot be read', () => {
+    const faults: Array<[string, (w: World) => Promise<void> | void]> = [
+        ['listAll answers 500', (w) => w.permissionHost.setFault('status-500')],
+        ['listAll answers something that is not JSON', (w) => w.permissionHost.setFault('bad-json')],
+        ['listAll does not list the permission', (w) => w.permissionHost.setTable([{ _id: 'manage-apps', roles: ['admin'] }])],
+        ['Site_Url points at nothing', async (w) => w.host.serverSettings.set('Site_Url', `http://127.0.0.1:${await closedPort()}`)],
+        ['Site_Url is empty', (w) => w.host.serverSettings.set('Site_Url', '')],
+    ];
+
+    it.each(faults)('%s: fallback roles decide, with a warning', async (_name, breakIt) => {
+        await breakIt(world);
+        expect((await world.testAs(USERS.manager)).status).toBe(200);
+        expect((await world.testAs(USERS.plain)).status).toBe(403);
+        const warnings = world.host.logger.entries.filter((entry) => entry.severity === 'warning');
+        expect(warnings.length).toBeGreaterThanOrEqual(1);
+        expect(String(warnings[0].args[0])).toContain('fallback roles');
+    });
+
+    it('uses the caller credentials: wrong ones make the host answer 401, so the fallback decides', async () => {
+        const response = await world.testAs(USERS.admin, { 'X-User-Id': USERS.admin.id, 'X-Auth-Token': 'wrong' });
+        expect(response.status).toBe(200);
+        expect(world.permissionHost.calls[0].authToken).toBe('wrong');
+        expect(world.host.logger.text()).toContain('answered 401');
+        expect(world.host.logger.text()).not.toContain('wrong');
+    });
+
+    it('follows a changed fallback setting', async () => {
+        world.permissionHost.setFault('status-500');
+        world.host.settings.set('permission_fallback_roles', ' crm-integrator , admin ');
+        expect((await world.testAs(USERS.integrator)).status).toBe(200);
+        expect((await world.testAs(USERS.manager)).status).toBe(403);
+    });
+
+    it('does not cache a failed look-up', async () => {
+        world.permissionHost.setFault('status-500');
+        await world.testAs(USERS.admin);
+        world.permissionHost.setFault('none');
+        world.permissionHost.setTable([{ _id: 'view-livechat-webhooks', roles: ['crm-integrator'] }]);
+        expect((await world.testAs(USERS.integrator)).status).toBe(200);
+        expect(world.permissionHost.calls).toHaveLength(2);
+    });
+
+    it('gives up on a host that never answers the look-up, within its 5 s limit', async () => {
+        world.permissionHost.setFault('hang');
+        const started = Date.now();
+        const response = await world.testAs(USERS.admin);
+        expect(response.status).toBe(200);
+        expect(Date.now() - started).toBeLessThan(8000);
+    }, 15000);
+});

@@ -1,0 +1,213 @@
+// Fakes of what the Rocket.Chat host owns (settings stores, logger, notifier, message builder),
+// shaped after the engine's own accessors. Anything the app touches that is not implemented
+// here throws, so a new dependency of the app shows up as a loud test failure.
+import {
+    ILogger,
+    IMessageBuilder,
+    INotifier,
+    IServerSettingRead,
+    ISettingRead,
+} from '@rocket.chat/apps-engine/definition/accessors';
+import { ILogEntry, LogMessageSeverity } from '@rocket.chat/apps-engine/definition/accessors/ILogEntry';
+import { IMessage } from '@rocket.chat/apps-engine/definition/messages';
+import { RocketChatAssociationModel } from '@rocket.chat/apps-engine/definition/metadata';
+import { IRoom } from '@rocket.chat/apps-engine/definition/rooms';
+import { ISetting, SettingType } from '@rocket.chat/apps-engine/definition/settings';
+import { IUser } from '@rocket.chat/apps-engine/definition/users';
+
+/** Wraps a partial implementation so that any other member throws when used. */
+export function loud<T extends object>(name: string, implementation: Partial<T> = {}): T {
+    return new Proxy(implementation as T, {
+        get(target, property, receiver) {
+            if (property in target || typeof property === 'symbol' || property === 'then') {
+                return Reflect.get(target, property, receiver);
+            }
+            throw new Error(`test host: ${name}.${String(property)} is not implemented`);
+        },
+    });
+}
+
+/** The app's own settings, as the engine's SettingRead serves them (value, else packageValue). */
+export class AppSettingsStore implements ISettingRead {
+    private readonly settings = new Map<string, ISetting>();
+
+    public provide(setting: ISetting): void {
+        if (this.settings.has(setting.id)) {
+            throw new Error(`Setting "${setting.id}" was provided twice`);
+        }
+        this.settings.set(setting.id, { ...setting });
+    }
+
+    public set(id: string, value: unknown): void {
+        const setting = this.settings.get(id);
+        if (!setting) {
+            throw new Error(`test host: the app provides no setting "${id}"`);
+        }
+        setting.value = value;
+    }
+
+    public provided(): Array<ISetting> {
+        return [...this.settings.values()];
+    }
+
+    public async getById(id: string): Promise<ISetting> {
+        return this.settings.get(id) as ISetting;
+    }
+
+    public async getValueById(id: string): Promise<any> {
+        const setting = this.settings.get(id);
+        if (!setting) {
+            throw new Error(`Setting "${id}" does not exist.`);
+        }
+        return setting.value === undefined || setting.value === null ? setting.packageValue : setting.value;
+    }
+}
+
+/** The workspace's settings as the engine's ServerSettingRead serves them; some may be refused to apps. */
+export class ServerSettingsStore implements IServerSettingRead {
+    private readonly values = new Map<string, unknown>();
+    private readonly refused = new Set<string>();
+
+    public set(id: string, value: unknown): void {
+        this.values.set(id, value);
+    }
+
+    public refuse(id: string): void {
+        this.refused.add(id);
+    }
+
+    public async getOneById(id: string): Promise<ISetting> {
+        if (this.refused.has(id) || !this.values.has(id)) {
+            throw new Error(`No Server Setting found, or it is unaccessible, by the id of "${id}".`);
+        }
+        return { id, type: SettingType.STRING, packageValue: '', value: this.values.get(id), required: false, public: true, i18nLabel: id };
+    }
+
+    public async getValueById(id: string): Promise<any> {
+        const setting = await this.getOneById(id);
+        return setting.value === undefined || setting.value === null ? setting.packageValue : setting.value;
+    }
+
+    public async getAll(): Promise<IterableIterator<ISetting>> {
+        const all = await Promise.all([...this.values.keys()].filter((id) => !this.refused.has(id)).map((id) => this.getOneById(id)));
+        return all[Symbol.iterator]();
+    }
+
+    public async isReadableById(id: string): Promise<boolean> {
+        return this.values.has(id) && !this.refused.has(id);
+    }
+}
+
+/** The app logger, keeping every entry so tests can read what was logged. */
+export class CapturingLogger implements ILogger {
+    public method: ILogger['method'] = 'initialize';
+    public readonly entries: Array<ILogEntry> = [];
+    private readonly startedAt = new Date();
+
+    constructor(private readonly echo = false) {}
+
+    public debug(...items: Array<any>): void {
+        this.add(LogMessageSeverity.DEBUG, items);
+    }
+    public info(...items: Array<any>): void {
+        this.add(LogMessageSeverity.INFORMATION, items);
+    }
+    public log(...items: Array<any>): void {
+        this.add(LogMessageSeverity.LOG, items);
+    }
+    public warn(...items: Array<any>): void {
+        this.add(LogMessageSeverity.WARNING, items);
+    }
+    public error(...items: Array<any>): void {
+        this.add(LogMessageSeverity.ERROR, items);
+    }
+    public success(...items: Array<any>): void {
+        this.add(LogMessageSeverity.SUCCESS, items);
+    }
+    public getEntries(): Array<ILogEntry> {
+        return this.entries;
+    }
+    public getMethod(): ILogger['method'] {
+        return this.method;
+    }
+    public getStartTime(): Date {
+        return this.startedAt;
+    }
+    public getEndTime(): Date {
+        return new Date();
+    }
+    public getTotalTime(): number {
+        return Date.now() - this.startedAt.getTime();
+    }
+
+    /** Everything logged, as one text, for "is this secret anywhere?" checks. */
+    public text(): string {
+        return this.entries.map((entry) => `${entry.severity}: ${entry.args.map(String).join(' ')}`).join('\n');
+    }
+
+    private add(severity: LogMessageSeverity, args: Array<any>): void {
+        this.entries.push({ severity, args, timestamp: new Date(), method: this.method });
+        if (this.echo) {
+            console.log(`[app ${severity}]`, ...args);
+        }
+    }
+}
+
+/** The engine's MessageBuilder, for the parts a plain text message needs. */
+export function createMessageBuilder(): IMessageBuilder {
+    const message: Partial<IMessage> = {};
+    const builder: Partial<IMessageBuilder> = {
+        kind: RocketChatAssociationModel.MESSAGE,
+        setRoom(room: IRoom) {
+            message.room = room;
+            return builder as IMessageBuilder;
+        },
+        getRoom: () => message.room as IRoom,
+        setSender(sender: IUser) {
+            message.sender = sender;
+            return builder as IMessageBuilder;
+        },
+        getSender: () => message.sender as IUser,
+        setText(text: string) {
+            message.text = text;
+            return builder as IMessageBuilder;
+        },
+        getText: () => message.text as string,
+        setGroupable(groupable: boolean) {
+            message.groupable = groupable;
+            return builder as IMessageBuilder;
+        },
+        getGroupable: () => message.groupable as boolean,
+        getMessage() {
+            if (!message.room) {
+                // The engine refuses a message without a room.
+                throw new Error('The "room" property is required.');
+            }
+            return { ...message } as IMessage;
+        },
+    };
+    return loud<IMessageBuilder>('MessageBuilder', builder);
+}
+
+export interface Notification {
+    to: IUser;
+    message: IMessage;
+}
+
+/** The notifier: private messages to one user ("only you can see this"); room notifications are recorded apart. */
+export class CapturingNotifier {
+    public readonly toUsers: Array<Notification> = [];
+    public readonly toRooms: Array<{ room: IRoom; message: IMessage }> = [];
+
+    public asNotifier(): INotifier {
+        return loud<INotifier>('Notifier', {
+            notifyUser: async (user: IUser, message: IMessage) => {
+                this.toUsers.push({ to: user, message });
+            },
+            notifyRoom: async (room: IRoom, message: IMessage) => {
+                this.toRooms.push({ room, message });
+            },
+            getMessageBuilder: () => createMessageBuilder(),
+        });
+    }
+}

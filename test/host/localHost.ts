@@ -1,0 +1,188 @@
+// The local host used by the tests and `npm start`: it loads the app the way the engine does
+// (construct, initialize with a configuration accessor), keeps what the app registers, and calls
+// the endpoint's `post` and the command's `executor` with accessors backed by the fakes in
+// fakes.ts and a real loopback IHttp.
+import * as fs from 'fs';
+import * as path from 'path';
+
+import {
+    IAppAccessors,
+    IConfigurationExtend,
+    IEnvironmentRead,
+    IModify,
+    IModifyCreator,
+    IPersistence,
+    IRead,
+    IUserRead,
+    RequestMethod,
+} from '@rocket.chat/apps-engine/definition/accessors';
+import { IApi, IApiEndpoint, IApiRequest, IApiResponse } from '@rocket.chat/apps-engine/definition/api';
+import { App } from '@rocket.chat/apps-engine/definition/App';
+import { IAppInfo } from '@rocket.chat/apps-engine/definition/metadata';
+import { IRoom, RoomType } from '@rocket.chat/apps-engine/definition/rooms';
+import { ISetting } from '@rocket.chat/apps-engine/definition/settings';
+import { ISlashCommand, SlashCommandContext } from '@rocket.chat/apps-engine/definition/slashcommands';
+import { IUser, UserStatusConnection, UserType } from '@rocket.chat/apps-engine/definition/users';
+
+import { AppSettingsStore, CapturingLogger, CapturingNotifier, createMessageBuilder, loud, ServerSettingsStore } from './fakes';
+import { LoopbackHttp } from './loopbackHttp';
+
+export const ROOT = path.resolve(__dirname, '..', '..');
+
+export type AppClass = new (info: IAppInfo, logger: CapturingLogger, accessors: IAppAccessors) => App;
+
+export function readAppInfo(): IAppInfo {
+    return JSON.parse(fs.readFileSync(path.join(ROOT, 'app.json'), 'utf8'));
+}
+
+export function makeUser(username: string, roles: Array<string>): IUser {
+    const now = new Date();
+    return {
+        id: `${username}-id`,
+        username,
+        name: username,
+        emails: [{ address: `${username}@example.com`, verified: true }],
+        type: UserType.USER,
+        isEnabled: true,
+        roles,
+        status: 'online',
+        statusConnection: UserStatusConnection.ONLINE,
+        utcOffset: 0,
+        createdAt: now,
+        updatedAt: now,
+        lastLoginAt: now,
+    };
+}
+
+export const APP_USER = { ...makeUser('livechat-webhook-test.bot', ['app']), type: UserType.APP };
+
+export const GENERAL_ROOM: IRoom = {
+    id: 'GENERAL',
+    slugifiedName: 'general',
+    displayName: 'general',
+    type: RoomType.CHANNEL,
+    creator: makeUser('rocket.cat', ['bot']),
+    usernames: [],
+};
+
+export interface EndpointCall {
+    user?: IUser;
+    headers?: { [name: string]: string };
+    content?: unknown;
+}
+
+export class LocalHost {
+    public readonly settings = new AppSettingsStore();
+    public readonly serverSettings = new ServerSettingsStore();
+    public readonly notifier = new CapturingNotifier();
+    public readonly http = new LoopbackHttp();
+    public readonly apis: Array<IApi> = [];
+    public readonly commands: Array<ISlashCommand> = [];
+    public readonly app: App;
+
+    private constructor(AppCtor: AppClass, public readonly info: IAppInfo, public readonly logger: CapturingLogger) {
+        this.app = new AppCtor(info, logger, loud<IAppAccessors>('AppAccessors'));
+    }
+
+    /** Constructs and initializes the app, as the engine does when it enables an app. */
+    public static async load(AppCtor: AppClass, options: { echoLogs?: boolean } = {}): Promise<LocalHost> {
+        const host = new LocalHost(AppCtor, readAppInfo(), new CapturingLogger(options.echoLogs));
+        await host.app.initialize(host.configuration(), host.environment());
+        host.logger.method = 'apiExecutor';
+        return host;
+    }
+
+    public endpoint(path: string): IApiEndpoint {
+        const endpoint = this.apis.flatMap((api) => api.endpoints).find((candidate) => candidate.path === path);
+        if (!endpoint) {
+            throw new Error(`test host: the app registered no endpoint "${path}"`);
+        }
+        return endpoint;
+    }
+
+    public command(name: string): ISlashCommand {
+        const command = this.commands.find((candidate) => candidate.command === name);
+        if (!command) {
+            throw new Error(`test host: the app registered no slash command "${name}"`);
+        }
+        return command;
+    }
+
+    /** Calls the endpoint's `post` the way the engine's API executor does (header names lower-cased). */
+    public async post(path: string, call: EndpointCall = {}): Promise<IApiResponse> {
+        const endpoint = this.endpoint(path);
+        if (!endpoint.post) {
+            throw new Error(`test host: endpoint "${path}" has no post`);
+        }
+        const headers: { [name: string]: string } = {};
+        for (const [name, value] of Object.entries(call.headers || {})) {
+            headers[name.toLowerCase()] = value;
+        }
+        const request: IApiRequest = {
+            method: RequestMethod.POST,
+            headers,
+            query: {},
+            params: {},
+            content: call.content ?? {},
+            user: call.user,
+        };
+        const basePath = `/api/apps/public/${this.info.id}`;
+        return endpoint.post(request, { basePath, fullPath: `${basePath}/${path}`, appId: this.info.id }, this.read(), this.modify(), this.http, this.persistence());
+    }
+
+    /** Runs a slash command as the engine's command manager does for `/<command> <args>`. */
+    public async runCommand(name: string, sender: IUser, args: Array<string> = [], room: IRoom = GENERAL_ROOM): Promise<void> {
+        const context = new SlashCommandContext(sender, room, args);
+        await this.command(name).executor(context, this.read(), this.modify(), this.http, this.persistence());
+    }
+
+    public read(): IRead {
+        return loud<IRead>('Read', {
+            getEnvironmentReader: () => this.environment(),
+            getNotifier: () => this.notifier.asNotifier(),
+            getUserReader: () => loud<IUserRead>('UserRead', { getAppUser: async () => APP_USER }),
+        });
+    }
+
+    public modify(): IModify {
+        return loud<IModify>('Modify', {
+            getCreator: () => loud<IModifyCreator>('ModifyCreator', { startMessage: () => createMessageBuilder() }),
+            getNotifier: () => this.notifier.asNotifier(),
+        });
+    }
+
+    public persistence(): IPersistence {
+        return loud<IPersistence>('Persistence');
+    }
+
+    private environment(): IEnvironmentRead {
+        return loud<IEnvironmentRead>('EnvironmentRead', {
+            getSettings: () => this.settings,
+            getServerSettings: () => this.serverSettings,
+        });
+    }
+
+    private configuration(): IConfigurationExtend {
+        return loud<IConfigurationExtend>('ConfigurationExtend', {
+            settings: loud('SettingsExtend', {
+                provideSetting: async (setting: ISetting) => this.settings.provide(setting),
+            }),
+            api: loud('ApiExtend', {
+                provideApi: async (api: IApi) => {
+                    if (!api.endpoints || api.endpoints.length === 0) {
+                        throw new Error('Invalid Api parameter provided, it must be a valid IApi object.');
+                    }
+                    this.apis.push(api);
+                },
+            }),
+            slashCommands: loud('SlashCommandsExtend', {
+                provideSlashCommand: async (command: ISlashCommand) => {
+                    if (this.commands.some((existing) => existing.command === command.command)) {
+                        throw new Error(`Command "${command.command}" already exists`);
+                    }
+                    this.commands.push(command);
+                },
+            }),
+        });
+    }
+}

@@ -1,0 +1,87 @@
+import * as http from 'http';
+import { AddressInfo, Socket } from 'net';
+
+import { closeServer } from './receiver';
+
+export interface PermissionEntry {
+    _id: string;
+    roles: Array<string>;
+}
+
+/** Rocket.Chat's default roles for the permissions this app cares about (and a few neighbours). */
+export const DEFAULT_PERMISSION_TABLE: Array<PermissionEntry> = [
+    { _id: 'view-livechat-manager', roles: ['livechat-manager', 'livechat-monitor', 'admin'] },
+    { _id: 'view-livechat-webhooks', roles: ['admin', 'livechat-manager'] },
+    { _id: 'view-livechat-rooms', roles: ['livechat-manager', 'livechat-monitor', 'livechat-agent', 'admin'] },
+    { _id: 'manage-apps', roles: ['admin'] },
+];
+
+/** How `permissions.listAll` misbehaves, when it does. */
+export type PermissionHostFault = 'none' | 'status-500' | 'bad-json' | 'hang';
+
+export interface PermissionHost {
+    siteUrl: string;
+    calls: Array<{ userId?: string; authToken?: string; path: string }>;
+    setTable(table: Array<PermissionEntry>): void;
+    setFault(fault: PermissionHostFault): void;
+    close(): Promise<void>;
+}
+
+/**
+ * A stand-in for the Rocket.Chat server's REST API, limited to `GET /api/v1/permissions.listAll`:
+ * 401 without valid `X-User-Id`/`X-Auth-Token`, else the permission table as the host answers it.
+ */
+export async function startPermissionHost(tokens: { [userId: string]: string }): Promise<PermissionHost> {
+    let table = DEFAULT_PERMISSION_TABLE;
+    let fault: PermissionHostFault = 'none';
+    const calls: PermissionHost['calls'] = [];
+    const sockets = new Set<Socket>();
+    const server = http.createServer((req, res) => {
+        const userId = header(req, 'x-user-id');
+        const authToken = header(req, 'x-auth-token');
+        const path = (req.url || '').split('?')[0];
+        calls.push({ userId, authToken, path });
+        const send = (status: number, body: string) => {
+            res.writeHead(status, { 'Content-Type': 'application/json' });
+            res.end(body);
+        };
+        if (path !== '/api/v1/permissions.listAll' || req.method !== 'GET') {
+            return send(404, JSON.stringify({ success: false, error: 'Not found' }));
+        }
+        if (!userId || !authToken || tokens[userId] !== authToken) {
+            return send(401, JSON.stringify({ status: 'error', message: 'You must be logged in to do this.' }));
+        }
+        switch (fault) {
+            case 'hang':
+                return;
+            case 'status-500':
+                return send(500, JSON.stringify({ success: false, error: 'Internal server error' }));
+            case 'bad-json':
+                return send(200, '<html>maintenance</html>');
+            default:
+                return send(200, JSON.stringify({ update: table, remove: [], success: true }));
+        }
+    });
+    server.on('connection', (socket: Socket) => {
+        sockets.add(socket);
+        socket.on('close', () => sockets.delete(socket));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    return {
+        siteUrl: `http://127.0.0.1:${port}/`,
+        calls,
+        setTable: (next) => {
+            table = next;
+        },
+        setFault: (next) => {
+            fault = next;
+        },
+        close: () => closeServer(server, sockets),
+    };
+}
+
+function header(req: http.IncomingMessage, name: string): string | undefined {
+    const value = req.headers[name];
+    return Array.isArray(value) ? value[0] : value;
+}

@@ -1,0 +1,53 @@
+// A ready-made local world for tests and the demo: the app loaded in the local host, a loopback
+// webhook receiver, and a loopback stand-in for the host's permissions.listAll.
+import { IUser } from '@rocket.chat/apps-engine/definition/users';
+
+import { AppClass, LocalHost, makeUser } from './localHost';
+import { PermissionHost, startPermissionHost } from './permissionHost';
+import { Receiver, ReceiverBehaviour, startReceiver } from './receiver';
+
+export const USERS = {
+    admin: makeUser('admin.user', ['user', 'admin']),
+    manager: makeUser('manager.user', ['user', 'livechat-manager']),
+    agent: makeUser('agent.user', ['user', 'livechat-agent']),
+    plain: makeUser('plain.user', ['user']),
+    integrator: makeUser('crm.integrator', ['user', 'crm-integrator']),
+};
+
+export type UserName = keyof typeof USERS;
+
+/** Each user's REST personal access token at the stand-in host. */
+export const AUTH_TOKENS: { [userId: string]: string } = Object.fromEntries(
+    Object.values(USERS).map((user) => [user.id, `auth-token-of-${user.username}`]),
+);
+
+export function credentialsOf(user: IUser): { [name: string]: string } {
+    return { 'X-User-Id': user.id, 'X-Auth-Token': AUTH_TOKENS[user.id] };
+}
+
+export interface World {
+    host: LocalHost;
+    receiver: Receiver;
+    permissionHost: PermissionHost;
+    /** POST webhook.test as this user, with their credentials, the way Rocket.Chat passes them on. */
+    testAs(user: IUser | undefined, headers?: { [name: string]: string }): ReturnType<LocalHost['post']>;
+    close(): Promise<void>;
+}
+
+export async function startWorld(AppCtor: AppClass, options: { receiver?: ReceiverBehaviour; echoLogs?: boolean } = {}): Promise<World> {
+    const receiver = await startReceiver(options.receiver);
+    const permissionHost = await startPermissionHost(AUTH_TOKENS);
+    const host = await LocalHost.load(AppCtor, { echoLogs: options.echoLogs });
+    host.serverSettings.set('Site_Url', permissionHost.siteUrl);
+    host.serverSettings.set('Livechat_webhookUrl', '');
+    host.settings.set('webhook_url', receiver.url);
+    return {
+        host,
+        receiver,
+        permissionHost,
+        testAs: (user, headers) => host.post('webhook.test', { user, headers: headers ?? (user ? credentialsOf(user) : {}) }),
+        close: async () => {
+            await Promise.all([receiver.close(), permissionHost.close()]);
+        },
+    };
+}
