@@ -1,0 +1,68 @@
+// Packages the app with `rc-apps package` and runs one delivery through the compiled files in the zip.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+
+import AdmZip = require('adm-zip');
+
+import { expectSample } from './fixtures';
+import { listTs } from './host/files';
+import { ROOT } from './host/localHost';
+import { startWorld, USERS, World } from './host/world';
+import { loadAppFromZip, LoadedPackage } from './host/zipLoader';
+
+const appJson = JSON.parse(fs.readFileSync(path.join(ROOT, 'app.json'), 'utf8'));
+const ZIP = path.join(ROOT, 'dist', `${appJson.nameSlug}_${appJson.version}.zip`);
+
+let loaded: LoadedPackage;
+let world: World;
+
+beforeAll(async () => {
+    execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'package.js'), '--quiet'], { cwd: ROOT, stdio: 'pipe' });
+    loaded = loadAppFromZip(ZIP);
+    world = await startWorld(loaded.AppClass);
+}, 120000);
+
+afterAll(async () => {
+    await world?.close();
+});
+
+describe('the package made by rc-apps package', () => {
+    it('holds the compiled app and nothing of the tests', () => {
+        const sources = listTs(path.join(ROOT, 'src')).map((file) => path.relative(ROOT, file).split(path.sep).join('/').replace(/\.ts$/, '.js'));
+        expect(loaded.files).toEqual(expect.arrayContaining(['app.json', 'icon.png', 'i18n/en.json', 'LivechatWebhookTestApp.js', ...sources]));
+        expect(loaded.files.filter((file) => file.startsWith('test/') || file.endsWith('.ts') || file.includes('package-lock'))).toEqual([]);
+        expect(fs.statSync(ZIP).size).toBeLessThan(64 * 1024);
+    });
+
+    it('requires only engine definitions and its own files', () => {
+        const outside = loaded.required.filter((name) => !name.startsWith('.') && !name.startsWith('@rocket.chat/apps-engine/definition/'));
+        expect(outside).toEqual([]);
+    });
+
+    it('delivers the host sample through the compiled code', async () => {
+        const from = Date.now();
+        const response = await world.testAs(USERS.admin);
+        expect(response.status).toBe(200);
+        expect(response.content).toMatchObject({ success: true, receiverStatus: 200 });
+        expect(world.receiver.requests).toHaveLength(1);
+        expectSample(world.receiver.requests[0].body, from, Date.now());
+    });
+
+    it('answers the slash command through the compiled code', async () => {
+        await world.host.runCommand('livechat-webhook-test', USERS.plain);
+        expect(world.host.notifier.toUsers[0].message.text).toContain('error-unauthorized');
+    });
+});
+
+describe('the zip loader', () => {
+    it('refuses a module the runtime would refuse', () => {
+        const zip = new AdmZip(ZIP);
+        zip.addFile('src/sneaky.js', Buffer.from('require("child_process");'));
+        zip.updateFile('LivechatWebhookTestApp.js', Buffer.from(`require("./src/sneaky");\n${zip.readAsText('LivechatWebhookTestApp.js')}`));
+        const tampered = path.join(ROOT, 'build', 'tampered.zip');
+        zip.writeZip(tampered);
+        expect(() => loadAppFromZip(tampered)).toThrow('would refuse require("child_process")');
+    });
+});

@@ -1,0 +1,74 @@
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+
+import { LivechatWebhookTestApp } from '../LivechatWebhookTestApp';
+import { closedPort } from './host/receiver';
+import { startWorld, USERS, World } from './host/world';
+
+const TOKEN = 'tok-9f8e7d6c5b4a-SECRET';
+const URL_PASSWORD = 'pw-in-url-SECRET';
+const QUERY_KEY = 'apikey-in-query-SECRET';
+
+let world: World;
+
+beforeEach(async () => {
+    world = await startWorld(LivechatWebhookTestApp);
+    world.host.settings.set('webhook_secret_token', TOKEN);
+});
+
+afterEach(async () => {
+    await world.close();
+});
+
+/** Everything a person or an admin could see: answers, private replies and the app log. */
+async function everythingShown(): Promise<string> {
+    const answers = [];
+    answers.push(await world.testAs(USERS.admin));
+    await world.host.runCommand('livechat-webhook-test', USERS.admin);
+    answers.push(await world.testAs(USERS.plain));
+    await world.host.runCommand('livechat-webhook-test', USERS.plain);
+    return [
+        JSON.stringify(answers),
+        world.host.notifier.toUsers.map((notification) => notification.message.text).join('\n'),
+        world.host.logger.text(),
+    ].join('\n');
+}
+
+describe('the secret token and URL credentials never show', () => {
+    it('the token is sent to the receiver, and nowhere else', async () => {
+        const shown = await everythingShown();
+        expect(world.receiver.requests[0].headers['x-rocketchat-livechat-token']).toBe(TOKEN);
+        expect(shown).toContain('answered 200');
+        expect(shown).not.toContain(TOKEN);
+    });
+
+    it.each([
+        ['a receiver that fails', (w: World) => w.receiver.behave({ status: 500, body: `{"echo":"${TOKEN}"}` })],
+        ['a receiver that times out', (w: World) => {
+            w.host.settings.set('webhook_timeout_ms', 150);
+            w.receiver.behave({ hang: true });
+        }],
+    ])('%s', async (_name, setUp) => {
+        setUp(world);
+        const shown = await everythingShown();
+        expect(shown).toContain('error-invalid-webhook-response');
+        expect(shown).not.toContain(TOKEN);
+    });
+
+    it('URL user-info and query are redacted, even in error messages that quote the URL', async () => {
+        const port = await closedPort();
+        world.host.settings.set('webhook_url', `http://crm:${URL_PASSWORD}@127.0.0.1:${port}/hook?key=${QUERY_KEY}`);
+        world.host.settings.set('webhook_timeout_ms', 1000);
+        const shown = await everythingShown();
+        expect(shown).toContain('Could not reach the receiver');
+        expect(shown).toContain(`http://***@127.0.0.1:${port}/hook?***`);
+        expect(shown).not.toContain(URL_PASSWORD);
+        expect(shown).not.toContain(QUERY_KEY);
+        expect(shown).not.toContain(TOKEN);
+    });
+
+    it('the caller auth token used for the permission look-up is not shown', async () => {
+        const shown = await everythingShown();
+        expect(world.permissionHost.calls.length).toBeGreaterThan(0);
+        expect(shown).not.toContain('auth-token-of-');
+    });
+});

@@ -1,0 +1,134 @@
+// Pure pieces, checked against fixed inputs.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+
+import { PermissionGuard, rolesGranting } from '../src/permissions/PermissionGuard';
+import { parseRoleList, parseTimeoutMs } from '../src/settings/settings';
+import { buildDeliveryHeaders } from '../src/webhook/delivery';
+import { checkWebhookUrl, redactUrl } from '../src/webhook/url';
+import { CapturingLogger } from './host/fakes';
+import { LocalHost } from './host/localHost';
+import { PermissionHost, startPermissionHost } from './host/permissionHost';
+import { LivechatWebhookTestApp } from '../LivechatWebhookTestApp';
+import { AUTH_TOKENS, USERS } from './host/world';
+
+describe('rolesGranting', () => {
+    const table = { update: [{ _id: 'manage-apps', roles: ['admin'] }, { _id: 'view-livechat-webhooks', roles: ['admin', 'crm', 7] }], remove: [], success: true };
+
+    it('returns the roles of the matching entry, strings only', () => {
+        expect(rolesGranting(table, 'view-livechat-webhooks')).toEqual(['admin', 'crm']);
+    });
+
+    it.each([
+        ['a table without the permission', { update: [{ _id: 'manage-apps', roles: ['admin'] }] }],
+        ['an entry without roles', { update: [{ _id: 'view-livechat-webhooks' }] }],
+        ['no update list', { success: true }],
+        ['null', null],
+        ['a string', 'update'],
+        ['an update list of junk', { update: [null, 3, 'x'] }],
+    ])('is undefined for %s', (_name, body) => {
+        expect(rolesGranting(body, 'view-livechat-webhooks')).toBeUndefined();
+    });
+
+    it('accepts an entry that grants no role', () => {
+        expect(rolesGranting({ update: [{ _id: 'view-livechat-webhooks', roles: [] }] }, 'view-livechat-webhooks')).toEqual([]);
+    });
+});
+
+describe('PermissionGuard cache lifetime', () => {
+    let permissionHost: PermissionHost;
+    let host: LocalHost;
+
+    beforeAll(async () => {
+        permissionHost = await startPermissionHost(AUTH_TOKENS);
+        host = await LocalHost.load(LivechatWebhookTestApp);
+        host.serverSettings.set('Site_Url', permissionHost.siteUrl);
+    });
+
+    afterAll(async () => {
+        await permissionHost.close();
+    });
+
+    it('reuses the host roles for 60 s, then reads them again', async () => {
+        let now = 1_000_000;
+        const guard = new PermissionGuard(new CapturingLogger(), () => now);
+        const check = {
+            read: host.read(),
+            http: host.http,
+            credentials: { userId: USERS.admin.id, authToken: AUTH_TOKENS[USERS.admin.id] },
+            fallbackRoles: ['admin'],
+        };
+        expect(await guard.check(USERS.manager, check)).toMatchObject({ allowed: true, source: 'host' });
+        now += 59_999;
+        expect(await guard.check(USERS.manager, { ...check, credentials: undefined })).toMatchObject({ allowed: true, source: 'host-cache' });
+        now += 1;
+        expect(await guard.check(USERS.manager, { ...check, credentials: undefined })).toMatchObject({ allowed: false, source: 'fallback' });
+        permissionHost.setTable([{ _id: 'view-livechat-webhooks', roles: ['admin'] }]);
+        expect(await guard.check(USERS.manager, check)).toMatchObject({ allowed: false, source: 'host', allowedRoles: ['admin'] });
+        expect(permissionHost.calls).toHaveLength(2);
+    });
+
+    it('treats a user without roles as holding none', async () => {
+        const guard = new PermissionGuard(new CapturingLogger());
+        const user = { ...USERS.admin, roles: undefined as unknown as Array<string> };
+        expect(await guard.check(user, { read: host.read(), http: host.http, fallbackRoles: ['admin'] })).toMatchObject({ allowed: false });
+    });
+});
+
+describe('settings helpers', () => {
+    it.each([
+        ['admin,livechat-manager', ['admin', 'livechat-manager']],
+        [' admin , , crm ,', ['admin', 'crm']],
+        ['', []],
+    ])('parseRoleList(%j)', (input, roles) => {
+        expect(parseRoleList(input)).toEqual(roles);
+    });
+
+    it.each([
+        [5000, 5000],
+        ['250', 250],
+        [1, 1],
+        [120000, 120000],
+        [0, undefined],
+        [120001, undefined],
+        [2.5, undefined],
+        ['2.5', undefined],
+        ['', undefined],
+        ['   ', undefined],
+        [null, undefined],
+        [true, undefined],
+        [Number.NaN, undefined],
+    ])('parseTimeoutMs(%j) is %j', (input, expected) => {
+        expect(parseTimeoutMs(input)).toBe(expected);
+    });
+});
+
+describe('URL helpers', () => {
+    it.each([
+        ['https://crm.example.com/hooks/rc', 'https://crm.example.com/hooks/rc'],
+        ['https://user:pass@crm.example.com/x?token=abc#frag', 'https://***@crm.example.com/x?***'],
+        ['http://127.0.0.1:8080/', 'http://127.0.0.1:8080/'],
+        ['nonsense', '(invalid URL)'],
+    ])('redactUrl(%j) = %j', (input, expected) => {
+        expect(redactUrl(input)).toBe(expected);
+    });
+
+    it('accepts http and https only', () => {
+        expect(checkWebhookUrl('https://crm.example.com/x').ok).toBe(true);
+        expect(checkWebhookUrl('http://crm.example.com/x').ok).toBe(true);
+        expect(checkWebhookUrl('file:///etc/passwd').ok).toBe(false);
+        expect(checkWebhookUrl('crm.example.com/x').ok).toBe(false);
+    });
+
+    it('never echoes the rejected text', () => {
+        const check = checkWebhookUrl('htp//user:hunter2@crm');
+        expect(check.ok).toBe(false);
+        expect(JSON.stringify(check)).not.toContain('hunter2');
+    });
+});
+
+describe('buildDeliveryHeaders', () => {
+    it('sends the token only when set', () => {
+        expect(buildDeliveryHeaders('')).toEqual({ 'Content-Type': 'application/json', 'Accept': 'application/json' });
+        expect(buildDeliveryHeaders('t')).toEqual({ 'Content-Type': 'application/json', 'Accept': 'application/json', 'X-RocketChat-Livechat-Token': 't' });
+    });
+});
