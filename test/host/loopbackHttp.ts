@@ -61,6 +61,9 @@ export class LoopbackHttp implements IHttp {
         if (method === RequestMethod.GET || method === RequestMethod.HEAD) {
             body = undefined;
         }
+        if (body !== undefined) {
+            headers['Content-Length'] = String(Buffer.byteLength(body));
+        }
         const timeout = options.timeout || HOST_DEFAULT_TIMEOUT_MS;
         const transport = url.protocol === 'https:' ? https : url.protocol === 'http:' ? http : undefined;
         if (!transport) {

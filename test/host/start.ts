@@ -1,0 +1,75 @@
+// `npm start`: the packaged app loaded in the local host, a real loopback receiver and a stand-in
+// for the host's permissions.listAll; runs the endpoint as an admin and prints what happened.
+import * as path from 'path';
+
+import { IApiResponse } from '@rocket.chat/apps-engine/definition/api';
+
+import { ReceivedRequest } from './receiver';
+import { credentialsOf, startWorld, USERS } from './world';
+import { loadAppFromZip } from './zipLoader';
+import { ROOT } from './localHost';
+
+const DEMO_TOKEN = 'demo-secret-token';
+
+async function main(): Promise<void> {
+    const info = require(path.join(ROOT, 'app.json'));
+    const zipPath = path.join(ROOT, 'dist', `${info.nameSlug}_${info.version}.zip`);
+    const loaded = loadAppFromZip(zipPath);
+    const world = await startWorld(loaded.AppClass);
+    const { host, receiver, permissionHost } = world;
+    host.settings.set('webhook_secret_token', DEMO_TOKEN);
+
+    const endpointPath = `/api/apps/public/${info.id}/webhook.test`;
+    console.log(`Livechat Webhook Test ${info.version}: local demo`);
+    console.log(`  app       ${path.relative(ROOT, zipPath)} (${loaded.files.length} files, loaded with the runtime's allowed modules only)`);
+    console.log(`  receiver  ${receiver.url} (a real HTTP server on loopback)`);
+    console.log(`  host API  ${permissionHost.siteUrl.replace(/\/$/, '')}/api/v1/permissions.listAll (stand-in for the Rocket.Chat server)`);
+    console.log(`  settings  webhook_url=${receiver.url}  webhook_secret_token=(set)  webhook_timeout_ms=5000`);
+
+    try {
+        console.log(`\n1. POST ${endpointPath} as ${USERS.admin.username} (roles: ${USERS.admin.roles.join(', ')})`);
+        const started = process.hrtime.bigint();
+        const response = await world.testAs(USERS.admin);
+        const elapsedMs = Number(process.hrtime.bigint() - started) / 1e6;
+        printResponse(response);
+        console.log(`   answered in ${elapsedMs.toFixed(1)} ms, permission look-up included`);
+        console.log('\n   The receiver got:');
+        printRequest(receiver.requests[0]);
+
+        console.log(`\n2. The same, with a receiver that answers 204 No Content`);
+        receiver.behave({ status: 204, body: '' });
+        printResponse(await world.testAs(USERS.admin));
+
+        console.log(`\n3. POST ${endpointPath} as ${USERS.plain.username} (roles: ${USERS.plain.roles.join(', ')})`);
+        printResponse(await host.post('webhook.test', { user: USERS.plain, headers: credentialsOf(USERS.plain) }));
+
+        console.log(`\n4. /livechat-webhook-test typed by ${USERS.admin.username}, receiver back to 200`);
+        receiver.behave({ status: 200 });
+        await host.runCommand('livechat-webhook-test', USERS.admin);
+        const reply = host.notifier.toUsers[host.notifier.toUsers.length - 1];
+        console.log(`   private reply to ${reply.to.username}: ${reply.message.text}`);
+
+        console.log(`\nApp log:\n${host.logger.entries.map((entry) => `   [${entry.severity}] ${entry.args.map((arg) => (typeof arg === 'string' ? arg : JSON.stringify(arg))).join(' ')}`).join('\n')}`);
+        console.log(`\nThe receiver got ${receiver.requests.length} deliveries; the host answered ${permissionHost.calls.length} permission look-up(s).`);
+    } finally {
+        await world.close();
+    }
+}
+
+function printResponse(response: IApiResponse): void {
+    console.log(`   → HTTP ${response.status} ${JSON.stringify(response.content)}`);
+}
+
+function printRequest(request: ReceivedRequest): void {
+    console.log(`     ${request.method} ${request.path}`);
+    for (const [name, value] of Object.entries(request.headers)) {
+        const shown = name === 'x-rocketchat-livechat-token' ? `(${String(value).length} characters, matches the setting: ${value === DEMO_TOKEN})` : value;
+        console.log(`     ${name}: ${shown}`);
+    }
+    console.log(JSON.stringify(JSON.parse(request.body), null, 2).replace(/^/gm, '     '));
+}
+
+main().catch((error) => {
+    console.error(error);
+    process.exit(1);
+});
