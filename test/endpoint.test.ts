@@ -327,3 +327,18 @@ describe('permission fallback when the host table cannot be read', () => {
         expect(Date.now() - started).toBeLessThan(8000);
     }, 15000);
 });
+
+describe('a fault of the host itself', () => {
+    it('becomes a 500 answer and a reply, never an exception', async () => {
+        world.host.settings.getValueById = async () => {
+            throw new Error('settings store unavailable');
+        };
+        const response = await world.testAs(USERS.admin);
+        expect(response.status).toBe(500);
+        expect(response.content).toMatchObject({ success: false, error: 'error-internal' });
+        await world.host.runCommand('livechat-webhook-test', USERS.admin);
+        expect(world.host.notifier.toUsers[0].message.text).toContain('error-internal');
+        expect(world.host.logger.text()).toContain('settings store unavailable');
+        expect(world.receiver.requests).toHaveLength(0);
+    });
+});

@@ -13,13 +13,14 @@ export type TestErrorCode =
     | 'Webhook_URL_not_set'
     | 'error-invalid-webhook-url'
     | 'error-invalid-setting'
-    | 'error-invalid-webhook-response';
+    | 'error-invalid-webhook-response'
+    | 'error-internal';
 
 /** What one test came to; the endpoint and the slash command only present it differently. */
 export interface TestOutcome {
     success: boolean;
     /** The HTTP status the endpoint answers with. */
-    httpStatus: 200 | 400 | 401 | 403;
+    httpStatus: 200 | 400 | 401 | 403 | 500;
     error?: TestErrorCode;
     /** One sentence a person can act on. Never holds the token or a URL's credentials or query. */
     reason: string;
@@ -42,7 +43,17 @@ const MAX_REASON_LENGTH = 300;
 export class WebhookTestRunner {
     constructor(private readonly guard: PermissionGuard, private readonly logger: ILogger) {}
 
-    public async run({ user, credentials, read, http }: TestRequest): Promise<TestOutcome> {
+    /** Never rejects: a fault of the host itself (not of the receiver or the settings) becomes a 500 outcome. */
+    public async run(request: TestRequest): Promise<TestOutcome> {
+        try {
+            return await this.runChecked(request);
+        } catch (error) {
+            this.logger.error(`Webhook test could not run: ${error instanceof Error ? error.message : 'unknown error'}`);
+            return failure(500, 'error-internal', 'The test could not run because of an unexpected error; the app log has the details.');
+        }
+    }
+
+    private async runChecked({ user, credentials, read, http }: TestRequest): Promise<TestOutcome> {
         if (!user) {
             return failure(401, 'error-unauthenticated', 'You must be logged in to run the webhook test.');
         }
@@ -85,7 +96,7 @@ export class WebhookTestRunner {
     }
 }
 
-function failure(httpStatus: 400 | 401 | 403, error: TestErrorCode, reason: string): TestOutcome {
+function failure(httpStatus: TestOutcome['httpStatus'], error: TestErrorCode, reason: string): TestOutcome {
     return { success: false, httpStatus, error, reason };
 }
 

@@ -156,36 +156,35 @@ export class CapturingLogger implements ILogger {
 /** The engine's MessageBuilder, for the parts a plain text message needs. */
 export function createMessageBuilder(): IMessageBuilder {
     const message: Partial<IMessage> = {};
-    const builder: Partial<IMessageBuilder> = {
-        kind: RocketChatAssociationModel.MESSAGE,
-        setRoom(room: IRoom) {
-            message.room = room;
+    const builder: Partial<IMessageBuilder> = { kind: RocketChatAssociationModel.MESSAGE };
+    const field = <K extends keyof IMessage>(key: K) => ({
+        set: (value: IMessage[K]) => {
+            message[key] = value;
             return builder as IMessageBuilder;
         },
-        getRoom: () => message.room as IRoom,
-        setSender(sender: IUser) {
-            message.sender = sender;
-            return builder as IMessageBuilder;
-        },
-        getSender: () => message.sender as IUser,
-        setText(text: string) {
-            message.text = text;
-            return builder as IMessageBuilder;
-        },
-        getText: () => message.text as string,
-        setGroupable(groupable: boolean) {
-            message.groupable = groupable;
-            return builder as IMessageBuilder;
-        },
-        getGroupable: () => message.groupable as boolean,
+        get: () => message[key] as any,
+    });
+    const room = field('room');
+    const sender = field('sender');
+    const text = field('text');
+    const groupable = field('groupable');
+    Object.assign(builder, {
+        setRoom: room.set,
+        getRoom: room.get,
+        setSender: sender.set,
+        getSender: sender.get,
+        setText: text.set,
+        getText: text.get,
+        setGroupable: groupable.set,
+        getGroupable: groupable.get,
         getMessage() {
             if (!message.room) {
-                // The engine refuses a message without a room.
+                // As the engine's builder does.
                 throw new Error('The "room" property is required.');
             }
-            return { ...message } as IMessage;
+            return message as IMessage;
         },
-    };
+    });
     return loud<IMessageBuilder>('MessageBuilder', builder);
 }
 

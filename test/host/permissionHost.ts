@@ -1,7 +1,5 @@
 import * as http from 'http';
-import { AddressInfo, Socket } from 'net';
-
-import { closeServer } from './receiver';
+import { listenOnLoopback } from './receiver';
 
 export interface PermissionEntry {
     _id: string;
@@ -35,7 +33,6 @@ export async function startPermissionHost(tokens: { [userId: string]: string }):
     let table = DEFAULT_PERMISSION_TABLE;
     let fault: PermissionHostFault = 'none';
     const calls: PermissionHost['calls'] = [];
-    const sockets = new Set<Socket>();
     const server = http.createServer((req, res) => {
         const userId = header(req, 'x-user-id');
         const authToken = header(req, 'x-auth-token');
@@ -62,12 +59,7 @@ export async function startPermissionHost(tokens: { [userId: string]: string }):
                 return send(200, JSON.stringify({ update: table, remove: [], success: true }));
         }
     });
-    server.on('connection', (socket: Socket) => {
-        sockets.add(socket);
-        socket.on('close', () => sockets.delete(socket));
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as AddressInfo;
+    const { port, close } = await listenOnLoopback(server);
     return {
         siteUrl: `http://127.0.0.1:${port}/`,
         calls,
@@ -77,7 +69,7 @@ export async function startPermissionHost(tokens: { [userId: string]: string }):
         setFault: (next) => {
             fault = next;
         },
-        close: () => closeServer(server, sockets),
+        close,
     };
 }
 

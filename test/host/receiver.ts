@@ -30,7 +30,6 @@ export interface Receiver {
 export async function startReceiver(initial: ReceiverBehaviour = {}, path = '/webhook'): Promise<Receiver> {
     let behaviour = initial;
     const requests: Array<ReceivedRequest> = [];
-    const sockets = new Set<Socket>();
     const server = http.createServer((req, res) => {
         const chunks: Array<Buffer> = [];
         req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -57,12 +56,7 @@ export async function startReceiver(initial: ReceiverBehaviour = {}, path = '/we
             }
         });
     });
-    server.on('connection', (socket: Socket) => {
-        sockets.add(socket);
-        socket.on('close', () => sockets.delete(socket));
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as AddressInfo;
+    const { port, close } = await listenOnLoopback(server);
     return {
         url: `http://127.0.0.1:${port}${path}`,
         port,
@@ -70,15 +64,26 @@ export async function startReceiver(initial: ReceiverBehaviour = {}, path = '/we
         behave: (next) => {
             behaviour = next;
         },
-        close: () => closeServer(server, sockets),
+        close,
     };
 }
 
-export function closeServer(server: http.Server, sockets: Set<Socket>): Promise<void> {
-    for (const socket of sockets) {
-        socket.destroy();
-    }
-    return new Promise<void>((resolve) => server.close(() => resolve()));
+/** Listens on a free loopback port; `close` also ends open (e.g. hanging) connections. */
+export async function listenOnLoopback(server: http.Server): Promise<{ port: number; close: () => Promise<void> }> {
+    const sockets = new Set<Socket>();
+    server.on('connection', (socket: Socket) => {
+        sockets.add(socket);
+        socket.on('close', () => sockets.delete(socket));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const close = () => {
+        for (const socket of sockets) {
+            socket.destroy();
+        }
+        return new Promise<void>((resolve) => server.close(() => resolve()));
+    };
+    return { port, close };
 }
 
 /** A loopback port with nothing listening on it. */
