@@ -83,6 +83,13 @@ describe('a successful test', () => {
         expect(response.content.durationMs).toBeGreaterThanOrEqual(290);
     });
 
+    it('counts any 200 as delivered, whatever the body', async () => {
+        world.receiver.behave({ status: 200, body: '<html>thanks</html>', contentType: 'text/html' });
+        const response = await world.testAs(USERS.admin);
+        expect(response.status).toBe(200);
+        expect(response.content.success).toBe(true);
+    });
+
     it('trims the app URL setting', async () => {
         world.host.settings.set('webhook_url', `  ${world.receiver.url}\n`);
         const response = await world.testAs(USERS.admin);
@@ -121,6 +128,14 @@ describe('receiver faults answer 400 error-invalid-webhook-response', () => {
         expect(response.content.reason).toContain('did not answer within 300 ms');
         expect(elapsed).toBeGreaterThanOrEqual(290);
         expect(elapsed).toBeLessThan(2500);
+    });
+
+    it('a receiver that closes the connection without answering', async () => {
+        world.receiver.behave({ reset: true });
+        const response = await world.testAs(USERS.admin);
+        expect(response.status).toBe(400);
+        expect(response.content).toMatchObject({ success: false, error: 'error-invalid-webhook-response' });
+        expect(response.content.reason).toMatch(/Could not reach the receiver: .*socket hang up/);
     });
 
     it('a receiver slower than the timeout', async () => {

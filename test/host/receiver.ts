@@ -16,6 +16,8 @@ export interface ReceiverBehaviour {
     contentType?: string;
     delayMs?: number;
     hang?: boolean;
+    /** Close the connection without any answer. */
+    reset?: boolean;
 }
 
 export interface Receiver {
@@ -43,6 +45,10 @@ export async function startReceiver(initial: ReceiverBehaviour = {}, path = '/we
             });
             const current = behaviour;
             if (current.hang) {
+                return;
+            }
+            if (current.reset) {
+                req.socket.destroy();
                 return;
             }
             const answer = () => {
