@@ -87,7 +87,7 @@ export class WebhookTestRunner {
         const body = JSON.stringify(buildSamplePayload(new Date()));
         const result = await deliverTest(http, { url: checked.url.toString(), body, secretToken: settings.secretToken, timeoutMs });
         const outcome: TestOutcome = {
-            ...describeDelivery(result, timeoutMs, { token: settings.secretToken, urls: [target.url, checked.url.toString()], redactedUrl: url }),
+            ...describeDelivery(result, timeoutMs, settings.secretToken),
             url,
             urlSource: target.source,
         };
@@ -100,13 +100,7 @@ function failure(httpStatus: TestOutcome['httpStatus'], error: TestErrorCode, re
     return { success: false, httpStatus, error, reason };
 }
 
-interface Secrets {
-    token: string;
-    urls: Array<string>;
-    redactedUrl: string;
-}
-
-function describeDelivery(result: DeliveryResult, timeoutMs: number, secrets: Secrets): TestOutcome {
+function describeDelivery(result: DeliveryResult, timeoutMs: number, token: string): TestOutcome {
     const { durationMs } = result;
     if (result.kind === 'response' && result.status === 200) {
         return { success: true, httpStatus: 200, reason: `The receiver answered 200 in ${durationMs} ms.`, receiverStatus: 200, durationMs };
@@ -121,16 +115,13 @@ function describeDelivery(result: DeliveryResult, timeoutMs: number, secrets: Se
         case 'timeout':
             return invalid(`The receiver did not answer within ${timeoutMs} ms (${SettingId.TimeoutMs}).`);
         case 'network-error':
-            return invalid(`Could not reach the receiver: ${scrub(result.message, secrets)}.`);
+            return invalid(`Could not reach the receiver: ${scrub(result.message, token)}.`);
     }
 }
 
-/** Errors from the host's HTTP layer may quote the URL; keep its credentials, query and the token out. */
-function scrub(message: string, { token, urls, redactedUrl }: Secrets): string {
-    let text = message;
-    for (const url of urls) {
-        text = text.split(url).join(redactedUrl);
-    }
+/** Errors from the host's HTTP layer may quote the URL; keep URL credentials and queries, and the token, out. */
+function scrub(message: string, token: string): string {
+    let text = message.replace(/https?:\/\/[^\s'"<>]+/gi, (url) => redactUrl(url));
     if (token) {
         text = text.split(token).join('***');
     }
