@@ -10,10 +10,9 @@ import { expectSample } from './fixtures';
 import { listTs } from './host/files';
 import { ROOT } from './host/localHost';
 import { startWorld, USERS, World } from './host/world';
-import { loadAppFromZip, LoadedPackage } from './host/zipLoader';
+import { loadAppFromZip, LoadedPackage, packagedZipPath } from './host/zipLoader';
 
-const appJson = JSON.parse(fs.readFileSync(path.join(ROOT, 'app.json'), 'utf8'));
-const ZIP = path.join(ROOT, 'dist', `${appJson.nameSlug}_${appJson.version}.zip`);
+const ZIP = packagedZipPath();
 
 let loaded: LoadedPackage;
 let world: World;

@@ -1,7 +1,7 @@
 import { IHttp, ILogger, IRead } from '@rocket.chat/apps-engine/definition/accessors';
 import { IUser } from '@rocket.chat/apps-engine/definition/users';
 
-import { DEADLINE_PASSED, withDeadline } from '../util/deadline';
+import { DEADLINE_GRACE_MS, DEADLINE_PASSED, withDeadline } from '../util/deadline';
 
 export const WEBHOOK_PERMISSION = 'view-livechat-webhooks';
 export const ROLE_CACHE_TTL_MS = 60000;
@@ -79,7 +79,7 @@ async function fetchRolesFromHost(read: IRead, http: IHttp, credentials: CallerC
         headers: { 'X-User-Id': credentials.userId, 'X-Auth-Token': credentials.authToken },
         timeout: LOOKUP_TIMEOUT_MS,
     });
-    const response = await withDeadline(request, LOOKUP_TIMEOUT_MS + 50);
+    const response = await withDeadline(request, LOOKUP_TIMEOUT_MS + DEADLINE_GRACE_MS);
     if (response === DEADLINE_PASSED) {
         throw new Error(`permissions.listAll did not answer within ${LOOKUP_TIMEOUT_MS} ms`);
     }

@@ -2,7 +2,7 @@ import { IHttp, ILogger, IRead } from '@rocket.chat/apps-engine/definition/acces
 import { IUser } from '@rocket.chat/apps-engine/definition/users';
 
 import { CallerCredentials, PermissionGuard, WEBHOOK_PERMISSION } from '../permissions/PermissionGuard';
-import { parseTimeoutMs, readAppSettings, SettingId, MAX_TIMEOUT_MS } from '../settings/settings';
+import { checkDeliverySettings, readAppSettings, SettingId } from '../settings/settings';
 import { deliverTest, DeliveryResult } from '../webhook/delivery';
 import { buildSamplePayload } from '../webhook/payload';
 import { checkWebhookUrl, redactUrl, resolveWebhookTarget, UrlSource } from '../webhook/url';
@@ -65,21 +65,19 @@ export class WebhookTestRunner {
             return failure(403, 'error-unauthorized', `You need the ${WEBHOOK_PERMISSION} permission (roles that hold it: ${roles}).`);
         }
 
-        const timeoutMs = parseTimeoutMs(settings.timeoutMs);
-        if (timeoutMs === undefined) {
-            return failure(400, 'error-invalid-setting', `The ${SettingId.TimeoutMs} setting must be a whole number of milliseconds from 1 to ${MAX_TIMEOUT_MS}.`);
+        const usable = checkDeliverySettings(settings);
+        if (!usable.ok) {
+            return failure(400, 'error-invalid-setting', usable.reason);
         }
-        if (/[\u0000-\u001f\u007f]/.test(settings.secretToken)) {
-            return failure(400, 'error-invalid-setting', `The ${SettingId.SecretToken} setting contains control characters (a pasted line break?); it cannot be sent as a header.`);
-        }
+        const { timeoutMs } = usable;
 
         const target = await resolveWebhookTarget(settings.webhookUrl, read.getEnvironmentReader().getServerSettings());
         if (!target) {
             return failure(400, 'Webhook_URL_not_set', `No webhook URL: set the app's ${SettingId.WebhookUrl} setting or the workspace's Omnichannel Webhook URL.`);
         }
         const checked = checkWebhookUrl(target.url);
-        const where = target.source === 'app-setting' ? `the app's ${SettingId.WebhookUrl} setting` : `the workspace's Omnichannel Webhook URL`;
         if (!checked.ok) {
+            const where = target.source === 'app-setting' ? `the app's ${SettingId.WebhookUrl} setting` : `the workspace's Omnichannel Webhook URL`;
             return { ...failure(400, 'error-invalid-webhook-url', `The webhook URL in ${where} is not usable: ${checked.reason}.`), urlSource: target.source };
         }
 

@@ -82,6 +82,20 @@ export function parseRoleList(value: string): Array<string> {
         .filter((role) => role.length > 0);
 }
 
+export type DeliverySettingsCheck = { ok: true; timeoutMs: number } | { ok: false; reason: string };
+
+/** Whether the stored settings can drive a delivery; the reason names the setting to fix. */
+export function checkDeliverySettings(settings: AppSettings): DeliverySettingsCheck {
+    const timeoutMs = parseTimeoutMs(settings.timeoutMs);
+    if (timeoutMs === undefined) {
+        return { ok: false, reason: `The ${SettingId.TimeoutMs} setting must be a whole number of milliseconds from 1 to ${MAX_TIMEOUT_MS}.` };
+    }
+    if (/[\u0000-\u001f\u007f]/.test(settings.secretToken)) {
+        return { ok: false, reason: `The ${SettingId.SecretToken} setting contains control characters (a pasted line break?); it cannot be sent as a header.` };
+    }
+    return { ok: true, timeoutMs };
+}
+
 /** A whole number of milliseconds in 1..MAX_TIMEOUT_MS, or undefined when the stored value is not one. */
 export function parseTimeoutMs(value: unknown): number | undefined {
     const parsed = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;

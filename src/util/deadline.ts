@@ -1,5 +1,8 @@
 export const DEADLINE_PASSED = Symbol('deadline passed');
 
+/** Grace over a timeout handed to the host before the app stops waiting for a host that ignores it. */
+export const DEADLINE_GRACE_MS = 50;
+
 /**
  * Settles with the promise, or with DEADLINE_PASSED after `ms`: the app answers on time even when
  * a host's IHttp ignores the timeout it was given.

@@ -1,11 +1,8 @@
 import { IHttp } from '@rocket.chat/apps-engine/definition/accessors';
 
-import { DEADLINE_PASSED, withDeadline } from '../util/deadline';
+import { DEADLINE_GRACE_MS, DEADLINE_PASSED, withDeadline } from '../util/deadline';
 
 export const TOKEN_HEADER = 'X-RocketChat-Livechat-Token';
-
-/** Grace over the requested timeout before the app stops waiting for a host that ignores it. */
-const TIMEOUT_GRACE_MS = 50;
 
 export interface DeliveryRequest {
     url: string;
@@ -41,7 +38,7 @@ export async function deliverTest(http: IHttp, request: DeliveryRequest): Promis
             headers: buildDeliveryHeaders(request.secretToken),
             timeout: request.timeoutMs,
         });
-        const response = await withDeadline(sent, request.timeoutMs + TIMEOUT_GRACE_MS);
+        const response = await withDeadline(sent, request.timeoutMs + DEADLINE_GRACE_MS);
         if (response === DEADLINE_PASSED) {
             return { kind: 'timeout', durationMs: elapsed() };
         }

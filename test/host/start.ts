@@ -4,17 +4,17 @@ import * as path from 'path';
 
 import { IApiResponse } from '@rocket.chat/apps-engine/definition/api';
 
-import { ReceivedRequest } from './receiver';
-import { credentialsOf, startWorld, USERS } from './world';
-import { loadAppFromZip } from './zipLoader';
 import { ROOT } from './localHost';
+import { ReceivedRequest } from './receiver';
+import { startWorld, USERS } from './world';
+import { loadAppFromZip, packagedZipPath } from './zipLoader';
 
 const DEMO_TOKEN = 'demo-secret-token';
 
 async function main(): Promise<void> {
-    const info = require(path.join(ROOT, 'app.json'));
-    const zipPath = path.join(ROOT, 'dist', `${info.nameSlug}_${info.version}.zip`);
+    const zipPath = packagedZipPath();
     const loaded = loadAppFromZip(zipPath);
+    const { info } = loaded;
     const world = await startWorld(loaded.AppClass);
     const { host, receiver, permissionHost } = world;
     host.settings.set('webhook_secret_token', DEMO_TOKEN);
@@ -41,7 +41,7 @@ async function main(): Promise<void> {
         printResponse(await world.testAs(USERS.admin));
 
         console.log(`\n3. POST ${endpointPath} as ${USERS.plain.username} (roles: ${USERS.plain.roles.join(', ')})`);
-        printResponse(await host.post('webhook.test', { user: USERS.plain, headers: credentialsOf(USERS.plain) }));
+        printResponse(await world.testAs(USERS.plain));
 
         console.log(`\n4. /livechat-webhook-test typed by ${USERS.admin.username}, receiver back to 200`);
         receiver.behave({ status: 200 });

@@ -4,9 +4,10 @@
 class SummaryReporter {
     onRunComplete(_contexts, results) {
         const skipped = results.numPendingTests + results.numTodoTests;
-        const suitesFailed = results.numFailedTestSuites > 0 ? ` (${results.numFailedTestSuites} suite(s) failed)` : '';
         process.stdout.write(`\ntests: ${results.numPassedTests} passed, ${results.numFailedTests} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
-        if (suitesFailed) process.stdout.write(`${suitesFailed.trim()}\n`);
+        if (results.numFailedTestSuites > 0) {
+            process.stdout.write(`${results.numFailedTestSuites} suite(s) failed\n`);
+        }
     }
 }
 

@@ -7,7 +7,7 @@ import AdmZip = require('adm-zip');
 
 import { IAppInfo } from '@rocket.chat/apps-engine/definition/metadata';
 
-import { AppClass } from './localHost';
+import { AppClass, readAppInfo, ROOT } from './localHost';
 
 /** Node modules the Apps-Engine runtime lets app code require. */
 export const RUNTIME_ALLOWED_MODULES = [
@@ -20,6 +20,12 @@ export interface LoadedPackage {
     files: Array<string>;
     /** Every module name a packaged file asked for, in order. */
     required: Array<string>;
+}
+
+/** Where `npm run package` (scripts/package.js) leaves the zip: dist/<nameSlug>_<version>.zip. */
+export function packagedZipPath(): string {
+    const info = readAppInfo();
+    return path.join(ROOT, 'dist', `${info.nameSlug}_${info.version}.zip`);
 }
 
 export function loadAppFromZip(zipPath: string): LoadedPackage {
