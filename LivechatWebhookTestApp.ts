@@ -1,30 +1,48 @@
-import { IAppAccessors, IConfigurationExtend, IEnvironmentRead, ILogger } from '@rocket.chat/apps-engine/definition/accessors';
+import { IAppAccessors, IConfigurationExtend, IEnvironmentRead, IHttp, ILogger, IModify, IPersistence, IRead } from '@rocket.chat/apps-engine/definition/accessors';
 import { ApiSecurity, ApiVisibility } from '@rocket.chat/apps-engine/definition/api';
 import { App } from '@rocket.chat/apps-engine/definition/App';
 import { IAppInfo } from '@rocket.chat/apps-engine/definition/metadata';
+import { IUIKitResponse, UIKitBlockInteractionContext } from '@rocket.chat/apps-engine/definition/uikit';
 
+import { RedeliverButton } from './src/commands/RedeliverButton';
 import { WebhookTestCommand } from './src/commands/WebhookTestCommand';
-import { WebhookTestEndpoint } from './src/endpoints/WebhookTestEndpoint';
+import { WebhookDeliveriesEndpoint, WebhookEventsEndpoint, WebhookRedeliverEndpoint, WebhookTestEndpoint } from './src/endpoints/WebhookEndpoints';
+import { DeliveryHistory } from './src/history/DeliveryHistory';
 import { PermissionGuard } from './src/permissions/PermissionGuard';
 import { WebhookTestRunner } from './src/runner/WebhookTestRunner';
 import { SETTINGS } from './src/settings/settings';
 
 export class LivechatWebhookTestApp extends App {
+    private redeliverButton?: RedeliverButton;
+
     constructor(info: IAppInfo, logger: ILogger, accessors: IAppAccessors) {
         super(info, logger, accessors);
+    }
+
+    public async executeBlockActionHandler(context: UIKitBlockInteractionContext, read: IRead, http: IHttp, persistence: IPersistence, modify: IModify): Promise<IUIKitResponse> {
+        if (!this.redeliverButton) {
+            return context.getInteractionResponder().errorResponse();
+        }
+        return this.redeliverButton.handle(context, read, http, persistence, modify);
     }
 
     protected async extendConfiguration(configuration: IConfigurationExtend, environmentRead: IEnvironmentRead): Promise<void> {
         for (const setting of SETTINGS) {
             await configuration.settings.provideSetting(setting);
         }
-        // One runner (and so one permission cache) shared by the endpoint and the command.
-        const runner = new WebhookTestRunner(new PermissionGuard(this.getLogger()), this.getLogger());
+        // One runner (one permission cache, one history write queue) behind every entry point.
+        const runner = new WebhookTestRunner(new PermissionGuard(this.getLogger()), new DeliveryHistory(), this.getLogger());
         await configuration.api.provideApi({
             visibility: ApiVisibility.PUBLIC,
             security: ApiSecurity.UNSECURE,
-            endpoints: [new WebhookTestEndpoint(this, runner)],
+            endpoints: [
+                new WebhookTestEndpoint(this, runner),
+                new WebhookEventsEndpoint(this, runner),
+                new WebhookDeliveriesEndpoint(this, runner),
+                new WebhookRedeliverEndpoint(this, runner),
+            ],
         });
-        await configuration.slashCommands.provideSlashCommand(new WebhookTestCommand(runner));
+        await configuration.slashCommands.provideSlashCommand(new WebhookTestCommand(runner, this.getID()));
+        this.redeliverButton = new RedeliverButton(runner, this.getID());
     }
 }

@@ -98,9 +98,10 @@ describe('/livechat-webhook-test', () => {
         expect(world.receiver.requests).toHaveLength(0);
     });
 
-    it('answers an unknown argument with the usage, sending nothing', async () => {
+    it('answers an unknown argument (taken for an event) with the valid events and the usage, sending nothing', async () => {
         const text = await slash(USERS.admin, 'frobnicate');
-        expect(text).toContain('Unknown argument "frobnicate"');
+        expect(text).toContain('Unknown event "frobnicate"');
+        expect(text).toContain('LivechatOfflineMessage');
         expect(text).toContain('/livechat-webhook-test help');
         expect(world.receiver.requests).toHaveLength(0);
     });

@@ -16,16 +16,18 @@ afterEach(async () => {
 });
 
 describe('registration', () => {
-    it('provides one public, unsecure API with the authRequired POST endpoint webhook.test', () => {
+    it('provides one public, unsecure API whose endpoints all require a logged-in user', () => {
         expect(world.host.apis).toHaveLength(1);
         const [api] = world.host.apis;
         expect(api.visibility).toBe(0); // ApiVisibility.PUBLIC
         expect(api.security).toBe(0); // ApiSecurity.UNSECURE
-        expect(api.endpoints.map((endpoint) => endpoint.path)).toEqual(['webhook.test']);
-        const endpoint = world.host.endpoint('webhook.test');
-        expect(endpoint.authRequired).toBe(true);
-        expect(typeof endpoint.post).toBe('function');
-        expect(endpoint.get).toBeUndefined();
+        const methods = api.endpoints.map((endpoint) => ({ path: endpoint.path, auth: endpoint.authRequired, get: !!endpoint.get, post: !!endpoint.post }));
+        expect(methods).toEqual([
+            { path: 'webhook.test', auth: true, get: false, post: true },
+            { path: 'webhook.events', auth: true, get: true, post: false },
+            { path: 'webhook.deliveries', auth: true, get: true, post: false },
+            { path: 'webhook.redeliver', auth: true, get: false, post: true },
+        ]);
     });
 
     it('provides the four settings with their exact ids, types and defaults', () => {

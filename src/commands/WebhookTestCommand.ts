@@ -2,20 +2,26 @@ import { IHttp, IModify, IPersistence, IRead } from '@rocket.chat/apps-engine/de
 import { ISlashCommand, SlashCommandContext } from '@rocket.chat/apps-engine/definition/slashcommands';
 
 import { WEBHOOK_PERMISSION } from '../permissions/PermissionGuard';
-import { TestOutcome, WebhookTestRunner } from '../runner/WebhookTestRunner';
+import { Caller, WebhookTestRunner } from '../runner/WebhookTestRunner';
+import { EVENT_TYPES } from '../webhook/events';
+import { buildOutcomeBlocks, formatHistory, formatOutcome, replyPrivately } from './reply';
 
 export const COMMAND = 'livechat-webhook-test';
+export const HISTORY_LINES = 10;
 
 export const HELP_TEXT = [
-    `*/${COMMAND}* sends Rocket.Chat's sample \`LivechatSession\` payload to the Omnichannel webhook and tells you whether the receiver accepted it.`,
-    `• \`/${COMMAND}\` runs the test; only you see the answer.`,
+    `*/${COMMAND}* sends a sample Omnichannel webhook payload and tells you what Rocket.Chat's real deliveries would do with the receiver's answer. Only you see the replies.`,
+    `• \`/${COMMAND}\` sends Rocket.Chat's own test sample (\`LivechatSession\`).`,
+    `• \`/${COMMAND} <event>\` sends a sample of another event: ${EVENT_TYPES.join(', ')}.`,
+    `• \`/${COMMAND} room [event]\` builds the payload from this Omnichannel room (its visitor, agent and last 100 messages).`,
+    `• \`/${COMMAND} history\` lists the last ${HISTORY_LINES} deliveries; \`/${COMMAND} redeliver <id>\` sends one again.`,
     `• \`/${COMMAND} help\` shows this help.`,
     'The receiver is the app setting "Webhook URL", or else the workspace\'s Omnichannel Webhook URL. ' +
-        'It must answer HTTP 200: Rocket.Chat counts any other status as a failed delivery.',
+        'It must answer HTTP 200: Rocket.Chat drops other 2xx/3xx/4xx answers and retries 5xx, 429, timeouts and network errors.',
     `You need the ${WEBHOOK_PERMISSION} permission.`,
 ].join('\n');
 
-/** `/livechat-webhook-test [help]`: runs the same test as the endpoint and replies only to the sender. */
+/** `/livechat-webhook-test [event] [room] | history | redeliver <id> | help`: the endpoint's test, replied privately. */
 export class WebhookTestCommand implements ISlashCommand {
     public command = COMMAND;
     public i18nParamsExample = 'command_params_example';
@@ -23,35 +29,34 @@ export class WebhookTestCommand implements ISlashCommand {
     public permission = WEBHOOK_PERMISSION;
     public providesPreview = false;
 
-    constructor(private readonly runner: WebhookTestRunner) {}
+    constructor(private readonly runner: WebhookTestRunner, private readonly appId: string) {}
 
     public async executor(context: SlashCommandContext, read: IRead, modify: IModify, http: IHttp, persis: IPersistence): Promise<void> {
-        const [argument] = context.getArguments();
-        let text: string;
-        if (argument === undefined) {
-            text = formatOutcome(await this.runner.run({ user: context.getSender(), read, http }));
-        } else if (argument.toLowerCase() === 'help') {
-            text = HELP_TEXT;
-        } else {
-            text = `Unknown argument "${argument.slice(0, 40)}".\n${HELP_TEXT}`;
+        const args = context.getArguments().filter((arg) => arg.trim() !== '');
+        const caller: Caller = { user: context.getSender(), read, http, persis };
+        const reply = (text: string, blocks?: Parameters<typeof replyPrivately>[5]) =>
+            replyPrivately(read, modify, context.getSender(), context.getRoom(), text, blocks);
+        const [first = '', second] = args.map((arg) => arg.trim());
+
+        switch (first.toLowerCase()) {
+            case 'help':
+                return reply(HELP_TEXT);
+            case 'history': {
+                const answer = await this.runner.deliveries(caller);
+                return reply(answer.deliveries ? formatHistory(answer.deliveries, HISTORY_LINES) : `❌ ${answer.reason} (${answer.error})`);
+            }
+            case 'redeliver': {
+                const outcome = await this.runner.redeliver(caller, { id: second });
+                return reply(formatOutcome(outcome), buildOutcomeBlocks(outcome, this.appId));
+            }
         }
-        await replyPrivately(context, read, modify, text);
+        if (args.length > 2) {
+            return reply(`Too many arguments.\n${HELP_TEXT}`);
+        }
+        const inRoom = args.some((arg) => arg.toLowerCase() === 'room');
+        const event = args.find((arg) => arg.toLowerCase() !== 'room');
+        const outcome = await this.runner.run(caller, { event, roomId: inRoom ? context.getRoom().id : undefined });
+        const usage = outcome.error === 'error-invalid-event' ? `\nType \`/${COMMAND} help\` for the usage.` : '';
+        return reply(formatOutcome(outcome) + usage, buildOutcomeBlocks(outcome, this.appId));
     }
-}
-
-export function formatOutcome(outcome: TestOutcome): string {
-    const where = outcome.url ? ` to ${outcome.url}` : '';
-    if (outcome.success) {
-        return `✅ Webhook test delivered${where}: the receiver answered ${outcome.receiverStatus} in ${outcome.durationMs} ms.`;
-    }
-    return `❌ Webhook test failed${where} (${outcome.error}): ${outcome.reason}`;
-}
-
-async function replyPrivately(context: SlashCommandContext, read: IRead, modify: IModify, text: string): Promise<void> {
-    const builder = modify.getCreator().startMessage().setRoom(context.getRoom()).setText(text).setGroupable(false);
-    const appUser = await read.getUserReader().getAppUser();
-    if (appUser) {
-        builder.setSender(appUser);
-    }
-    await modify.getNotifier().notifyUser(context.getSender(), builder.getMessage());
 }

@@ -11,10 +11,14 @@ export interface DeliveryRequest {
     timeoutMs: number;
 }
 
-export type DeliveryResult =
-    | { kind: 'response'; status: number; durationMs: number }
-    | { kind: 'timeout'; durationMs: number }
-    | { kind: 'network-error'; message: string; durationMs: number };
+/** How much of the receiver's answer a report keeps. */
+export const RESPONSE_EXCERPT_BYTES = 1024;
+
+export type DeliveryResult = { sentAt: Date; durationMs: number } & (
+    | { kind: 'response'; status: number; contentType?: string; excerpt: string }
+    | { kind: 'timeout' }
+    | { kind: 'network-error'; message: string }
+);
 
 /** Headers as Rocket.Chat's real deliveries send them: the token only when one is set. */
 export function buildDeliveryHeaders(secretToken: string): { [name: string]: string } {
@@ -30,8 +34,9 @@ export function buildDeliveryHeaders(secretToken: string): { [name: string]: str
 
 /** One POST through the engine's IHttp, never retried; resolves for every outcome, never rejects. */
 export async function deliverTest(http: IHttp, request: DeliveryRequest): Promise<DeliveryResult> {
+    const sentAt = new Date();
     const started = Date.now();
-    const elapsed = () => Date.now() - started;
+    const timing = () => ({ sentAt, durationMs: Date.now() - started });
     try {
         const sent = http.post(request.url, {
             content: request.body,
@@ -40,21 +45,50 @@ export async function deliverTest(http: IHttp, request: DeliveryRequest): Promis
         });
         const response = await withDeadline(sent, request.timeoutMs + DEADLINE_GRACE_MS);
         if (response === DEADLINE_PASSED) {
-            return { kind: 'timeout', durationMs: elapsed() };
+            return { kind: 'timeout', ...timing() };
         }
         if (!response || typeof response.statusCode !== 'number') {
             // Older hosts resolve undefined instead of rejecting on network errors.
-            return { kind: 'network-error', message: 'no response from the receiver', durationMs: elapsed() };
+            return { kind: 'network-error', message: 'no response from the receiver', ...timing() };
         }
-        return { kind: 'response', status: response.statusCode, durationMs: elapsed() };
+        return {
+            kind: 'response',
+            status: response.statusCode,
+            contentType: headerValue(response.headers, 'content-type'),
+            excerpt: excerptOf(response.content),
+            ...timing(),
+        };
     } catch (error) {
-        const durationMs = elapsed();
+        const time = timing();
         const message = errorMessage(error);
-        if (durationMs >= request.timeoutMs || /time(d)? ?out|abort/i.test(message)) {
-            return { kind: 'timeout', durationMs };
+        if (time.durationMs >= request.timeoutMs || /time(d)? ?out|abort/i.test(message)) {
+            return { kind: 'timeout', ...time };
         }
-        return { kind: 'network-error', message, durationMs };
+        return { kind: 'network-error', message, ...time };
     }
+}
+
+/** The first KiB of the body as text (a character cut in half at the end is dropped). */
+export function excerptOf(content: unknown): string {
+    if (typeof content !== 'string') {
+        return '';
+    }
+    // Each character takes at least one byte, so the first KiB of bytes lies within the first KiB of characters.
+    const head = content.slice(0, RESPONSE_EXCERPT_BYTES);
+    const bytes = new TextEncoder().encode(head);
+    if (bytes.length <= RESPONSE_EXCERPT_BYTES) {
+        return head;
+    }
+    return new TextDecoder().decode(bytes.subarray(0, RESPONSE_EXCERPT_BYTES)).replace(/\uFFFD+$/, '');
+}
+
+function headerValue(headers: { [name: string]: string } | undefined, name: string): string | undefined {
+    if (!headers || typeof headers !== 'object') {
+        return undefined;
+    }
+    const key = Object.keys(headers).find((candidate) => candidate.toLowerCase() === name);
+    const value = key === undefined ? undefined : headers[key];
+    return typeof value === 'string' && value ? value : undefined;
 }
 
 function errorMessage(error: unknown): string {

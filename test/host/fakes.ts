@@ -153,7 +153,7 @@ export class CapturingLogger implements ILogger {
     }
 }
 
-/** The engine's MessageBuilder, for the parts a plain text message needs. */
+/** The engine's MessageBuilder, for the parts a text or block message needs. */
 export function createMessageBuilder(): IMessageBuilder {
     const message: Partial<IMessage> = {};
     const builder: Partial<IMessageBuilder> = { kind: RocketChatAssociationModel.MESSAGE };
@@ -168,6 +168,7 @@ export function createMessageBuilder(): IMessageBuilder {
     const sender = field('sender');
     const text = field('text');
     const groupable = field('groupable');
+    const blocks = field('blocks');
     Object.assign(builder, {
         setRoom: room.set,
         getRoom: room.get,
@@ -177,6 +178,8 @@ export function createMessageBuilder(): IMessageBuilder {
         getText: text.get,
         setGroupable: groupable.set,
         getGroupable: groupable.get,
+        setBlocks: (value: any) => blocks.set(Array.isArray(value) ? value : value.getBlocks()),
+        getBlocks: blocks.get,
         getMessage() {
             if (!message.room) {
                 // As the engine's builder does.

@@ -13,7 +13,6 @@ import {
     IModifyCreator,
     IPersistence,
     IRead,
-    IUserRead,
     RequestMethod,
 } from '@rocket.chat/apps-engine/definition/accessors';
 import { IApi, IApiEndpoint, IApiRequest, IApiResponse } from '@rocket.chat/apps-engine/definition/api';
@@ -24,8 +23,12 @@ import { ISetting } from '@rocket.chat/apps-engine/definition/settings';
 import { ISlashCommand, SlashCommandContext } from '@rocket.chat/apps-engine/definition/slashcommands';
 import { IUser, UserStatusConnection, UserType } from '@rocket.chat/apps-engine/definition/users';
 
+import { IUIKitResponse, UIKitBlockInteractionContext } from '@rocket.chat/apps-engine/definition/uikit';
+import { UIKitIncomingInteractionContainerType } from '@rocket.chat/apps-engine/definition/uikit/UIKitIncomingInteractionContainer';
+
 import { AppSettingsStore, CapturingLogger, CapturingNotifier, createMessageBuilder, loud, ServerSettingsStore } from './fakes';
 import { LoopbackHttp } from './loopbackHttp';
+import { PersistenceStore, RoomStore } from './storage';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -69,6 +72,7 @@ export interface EndpointCall {
     user?: IUser;
     headers?: { [name: string]: string };
     content?: unknown;
+    query?: { [name: string]: string };
 }
 
 export class LocalHost {
@@ -76,6 +80,8 @@ export class LocalHost {
     public readonly serverSettings = new ServerSettingsStore();
     public readonly notifier = new CapturingNotifier();
     public readonly http = new LoopbackHttp();
+    public readonly store = new PersistenceStore();
+    public readonly rooms = new RoomStore();
     public readonly apis: Array<IApi> = [];
     public readonly commands: Array<ISlashCommand> = [];
     public readonly app: App;
@@ -109,25 +115,56 @@ export class LocalHost {
     }
 
     /** Calls the endpoint's `post` the way the engine's API executor does (header names lower-cased). */
-    public async post(path: string, call: EndpointCall = {}): Promise<IApiResponse> {
+    public post(path: string, call: EndpointCall = {}): Promise<IApiResponse> {
+        return this.callEndpoint(RequestMethod.POST, path, call);
+    }
+
+    /** Calls the endpoint's `get`; the host passes no body on a GET. */
+    public get(path: string, call: EndpointCall = {}): Promise<IApiResponse> {
+        return this.callEndpoint(RequestMethod.GET, path, { ...call, content: undefined });
+    }
+
+    /** Clicks a button of a message the app sent, as the host's UIKit interaction route does. */
+    public async blockAction(user: IUser, room: IRoom, button: { actionId: string; value?: string; blockId?: string }): Promise<IUIKitResponse> {
+        const handler = (this.app as any).executeBlockActionHandler;
+        if (typeof handler !== 'function') {
+            throw new Error('test host: the app has no executeBlockActionHandler');
+        }
+        const context = new UIKitBlockInteractionContext({
+            appId: this.info.id,
+            user,
+            room,
+            actionId: button.actionId,
+            value: button.value,
+            blockId: button.blockId || 'block',
+            triggerId: 'trigger-1',
+            container: { type: UIKitIncomingInteractionContainerType.MESSAGE, id: 'message-1' },
+        });
+        return handler.call(this.app, context, this.read(), this.http, this.persistence(), this.modify());
+    }
+
+    private async callEndpoint(method: RequestMethod, path: string, call: EndpointCall): Promise<IApiResponse> {
         const endpoint = this.endpoint(path);
-        if (!endpoint.post) {
-            throw new Error(`test host: endpoint "${path}" has no post`);
+        const handler = method === RequestMethod.GET ? endpoint.get : endpoint.post;
+        if (!handler) {
+            // The engine answers 404 for a method the endpoint does not implement.
+            return { status: 404 };
         }
         const headers: { [name: string]: string } = {};
         for (const [name, value] of Object.entries(call.headers || {})) {
             headers[name.toLowerCase()] = value;
         }
         const request: IApiRequest = {
-            method: RequestMethod.POST,
+            method,
             headers,
-            query: {},
+            query: call.query || {},
             params: {},
-            content: call.content ?? {},
+            content: method === RequestMethod.GET ? undefined : call.content ?? {},
             user: call.user,
         };
         const basePath = `/api/apps/public/${this.info.id}`;
-        return endpoint.post(request, { basePath, fullPath: `${basePath}/${path}`, appId: this.info.id }, this.read(), this.modify(), this.http, this.persistence());
+        const info = { basePath, fullPath: `${basePath}/${path}`, appId: this.info.id };
+        return handler.call(endpoint, request, info, this.read(), this.modify(), this.http, this.persistence());
     }
 
     /** Runs a slash command as the engine's command manager does for `/<command> <args>`. */
@@ -140,7 +177,9 @@ export class LocalHost {
         return loud<IRead>('Read', {
             getEnvironmentReader: () => this.environment(),
             getNotifier: () => this.notifier.asNotifier(),
-            getUserReader: () => loud<IUserRead>('UserRead', { getAppUser: async () => APP_USER }),
+            getUserReader: () => this.rooms.userReader(APP_USER),
+            getRoomReader: () => this.rooms.roomReader(),
+            getPersistenceReader: () => this.store.reader(),
         });
     }
 
@@ -152,7 +191,7 @@ export class LocalHost {
     }
 
     public persistence(): IPersistence {
-        return loud<IPersistence>('Persistence');
+        return this.store.writer();
     }
 
     private environment(): IEnvironmentRead {

@@ -1,0 +1,115 @@
+// How results look in a room: a UIKit block message with a plain-text fallback, sent privately.
+import { IModify, IRead } from '@rocket.chat/apps-engine/definition/accessors';
+import { IRoom } from '@rocket.chat/apps-engine/definition/rooms';
+import { IUser } from '@rocket.chat/apps-engine/definition/users';
+import type { LayoutBlock } from '@rocket.chat/ui-kit';
+
+import { HistoryItem, TestOutcome } from '../runner/WebhookTestRunner';
+import { DeliveryReport, urlHost, Verdict } from '../webhook/report';
+
+export const REDELIVER_ACTION_ID = 'livechat-webhook-test.redeliver';
+
+const VERDICT_TITLES: { [verdict in Verdict]: string } = {
+    'delivered': '✅ Delivered',
+    'retried': '🔁 Failed: Rocket.Chat would retry',
+    'dropped': '⛔ Failed: Rocket.Chat would drop it',
+    'not-sent': '⚠️ Not sent',
+};
+
+/** The plain-text reply (also the fallback of the block message). */
+export function formatOutcome(outcome: TestOutcome): string {
+    const error = outcome.error ? ` (${outcome.error})` : '';
+    const delivery = outcome.delivery;
+    if (!delivery) {
+        return `${outcome.success ? '✅' : '❌'} ${outcome.reason}${error}`;
+    }
+    const again = delivery.redeliveryOf ? ` (redelivery of ${delivery.redeliveryOf})` : '';
+    const facts = [
+        delivery.status === undefined ? delivery.errorKind : `status ${delivery.status}`,
+        delivery.durationMs === undefined ? undefined : `${delivery.durationMs} ms`,
+        `id ${delivery.id}`,
+    ].filter(Boolean);
+    return [
+        `${VERDICT_TITLES[delivery.verdict]}: ${delivery.event} to ${delivery.url || '(no URL)'}${again}`,
+        `${outcome.reason}${error}`,
+        facts.join(' · '),
+        delivery.hint,
+    ].join('\n');
+}
+
+/** The block message: verdict, the facts as fields, the hint, and a "Send again" button. */
+export function buildOutcomeBlocks(outcome: TestOutcome, appId: string): Array<LayoutBlock> | undefined {
+    const delivery = outcome.delivery;
+    if (!delivery) {
+        return undefined;
+    }
+    const field = (label: string, value: string) => ({ type: 'mrkdwn' as const, text: `*${label}*\n${value}` });
+    const blocks: Array<LayoutBlock> = [
+        { type: 'section', text: { type: 'mrkdwn', text: `*${VERDICT_TITLES[delivery.verdict]}*${delivery.redeliveryOf ? ` (redelivery of ${delivery.redeliveryOf})` : ''}` } },
+        {
+            type: 'section',
+            fields: [
+                field('Status', delivery.status === undefined ? describeErrorKind(delivery) : String(delivery.status)),
+                field('Time', delivery.durationMs === undefined ? '-' : `${delivery.durationMs} ms`),
+                field('Event', delivery.event),
+                field('URL host', urlHost(delivery.url) || '-'),
+            ],
+        },
+        { type: 'context', elements: [{ type: 'mrkdwn', text: delivery.hint }] },
+        {
+            type: 'actions',
+            appId,
+            blockId: `delivery-${delivery.id}`,
+            elements: [
+                {
+                    type: 'button',
+                    appId,
+                    blockId: `delivery-${delivery.id}`,
+                    actionId: REDELIVER_ACTION_ID,
+                    text: { type: 'plain_text', text: 'Send again' },
+                    value: delivery.id,
+                },
+            ],
+        },
+    ];
+    return blocks;
+}
+
+/** One line per delivery, for `history`. */
+export function formatHistory(items: Array<HistoryItem>, limit: number): string {
+    if (items.length === 0) {
+        return 'No deliveries recorded yet: run `/livechat-webhook-test` first.';
+    }
+    const lines = items.slice(0, limit).map((item) => {
+        const when = item.sentAt ? item.sentAt.replace('T', ' ').replace(/\.\d+Z$/, 'Z') : 'not sent';
+        const result = item.status === undefined ? item.verdict : `${item.status} ${item.verdict}`;
+        const time = item.durationMs === undefined ? '' : ` · ${item.durationMs} ms`;
+        const again = item.redeliveryOf ? ` · again ${item.redeliveryOf}` : '';
+        return `\`${item.id}\` · ${when} · ${item.event} · ${result}${time} · by ${item.by}${again}`;
+    });
+    return [`Last ${lines.length} of ${items.length} deliveries, newest first (\`redeliver <id>\` sends one again):`, ...lines].join('\n');
+}
+
+function describeErrorKind(delivery: DeliveryReport): string {
+    return delivery.errorKind || '-';
+}
+
+/** "Only you can see this": a notification to one user in the room the command came from. */
+export async function replyPrivately(
+    read: IRead,
+    modify: IModify,
+    to: IUser,
+    room: IRoom,
+    text: string,
+    blocks?: Array<LayoutBlock>,
+): Promise<void> {
+    const builder = modify.getCreator().startMessage().setRoom(room).setText(text).setGroupable(false);
+    if (blocks) {
+        builder.setBlocks(blocks);
+    }
+    const appUser = await read.getUserReader().getAppUser();
+    if (appUser) {
+        builder.setSender(appUser);
+    }
+    await modify.getNotifier().notifyUser(to, builder.getMessage());
+}

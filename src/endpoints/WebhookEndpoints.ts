@@ -1,0 +1,63 @@
+import { IHttp, IModify, IPersistence, IRead } from '@rocket.chat/apps-engine/definition/accessors';
+import { ApiEndpoint, IApiEndpointInfo, IApiRequest, IApiResponse } from '@rocket.chat/apps-engine/definition/api';
+import { IApp } from '@rocket.chat/apps-engine/definition/IApp';
+
+import { WebhookTestRunner } from '../runner/WebhookTestRunner';
+import { callerOf, respond } from './caller';
+
+/** `POST webhook.test` `{ event?, roomId? }`: the host's `livechat/webhook.test`, with a delivery report. */
+export class WebhookTestEndpoint extends ApiEndpoint {
+    public path = 'webhook.test';
+    public authRequired = true;
+
+    constructor(app: IApp, private readonly runner: WebhookTestRunner) {
+        super(app);
+    }
+
+    public async post(request: IApiRequest, endpoint: IApiEndpointInfo, read: IRead, modify: IModify, http: IHttp, persis: IPersistence): Promise<IApiResponse> {
+        return respond(await this.runner.run(callerOf(request, read, http, persis), request.content));
+    }
+}
+
+/** `GET webhook.events`: every event type, when the host sends it, and an example payload. */
+export class WebhookEventsEndpoint extends ApiEndpoint {
+    public path = 'webhook.events';
+    public authRequired = true;
+
+    constructor(app: IApp, private readonly runner: WebhookTestRunner) {
+        super(app);
+    }
+
+    public async get(request: IApiRequest, endpoint: IApiEndpointInfo, read: IRead, modify: IModify, http: IHttp, persis: IPersistence): Promise<IApiResponse> {
+        return respond(await this.runner.events(callerOf(request, read, http, persis)));
+    }
+}
+
+/** `GET webhook.deliveries[?id=...]`: the recorded deliveries, newest first, or one with its body. */
+export class WebhookDeliveriesEndpoint extends ApiEndpoint {
+    public path = 'webhook.deliveries';
+    public authRequired = true;
+
+    constructor(app: IApp, private readonly runner: WebhookTestRunner) {
+        super(app);
+    }
+
+    public async get(request: IApiRequest, endpoint: IApiEndpointInfo, read: IRead, modify: IModify, http: IHttp, persis: IPersistence): Promise<IApiResponse> {
+        const id = request.query ? request.query.id : undefined;
+        return respond(await this.runner.deliveries(callerOf(request, read, http, persis), id));
+    }
+}
+
+/** `POST webhook.redeliver` `{ id }`: sends a recorded delivery's payload again. */
+export class WebhookRedeliverEndpoint extends ApiEndpoint {
+    public path = 'webhook.redeliver';
+    public authRequired = true;
+
+    constructor(app: IApp, private readonly runner: WebhookTestRunner) {
+        super(app);
+    }
+
+    public async post(request: IApiRequest, endpoint: IApiEndpointInfo, read: IRead, modify: IModify, http: IHttp, persis: IPersistence): Promise<IApiResponse> {
+        return respond(await this.runner.redeliver(callerOf(request, read, http, persis), request.content));
+    }
+}

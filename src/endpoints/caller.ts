@@ -1,0 +1,29 @@
+import { IHttp, IPersistence, IRead } from '@rocket.chat/apps-engine/definition/accessors';
+import { IApiRequest, IApiResponse } from '@rocket.chat/apps-engine/definition/api';
+
+import { CallerCredentials } from '../permissions/PermissionGuard';
+import { Answer, Caller } from '../runner/WebhookTestRunner';
+
+/** The caller of an API request: the user the host authenticated and the credentials they sent. */
+export function callerOf(request: IApiRequest, read: IRead, http: IHttp, persis: IPersistence): Caller {
+    return { user: request.user, credentials: callerCredentials(request), read, http, persis };
+}
+
+/** The answer as the HTTP response: its status, and everything else as the JSON body. */
+export function respond(answer: Answer): IApiResponse {
+    const { httpStatus, ...content } = answer;
+    return { status: httpStatus, content };
+}
+
+function callerCredentials(request: IApiRequest): CallerCredentials | undefined {
+    const userId = header(request, 'x-user-id');
+    const authToken = header(request, 'x-auth-token');
+    return userId && authToken ? { userId, authToken } : undefined;
+}
+
+function header(request: IApiRequest, name: string): string | undefined {
+    const headers = request.headers || {};
+    const key = Object.keys(headers).find((candidate) => candidate.toLowerCase() === name);
+    const value = key === undefined ? undefined : headers[key];
+    return typeof value === 'string' && value ? value : undefined;
+}

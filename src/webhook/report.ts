@@ -1,0 +1,114 @@
+// What Rocket.Chat's real deliveries would do with the receiver's answer (its sendRequest rules):
+// only 200 counts; 5xx, 429, network errors and timeouts are retried up to 5 attempts in all,
+// 4 × the timeout apart; every other status is dropped at once. Pure functions, no I/O.
+import { DeliveryResult } from './delivery';
+import type { EventType } from './events';
+
+export const HOST_ATTEMPTS = 5;
+export const HOST_RETRY_FACTOR = 4;
+
+/** `not-sent`: Rocket.Chat would not send anything at all (no webhook URL). */
+export type Verdict = 'delivered' | 'retried' | 'dropped' | 'not-sent';
+
+export type ErrorKind = 'status' | 'timeout' | 'connection' | 'invalid-url' | 'url-not-set';
+
+export interface DeliveryReport {
+    id: string;
+    event: EventType;
+    /** Redacted: no user-info, no query string. */
+    url?: string;
+    sentAt?: string;
+    durationMs?: number;
+    status?: number;
+    responseExcerpt?: string;
+    responseContentType?: string;
+    errorKind?: ErrorKind;
+    verdict: Verdict;
+    hint: string;
+    /** Where the payload came from: the built-in sample or a room. */
+    source: { kind: 'sample' } | { kind: 'room'; roomId: string };
+    /** Set on a redelivery: the report whose payload was sent again. */
+    redeliveryOf?: string;
+}
+
+export interface Judgement {
+    verdict: Verdict;
+    errorKind?: ErrorKind;
+    hint: string;
+}
+
+export function judgeDelivery(result: DeliveryResult, timeoutMs: number): Judgement {
+    const retries = `Rocket.Chat would try ${HOST_ATTEMPTS - 1} more times, ${HOST_RETRY_FACTOR * timeoutMs} ms (4 × the timeout) apart, then give up`;
+    switch (result.kind) {
+        case 'timeout':
+            return {
+                verdict: 'retried',
+                errorKind: 'timeout',
+                hint: `No answer within ${timeoutMs} ms: ${retries}. Answer 200 first and do the slow work afterwards, or raise the timeout.`,
+            };
+        case 'network-error':
+            return {
+                verdict: 'retried',
+                errorKind: 'connection',
+                hint: `Could not connect: ${retries}. Check the host name, the port and that the receiver is running and reachable from the Rocket.Chat server.`,
+            };
+        case 'response':
+            return judgeStatus(result.status, retries);
+    }
+}
+
+function judgeStatus(status: number, retries: string): Judgement {
+    if (status === 200) {
+        return { verdict: 'delivered', hint: 'Nothing to change: Rocket.Chat counts a 200 as delivered.' };
+    }
+    if (status >= 500 || status === 429) {
+        const why = status === 429 ? 'The receiver is rate-limiting (429)' : `The receiver failed with ${status}`;
+        return { verdict: 'retried', errorKind: 'status', hint: `${why}: ${retries}. Fix the receiver so it answers 200.` };
+    }
+    const drop = 'Rocket.Chat drops anything else and never retries';
+    if (status >= 200 && status < 300) {
+        return { verdict: 'dropped', errorKind: 'status', hint: `Answer 200, not ${status}: ${drop}.` };
+    }
+    if (status >= 300 && status < 400) {
+        return { verdict: 'dropped', errorKind: 'status', hint: `Point the webhook URL at the final address and answer 200 there, not a ${status} redirect: ${drop}.` };
+    }
+    if (status === 401 || status === 403) {
+        return {
+            verdict: 'dropped',
+            errorKind: 'status',
+            hint: `The receiver refused the delivery (${status}): make its secret token match the app's "Secret token" setting (header X-RocketChat-Livechat-Token). ${drop}.`,
+        };
+    }
+    if (status === 404 || status === 405) {
+        return { verdict: 'dropped', errorKind: 'status', hint: `The receiver has no POST handler at this path (${status}): check the URL's path. ${drop}.` };
+    }
+    return { verdict: 'dropped', errorKind: 'status', hint: `The receiver rejected the delivery with ${status}; its response body may say why. ${drop}.` };
+}
+
+export function judgeInvalidUrl(reason: string): Judgement {
+    return {
+        verdict: 'retried',
+        errorKind: 'invalid-url',
+        hint: `Fix the webhook URL (${reason}): Rocket.Chat would try ${HOST_ATTEMPTS} times and fail every time.`,
+    };
+}
+
+export function judgeUrlNotSet(): Judgement {
+    return {
+        verdict: 'not-sent',
+        errorKind: 'url-not-set',
+        hint: 'Set a webhook URL (the app\'s "Webhook URL" setting or the workspace\'s Omnichannel Webhook URL): without one Rocket.Chat sends nothing.',
+    };
+}
+
+/** "host:port" of a URL, for short displays; never the user-info, path or query. */
+export function urlHost(url: string | undefined): string | undefined {
+    if (!url) {
+        return undefined;
+    }
+    try {
+        return new URL(url).host;
+    } catch {
+        return undefined;
+    }
+}

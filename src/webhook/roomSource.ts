@@ -1,0 +1,119 @@
+// Reads an Omnichannel room through the engine's readers and turns it into the plain snapshot that
+// conversation.ts maps. Fields the engine's room type lacks (topic, tags, crmData, the visitor's ip
+// and user agent) arrive in the host's `_unmappedProperties_`.
+import { IRead } from '@rocket.chat/apps-engine/definition/accessors';
+import { ILivechatRoom } from '@rocket.chat/apps-engine/definition/livechat';
+import { IMessageRaw } from '@rocket.chat/apps-engine/definition/messages';
+import { RoomType } from '@rocket.chat/apps-engine/definition/rooms';
+import { IUser } from '@rocket.chat/apps-engine/definition/users';
+
+import { ConversationSnapshot, SnapshotMessage } from './conversation';
+
+/** The engine refuses more than 100 messages per read; the payload carries the last ones. */
+export const MAX_ROOM_MESSAGES = 100;
+
+export type RoomLoad =
+    | { ok: true; snapshot: ConversationSnapshot }
+    | { ok: false; status: 404; error: 'error-room-not-found'; reason: string }
+    | { ok: false; status: 400; error: 'error-not-omnichannel-room'; reason: string };
+
+type Loose = { [key: string]: any };
+
+export async function loadConversation(read: IRead, roomId: string): Promise<RoomLoad> {
+    const room = await read.getRoomReader().getById(roomId);
+    if (!room) {
+        return { ok: false, status: 404, error: 'error-room-not-found', reason: `No room with id "${roomId}".` };
+    }
+    if (room.type !== RoomType.LIVE_CHAT || !(room as ILivechatRoom).visitor) {
+        return {
+            ok: false,
+            status: 400,
+            error: 'error-not-omnichannel-room',
+            reason: `The room "${room.slugifiedName || room.id}" is not an Omnichannel conversation; pick a Livechat room.`,
+        };
+    }
+    const livechatRoom = room as ILivechatRoom;
+    const servedById = livechatRoom.servedBy && livechatRoom.servedBy.id;
+    const [agent, newestFirst] = await Promise.all([
+        servedById ? read.getUserReader().getById(servedById) : Promise.resolve(undefined),
+        read.getRoomReader().getMessages(room.id, { limit: MAX_ROOM_MESSAGES, sort: { createdAt: 'desc' } }),
+    ]);
+    return { ok: true, snapshot: toSnapshot(livechatRoom, agent, [...(newestFirst || [])].reverse()) };
+}
+
+export function toSnapshot(room: ILivechatRoom, agent: IUser | undefined, messages: Array<IMessageRaw>): ConversationSnapshot {
+    const extra = unmapped(room);
+    const visitor = room.visitor as ILivechatRoom['visitor'] & Loose;
+    const visitorExtra = unmapped(visitor);
+    return {
+        room: {
+            id: room.id,
+            displayName: room.displayName,
+            label: extra.label,
+            topic: extra.topic,
+            tags: extra.tags,
+            createdAt: toDate(room.createdAt),
+            lastMessageAt: toDate(room.lastModifiedAt),
+            livechatData: room.livechatData,
+            crmData: extra.crmData,
+            departmentId: (room.department && room.department.id) || (room as Loose).departmentId,
+            servedBy: room.servedBy && { id: room.servedBy.id, username: room.servedBy.username },
+            closedAt: toDate(room.closedAt),
+            closedBy: room.closedBy && { id: room.closedBy.id, username: room.closedBy.username },
+            closer: room.closer,
+        },
+        visitor: {
+            id: visitor.id || visitor._id,
+            token: visitor.token,
+            username: visitor.username,
+            name: visitor.name,
+            department: visitor.department,
+            ip: visitor.ip || visitorExtra.ip,
+            userAgent: visitor.userAgent || visitorExtra.userAgent,
+            livechatData: visitor.livechatData,
+            visitorEmails: visitor.visitorEmails,
+            phone: visitor.phone,
+        },
+        agent: agent && {
+            id: agent.id,
+            username: agent.username,
+            name: agent.name,
+            email: agent.emails && agent.emails.length > 0 ? agent.emails[0].address : undefined,
+        },
+        messages: messages.map(toSnapshotMessage),
+    };
+}
+
+function toSnapshotMessage(message: IMessageRaw): SnapshotMessage {
+    const extra = unmapped(message);
+    return {
+        id: message.id,
+        rid: message.roomId,
+        sender: { id: message.sender._id, username: message.sender.username, name: message.sender.name },
+        text: message.text,
+        blocks: message.blocks,
+        createdAt: toDate(message.createdAt) || new Date(0),
+        updatedAt: toDate(message.updatedAt),
+        editedAt: toDate(message.editedAt),
+        file: message.file,
+        attachments: message.attachments,
+        type: (message as Loose).t || extra.t,
+    };
+}
+
+function unmapped(value: object): Loose {
+    const extra = (value as Loose)._unmappedProperties_;
+    return extra && typeof extra === 'object' ? extra : {};
+}
+
+/** Dates may cross the engine's process boundary as strings. */
+function toDate(value: unknown): Date | undefined {
+    if (value instanceof Date) {
+        return value;
+    }
+    if (typeof value === 'string' || typeof value === 'number') {
+        const date = new Date(value);
+        return isNaN(date.getTime()) ? undefined : date;
+    }
+    return undefined;
+}
