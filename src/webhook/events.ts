@@ -60,7 +60,7 @@ export function buildEventSample(event: EventType, now: Date): { [key: string]: 
     if (event === 'LivechatOfflineMessage') {
         return buildOfflineMessagePayload({ name: 'Visitor Name', email: 'visitor@example.com', message: 'Hello, I would like to know more about your product.' }, now);
     }
-    return buildRoomPayload(event, sampleConversation(now));
+    return buildRoomPayload(event, sampleConversation(event, now));
 }
 
 /** The host's offline-message delivery: no room, only what the visitor typed in the offline form. */
@@ -70,12 +70,22 @@ export function buildOfflineMessagePayload(form: { name: string; email: string; 
 
 const MINUTE = 60 * 1000;
 
-/** A short served-and-closed conversation; times are relative to `now` so fixtures can pin them. */
-export function sampleConversation(now: Date): ConversationSnapshot {
+/**
+ * A short conversation at the stage the event happens: waiting for an agent (start, queued), served
+ * (taken, forwarded, message, lead capture) or closed (close, edit). Times are relative to `now`.
+ */
+export function sampleConversation(event: Exclude<EventType, 'LivechatOfflineMessage'>, now: Date): ConversationSnapshot {
     const at = (minutesAgo: number) => new Date(now.getTime() - minutesAgo * MINUTE);
     const rid = 'sample-room-id';
     const visitor = { id: 'sample-visitor-id', username: 'guest-1', name: 'Visitor Name' };
     const agent = { id: 'sample-agent-id', username: 'agent.username', name: 'Agent Name' };
+    const waiting = event === 'LivechatSessionStart' || event === 'LivechatSessionQueued';
+    const closed = event === 'LivechatSession' || event === 'LivechatEdit';
+    const messages = [
+        { id: 'sample-message-1', rid, sender: visitor, text: 'Hello, how much is the pro plan?', createdAt: at(9) },
+        { id: 'sample-message-2', rid, sender: agent, text: 'Hi! It is 10 USD per user per month.', createdAt: at(8) },
+        { id: 'sample-message-3', rid, sender: visitor, text: 'Thanks, that is all.', createdAt: at(2) },
+    ];
     return {
         room: {
             id: rid,
@@ -83,15 +93,15 @@ export function sampleConversation(now: Date): ConversationSnapshot {
             topic: 'Pricing question',
             tags: ['sales'],
             createdAt: at(12),
-            lastMessageAt: at(2),
+            lastMessageAt: waiting ? at(9) : at(2),
             livechatData: { productId: '123456' },
             departmentId: 'sample-department-id',
-            servedBy: { ...agent, ts: at(10) },
-            closedAt: at(1),
-            closedBy: agent,
-            closer: 'user',
-            oldDepartmentId: 'sample-old-department-id',
-            oldServedBy: { id: 'sample-previous-agent-id', username: 'previous.agent', ts: at(11) },
+            ...(!waiting && { servedBy: { ...agent, ts: at(10) } }),
+            ...(closed && { closedAt: at(1), closedBy: agent, closer: 'user' }),
+            ...(event === 'LivechatSessionForwarded' && {
+                oldDepartmentId: 'sample-old-department-id',
+                oldServedBy: { id: 'sample-previous-agent-id', username: 'previous.agent', ts: at(11) },
+            }),
         },
         visitor: {
             ...visitor,
@@ -103,11 +113,7 @@ export function sampleConversation(now: Date): ConversationSnapshot {
             visitorEmails: [{ address: 'visitor@example.com' }],
             phone: [{ phoneNumber: '+15550100' }],
         },
-        agent: { ...agent, email: 'agent@example.com' },
-        messages: [
-            { id: 'sample-message-1', rid, sender: visitor, text: 'Hello, how much is the pro plan?', createdAt: at(9) },
-            { id: 'sample-message-2', rid, sender: agent, text: 'Hi! It is 10 USD per user per month.', createdAt: at(8) },
-            { id: 'sample-message-3', rid, sender: visitor, text: 'Thanks, that is all.', createdAt: at(2) },
-        ],
+        ...(!waiting && { agent: { ...agent, email: 'agent@example.com' } }),
+        messages: waiting ? messages.slice(0, 1) : messages,
     };
 }

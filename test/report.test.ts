@@ -1,0 +1,153 @@
+// The delivery report: every verdict and error kind, against a real loopback receiver.
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+
+import { LivechatWebhookTestApp } from '../LivechatWebhookTestApp';
+import { closedPort } from './host/receiver';
+import { startWorld, USERS, World } from './host/world';
+
+let world: World;
+
+beforeEach(async () => {
+    world = await startWorld(LivechatWebhookTestApp);
+});
+
+afterEach(async () => {
+    await world.close();
+});
+
+async function delivery(): Promise<{ status: number; content: any; report: any }> {
+    const response = await world.testAs(USERS.admin);
+    return { status: response.status as number, content: response.content, report: (response.content as any).delivery };
+}
+
+const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+describe('the delivery report', () => {
+    it('reports a 200 as delivered, with the response excerpt, content type, time and a redacted URL', async () => {
+        world.host.settings.set('webhook_url', `${world.receiver.url}?key=abc`);
+        world.receiver.behave({ status: 200, body: '{"crmId":"42"}', contentType: 'application/json; charset=utf-8' });
+        const from = Date.now();
+        const { status, content, report } = await delivery();
+        expect(status).toBe(200);
+        expect(content.success).toBe(true);
+        expect(content.error).toBeUndefined();
+        expect(report).toMatchObject({
+            event: 'LivechatSession',
+            url: `${world.receiver.url}?***`,
+            status: 200,
+            responseExcerpt: '{"crmId":"42"}',
+            responseContentType: 'application/json; charset=utf-8',
+            verdict: 'delivered',
+            source: { kind: 'sample' },
+        });
+        expect(report.id).toMatch(/^dlv_[0-9a-f]{12}$/);
+        expect(report.errorKind).toBeUndefined();
+        expect(report.hint).toContain('Nothing to change');
+        expect(report.sentAt).toMatch(ISO);
+        expect(Date.parse(report.sentAt)).toBeGreaterThanOrEqual(from - 1);
+        expect(report.durationMs).toBe(content.durationMs);
+        expect(typeof report.durationMs).toBe('number');
+    });
+
+    it.each([
+        [201, 'Answer 200, not 201'],
+        [204, 'Answer 200, not 204'],
+        [302, 'not a 302 redirect'],
+        [400, 'rejected the delivery with 400'],
+        [401, 'X-RocketChat-Livechat-Token'],
+        [403, 'X-RocketChat-Livechat-Token'],
+        [404, 'check the URL\'s path'],
+        [422, 'rejected the delivery with 422'],
+    ])('reports a %i as dropped: the host never retries it', async (code, hint) => {
+        world.receiver.behave({ status: code, body: code === 204 ? '' : 'nope' });
+        const { status, content, report } = await delivery();
+        expect(status).toBe(400);
+        expect(content.error).toBe('error-invalid-webhook-response');
+        expect(report).toMatchObject({ status: code, verdict: 'dropped', errorKind: 'status' });
+        expect(report.hint).toContain(hint);
+        expect(report.hint).toContain('never retries');
+    });
+
+    it.each([429, 500, 502, 503])('reports a %i as retried: up to 5 attempts, 4 x the timeout apart', async (code) => {
+        world.host.settings.set('webhook_timeout_ms', 1500);
+        world.receiver.behave({ status: code, body: 'busy' });
+        const { status, report } = await delivery();
+        expect(status).toBe(400);
+        expect(report).toMatchObject({ status: code, verdict: 'retried', errorKind: 'status', responseExcerpt: 'busy' });
+        expect(report.hint).toContain('4 more times, 6000 ms');
+    });
+
+    it('reports a receiver that does not answer in time as a retried timeout', async () => {
+        world.host.settings.set('webhook_timeout_ms', 300);
+        world.receiver.behave({ hang: true });
+        const { status, report } = await delivery();
+        expect(status).toBe(400);
+        expect(report).toMatchObject({ verdict: 'retried', errorKind: 'timeout' });
+        expect(report.status).toBeUndefined();
+        expect(report.responseExcerpt).toBeUndefined();
+        expect(report.durationMs).toBeGreaterThanOrEqual(290);
+        expect(report.hint).toContain('No answer within 300 ms');
+    });
+
+    it('reports a receiver that is down as a retried connection error', async () => {
+        world.host.settings.set('webhook_url', `http://127.0.0.1:${await closedPort()}/down`);
+        const { status, report } = await delivery();
+        expect(status).toBe(400);
+        expect(report).toMatchObject({ verdict: 'retried', errorKind: 'connection' });
+        expect(report.hint).toContain('Could not connect');
+    });
+
+    it('reports a connection reset as a connection error', async () => {
+        world.receiver.behave({ reset: true });
+        const { report } = await delivery();
+        expect(report).toMatchObject({ verdict: 'retried', errorKind: 'connection' });
+    });
+
+    it('reports an unusable URL as invalid-url without sending anything', async () => {
+        world.host.settings.set('webhook_url', 'ftp://user:pw@files.example.com/in?x=1');
+        const { status, content, report } = await delivery();
+        expect(status).toBe(400);
+        expect(content.error).toBe('error-invalid-webhook-url');
+        expect(report).toMatchObject({ verdict: 'retried', errorKind: 'invalid-url', url: 'ftp://***@files.example.com/in?***' });
+        expect(report.sentAt).toBeUndefined();
+        expect(world.host.http.sent.filter((request) => request.url.startsWith('ftp'))).toHaveLength(0);
+    });
+
+    it('reports a missing URL as not-sent', async () => {
+        world.host.settings.set('webhook_url', '');
+        const { status, content, report } = await delivery();
+        expect(status).toBe(400);
+        expect(content.error).toBe('Webhook_URL_not_set');
+        expect(report).toMatchObject({ verdict: 'not-sent', errorKind: 'url-not-set' });
+        expect(report.url).toBeUndefined();
+        expect(world.receiver.requests).toHaveLength(0);
+    });
+
+    it('keeps the first KiB of a long body, never cutting a character in half', async () => {
+        const body = `${'a'.repeat(1023)}é${'b'.repeat(5000)}`;
+        world.receiver.behave({ status: 200, body, contentType: 'text/plain' });
+        const { report } = await delivery();
+        expect(report.responseExcerpt).toBe('a'.repeat(1023));
+        world.receiver.behave({ status: 200, body: 'é'.repeat(600), contentType: 'text/plain' });
+        const second = await delivery();
+        expect(second.report.responseExcerpt).toBe('é'.repeat(512));
+        expect(Buffer.byteLength(second.report.responseExcerpt)).toBe(1024);
+    });
+
+    it('masks the secret token when the receiver echoes it back', async () => {
+        world.host.settings.set('webhook_secret_token', 'tok-echoed-1234');
+        world.receiver.behave({ status: 500, body: 'bad token tok-echoed-1234', contentType: 'text/plain; tok-echoed-1234' });
+        const { content, report } = await delivery();
+        expect(report.responseExcerpt).toBe('bad token ***');
+        expect(JSON.stringify(content)).not.toContain('tok-echoed-1234');
+    });
+
+    it('gives no delivery object to answers that stop before a payload exists', async () => {
+        const unauthorized = await world.testAs(USERS.plain);
+        expect(unauthorized.status).toBe(403);
+        expect((unauthorized.content as any).delivery).toBeUndefined();
+        const anonymous = await world.testAs(undefined);
+        expect(anonymous.status).toBe(401);
+        expect((anonymous.content as any).delivery).toBeUndefined();
+    });
+});
