@@ -106,10 +106,11 @@ function unmapped(value: object): Loose {
     return extra && typeof extra === 'object' ? extra : {};
 }
 
-/** Dates may cross the engine's process boundary as strings. */
+/** Dates may cross the engine's process boundary as strings, or come from another realm (so no instanceof). */
 function toDate(value: unknown): Date | undefined {
-    if (value instanceof Date) {
-        return value;
+    if (Object.prototype.toString.call(value) === '[object Date]') {
+        const time = (value as Date).getTime();
+        return isNaN(time) ? undefined : new Date(time);
     }
     if (typeof value === 'string' || typeof value === 'number') {
         const date = new Date(value);
