@@ -16,10 +16,15 @@ interface PersistedRecord {
     data: object;
 }
 
-/** The app's records, copied on the way in and out as a database would (no shared references). */
+/**
+ * The app's records, copied on the way in and out as a database would (no shared references). Each
+ * call takes a database round trip (`latencyMs`), so concurrent read-modify-writes can interleave as
+ * they do on a real host.
+ */
 export class PersistenceStore {
     public readonly records: Array<PersistedRecord> = [];
     public writes = 0;
+    public latencyMs = 2;
     private failures = 0;
     private nextId = 1;
 
@@ -30,21 +35,26 @@ export class PersistenceStore {
 
     public reader(): IPersistenceRead {
         return loud<IPersistenceRead>('PersistenceRead', {
-            read: async (id: string) => copy(this.records.find((record) => record.id === id)?.data) as object,
-            readByAssociation: async (association) => this.matching([association]).map((record) => copy(record.data)),
-            readByAssociations: async (associations) => this.matching(associations).map((record) => copy(record.data)),
+            read: async (id: string) => this.roundTrip(() => copy(this.records.find((record) => record.id === id)?.data) as object),
+            readByAssociation: async (association) => this.roundTrip(() => this.matching([association]).map((record) => copy(record.data))),
+            readByAssociations: async (associations) => this.roundTrip(() => this.matching(associations).map((record) => copy(record.data))),
         });
     }
 
     public writer(): IPersistence {
         return loud<IPersistence>('Persistence', {
-            createWithAssociation: async (data, association) => this.create(data, [association]),
-            createWithAssociations: async (data, associations) => this.create(data, associations),
-            updateByAssociation: async (association, data, upsert = false) => this.update([association], data, upsert),
-            updateByAssociations: async (associations, data, upsert = false) => this.update(associations, data, upsert),
-            removeByAssociation: async (association) => this.remove([association]),
-            removeByAssociations: async (associations) => this.remove(associations),
+            createWithAssociation: async (data, association) => this.roundTrip(() => this.create(data, [association])),
+            createWithAssociations: async (data, associations) => this.roundTrip(() => this.create(data, associations)),
+            updateByAssociation: async (association, data, upsert = false) => this.roundTrip(() => this.update([association], data, upsert)),
+            updateByAssociations: async (associations, data, upsert = false) => this.roundTrip(() => this.update(associations, data, upsert)),
+            removeByAssociation: async (association) => this.roundTrip(() => this.remove([association])),
+            removeByAssociations: async (associations) => this.roundTrip(() => this.remove(associations)),
         });
+    }
+
+    private async roundTrip<T>(work: () => T | Promise<T>): Promise<T> {
+        await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
+        return work();
     }
 
     private async create(data: object, associations: Array<RocketChatAssociationRecord>): Promise<string> {
