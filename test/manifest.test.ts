@@ -29,9 +29,14 @@ describe('app.json', () => {
         expect(appJson.version).toBe(packageJson.version);
     });
 
-    // Apps-Engine shipped by Rocket.Chat 6.0 (1.37), 6.6 (1.41), 6.13 (1.46), 7.0 (1.47.2), later 7.x, and the typings.
-    it.each(['1.37.0', '1.41.0', '1.46.0', '1.47.2', '1.53.0', '1.58.1', '1.66.0'])('requiredApiVersion is satisfied by engine %s', (engine) => {
+    // Apps-Engine shipped by Rocket.Chat 6.13 (1.46), 7.0 (1.47.2), later 7.x, and the typings.
+    it.each(['1.46.0', '1.47.2', '1.53.0', '1.58.1', '1.66.0'])('requiredApiVersion is satisfied by engine %s', (engine) => {
         expect(semver.satisfies(engine, appJson.requiredApiVersion)).toBe(true);
+    });
+
+    // Before 1.46 (npm releases 1.42.1 and older) IRoomRead.getMessages took no options and returned IMessage.
+    it.each(['1.37.0', '1.41.0', '1.42.1'])('requiredApiVersion refuses engine %s, whose room reader the room sample cannot use', (engine) => {
+        expect(semver.satisfies(engine, appJson.requiredApiVersion)).toBe(false);
     });
 
     it('requiredApiVersion is the apps-engine devDependency spec, so rc-apps package leaves it alone', () => {
