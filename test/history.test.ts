@@ -75,7 +75,11 @@ describe('the delivery history', () => {
         world.host.store.failWrites(1);
         const response = await world.testAs(USERS.admin);
         expect(response.status).toBe(200);
-        expect(world.host.logger.text()).toContain('Could not record delivery');
+        // Reading the history waits for queued writes.
+        expect(await history()).toEqual([]);
+        expect(world.host.logger.text()).toContain(`Could not record delivery ${(response.content as any).delivery.id} in the history: database unavailable`);
+        await world.testAs(USERS.admin);
+        expect(await history()).toHaveLength(1);
     });
 
     it('keeps the report but not a body too large to store, and says it cannot be redelivered', async () => {

@@ -1,6 +1,7 @@
 // The last deliveries, newest first, in one persisted record that is rewritten on each change
 // (the engine's persistence has no query, sort or limit). Writes go through one queue so that
-// concurrent tests in this app instance never overwrite each other's entries.
+// concurrent tests in this app instance never overwrite each other's entries, and reads wait for
+// queued writes, so a caller always sees the deliveries it has just made.
 import { IPersistence, IPersistenceRead } from '@rocket.chat/apps-engine/definition/accessors';
 import { RocketChatAssociationModel, RocketChatAssociationRecord } from '@rocket.chat/apps-engine/definition/metadata';
 
@@ -24,6 +25,11 @@ export class DeliveryHistory {
     private queue: Promise<unknown> = Promise.resolve();
 
     public async list(reader: IPersistenceRead): Promise<Array<StoredDelivery>> {
+        await this.queue;
+        return this.read(reader);
+    }
+
+    private async read(reader: IPersistenceRead): Promise<Array<StoredDelivery>> {
         const records = await reader.readByAssociation(HISTORY_RECORD);
         const record = records && records[0];
         const entries = record && (record as { entries?: unknown }).entries;
@@ -34,11 +40,11 @@ export class DeliveryHistory {
         return (await this.list(reader)).find((entry) => entry.report.id === id);
     }
 
-    /** Adds an entry at the front and keeps the newest HISTORY_LIMIT. */
+    /** Queues adding an entry at the front (keeping the newest HISTORY_LIMIT); resolves once written. */
     public record(reader: IPersistenceRead, persis: IPersistence, entry: StoredDelivery): Promise<void> {
         const stored: StoredDelivery = entry.body !== undefined && byteLength(entry.body) > MAX_STORED_BODY_BYTES ? { report: entry.report, by: entry.by } : entry;
         const write = this.queue.then(async () => {
-            const entries = [stored, ...(await this.list(reader))].slice(0, HISTORY_LIMIT);
+            const entries = [stored, ...(await this.read(reader))].slice(0, HISTORY_LIMIT);
             await persis.updateByAssociation(HISTORY_RECORD, { entries }, true);
         });
         // The next write waits for this one whatever its fate; this one's caller still sees its error.

@@ -1,3 +1,4 @@
+import { Buffer } from 'buffer';
 import { randomBytes } from 'crypto';
 
 import { IHttp, ILogger, IPersistence, IRead } from '@rocket.chat/apps-engine/definition/accessors';
@@ -253,16 +254,17 @@ export class WebhookTestRunner {
         return this.finish(caller, payload, outcome);
     }
 
-    /** Records the report (a failed write is logged, not fatal: the test itself happened) and logs one line. */
-    private async finish(caller: Caller, payload: Payload, outcome: TestOutcome): Promise<TestOutcome> {
+    /**
+     * Queues the report for the history without waiting for it (the answer should cost no more than
+     * the delivery; later reads wait for the queue) and logs one line. A failed write is logged only:
+     * the test itself happened.
+     */
+    private finish(caller: Caller, payload: Payload, outcome: TestOutcome): TestOutcome {
         const delivery = outcome.delivery as DeliveryReport;
         const by = (caller.user && caller.user.username) || 'unknown';
-        const entry: StoredDelivery = { report: delivery, by, body: payload.body };
-        try {
-            await this.history.record(caller.read.getPersistenceReader(), caller.persis, entry);
-        } catch (error) {
+        this.history.record(caller.read.getPersistenceReader(), caller.persis, { report: delivery, by, body: payload.body }).catch((error) => {
             this.logger.warn(`Could not record delivery ${delivery.id} in the history: ${error instanceof Error ? error.message : 'unknown error'}`);
-        }
+        });
         const timing = delivery.durationMs === undefined ? '' : ` in ${delivery.durationMs} ms`;
         const status = delivery.status === undefined ? '' : ` ${delivery.status}`;
         this.logger.info(`Webhook test ${delivery.id} by ${by}: ${delivery.event} to ${delivery.url || '(no URL)'} ->${status} ${delivery.verdict}${timing}`);
@@ -282,8 +284,17 @@ function toHistoryItem(entry: StoredDelivery): HistoryItem {
     return { ...entry.report, by: entry.by, redeliverable: entry.body !== undefined };
 }
 
+const ID_BYTES = 6;
+let idPool = Buffer.alloc(0);
+
+/** `dlv_` and 12 random hex digits; random bytes are drawn 1 KiB at a time (one call each is slow). */
 function newDeliveryId(): string {
-    return `dlv_${randomBytes(6).toString('hex')}`;
+    if (idPool.length < ID_BYTES) {
+        idPool = randomBytes(1024);
+    }
+    const id = idPool.subarray(0, ID_BYTES).toString('hex');
+    idPool = idPool.subarray(ID_BYTES);
+    return `dlv_${id}`;
 }
 
 /** The foundation's fields (success, error, reason, receiverStatus, durationMs), as before. */

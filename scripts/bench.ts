@@ -1,0 +1,146 @@
+// `npm run bench`: one run over loopback with the app in the local host. Prints figures and how
+// each compares with its target; it never fails a build (timings depend on the machine).
+import { IHttpResponse } from '@rocket.chat/apps-engine/definition/accessors';
+
+import { LivechatWebhookTestApp } from '../LivechatWebhookTestApp';
+import { HISTORY_LIMIT } from '../src/history/DeliveryHistory';
+import { buildDeliveryHeaders } from '../src/webhook/delivery';
+import { buildSamplePayload } from '../src/webhook/payload';
+import { startReceiver } from '../test/host/receiver';
+import { startWorld, USERS } from '../test/host/world';
+
+const SAMPLES = 300;
+const WARM_UP = 30;
+const CONCURRENT = 200;
+const HEAP_RUNS = 2000;
+
+type Line = { name: string; value: string; target: string; met: boolean };
+const lines: Array<Line> = [];
+
+function report(name: string, value: string, target: string, met: boolean): void {
+    lines.push({ name, value, target, met });
+    console.log(`${met ? 'met ' : 'MISS'}  ${name}: ${value} (target ${target})`);
+}
+
+function median(values: Array<number>): number {
+    const sorted = [...values].sort((a, b) => a - b);
+    const middle = Math.floor(sorted.length / 2);
+    return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+async function timed<T>(work: () => Promise<T>): Promise<number> {
+    const started = process.hrtime.bigint();
+    await work();
+    return Number(process.hrtime.bigint() - started) / 1e6;
+}
+
+function gc(): void {
+    const collect = (global as any).gc;
+    if (typeof collect !== 'function') {
+        throw new Error('run with node --expose-gc (npm run bench does)');
+    }
+    collect();
+    collect();
+}
+
+async function main(): Promise<void> {
+    const world = await startWorld(LivechatWebhookTestApp);
+    const { host, receiver } = world;
+    // The host's database (its round trip, its copying) is not the app's cost: the fake's is left out here.
+    host.store.latencyMs = 0;
+    host.store.copies = false;
+    host.settings.set('webhook_secret_token', 'bench-token');
+    console.log(`Livechat Webhook Test benchmark: node ${process.version}, ${process.platform}/${process.arch}\n`);
+    try {
+        // 1. Overhead of the endpoint over a raw IHttp POST of the same payload to the same receiver.
+        const body = JSON.stringify(buildSamplePayload(new Date()));
+        const raw = (): Promise<IHttpResponse> => host.http.post(receiver.url, { content: body, headers: buildDeliveryHeaders('bench-token'), timeout: 5000 });
+        for (let index = 0; index < WARM_UP; index++) {
+            await world.testAs(USERS.admin);
+            await raw();
+        }
+        const endpointTimes: Array<number> = [];
+        const rawTimes: Array<number> = [];
+        for (let index = 0; index < SAMPLES; index++) {
+            // Interleaved, so both see the same machine load.
+            endpointTimes.push(await timed(() => world.testAs(USERS.admin)));
+            rawTimes.push(await timed(raw));
+        }
+        const ratio = median(endpointTimes) / median(rawTimes);
+        const overheadMs = median(endpointTimes) - median(rawTimes);
+        console.log(`endpoint post: median ${median(endpointTimes).toFixed(3)} ms; raw IHttp POST: median ${median(rawTimes).toFixed(3)} ms (${SAMPLES} each, permission look-up cached)`);
+        report('endpoint / raw POST, medians, receiver answering at once', `${ratio.toFixed(2)} (+${overheadMs.toFixed(3)} ms)`, '<= 1.10', ratio <= 1.1);
+
+        // The same against a receiver that takes 5 ms, closer to a CRM on the same network.
+        receiver.behave({ status: 200, delayMs: 5 });
+        const slowEndpoint: Array<number> = [];
+        const slowRaw: Array<number> = [];
+        for (let index = 0; index < SAMPLES / 3; index++) {
+            slowEndpoint.push(await timed(() => world.testAs(USERS.admin)));
+            slowRaw.push(await timed(raw));
+        }
+        receiver.behave({ status: 200 });
+        const slowRatio = median(slowEndpoint) / median(slowRaw);
+        report('endpoint / raw POST, medians, receiver answering in 5 ms', `${slowRatio.toFixed(2)} (${median(slowEndpoint).toFixed(2)} / ${median(slowRaw).toFixed(2)} ms)`, '<= 1.10', slowRatio <= 1.1);
+
+        // 2. A receiver that never answers, with a 500 ms timeout.
+        const hung = await startReceiver({ hang: true });
+        host.settings.set('webhook_url', hung.url);
+        host.settings.set('webhook_timeout_ms', 500);
+        const hangTimes: Array<number> = [];
+        for (let index = 0; index < 3; index++) {
+            hangTimes.push(await timed(() => world.testAs(USERS.admin)));
+        }
+        await hung.close();
+        host.settings.set('webhook_url', receiver.url);
+        host.settings.set('webhook_timeout_ms', 5000);
+        report('answer with a hung receiver, 500 ms timeout (worst of 3)', `${Math.max(...hangTimes).toFixed(0)} ms`, '<= 600 ms', Math.max(...hangTimes) <= 600);
+
+        // 3. Many tests at once: all answered, and the history holds the newest HISTORY_LIMIT of them.
+        const before = receiver.requests.length;
+        let answered = 0;
+        const ids = new Set<string>();
+        const burst = await timed(async () => {
+            const responses = await Promise.all(Array.from({ length: CONCURRENT }, () => world.testAs(USERS.admin)));
+            for (const response of responses) {
+                if (response.status === 200) {
+                    answered++;
+                    ids.add((response.content as any).delivery.id);
+                }
+            }
+        });
+        const history = ((await host.get('webhook.deliveries', { user: USERS.admin, headers: { 'X-User-Id': USERS.admin.id, 'X-Auth-Token': `auth-token-of-${USERS.admin.username}` } })).content as any).deliveries as Array<any>;
+        const kept = history.filter((item) => ids.has(item.id)).length;
+        const received = receiver.requests.length - before;
+        console.log(`${CONCURRENT} concurrent tests in ${burst.toFixed(0)} ms: ${answered} answered 200, receiver got ${received}, history keeps ${kept} of them`);
+        report(`${CONCURRENT} concurrent tests`, `${answered} answered, ${kept}/${HISTORY_LIMIT} history slots filled by them`, `all answered, history full`, answered === CONCURRENT && received === CONCURRENT && kept === HISTORY_LIMIT);
+
+        // 4. Heap growth over many tests (the history's cap keeps the persisted record bounded too).
+        receiver.requests.length = 0;
+        gc();
+        const heapBefore = process.memoryUsage().heapUsed;
+        for (let index = 0; index < HEAP_RUNS; index++) {
+            await world.testAs(USERS.admin);
+            if (index % 100 === 99) {
+                receiver.requests.length = 0;
+                host.http.sent.length = 0;
+                host.logger.entries.length = 0;
+            }
+        }
+        receiver.requests.length = 0;
+        host.http.sent.length = 0;
+        host.logger.entries.length = 0;
+        gc();
+        const growthMb = (process.memoryUsage().heapUsed - heapBefore) / 1024 / 1024;
+        report(`heap growth over ${HEAP_RUNS} tests`, `${growthMb.toFixed(2)} MB`, '< 10 MB', growthMb < 10);
+    } finally {
+        await world.close();
+    }
+    const missed = lines.filter((line) => !line.met).length;
+    console.log(`\n${lines.length - missed} of ${lines.length} targets met.`);
+}
+
+main().catch((error) => {
+    console.error(error);
+    process.exit(1);
+});
