@@ -6,7 +6,8 @@ import { IApiResponse } from '@rocket.chat/apps-engine/definition/api';
 
 import { ROOT } from './localHost';
 import { ReceivedRequest } from './receiver';
-import { startWorld, USERS } from './world';
+import { closedConversation } from './conversations';
+import { credentialsOf, startWorld, USERS } from './world';
 import { loadAppFromZip, packagedZipPath } from './zipLoader';
 
 const DEMO_TOKEN = 'demo-secret-token';
@@ -40,14 +41,33 @@ async function main(): Promise<void> {
         receiver.behave({ status: 204, body: '' });
         printResponse(await world.testAs(USERS.admin));
 
-        console.log(`\n3. POST ${endpointPath} as ${USERS.plain.username} (roles: ${USERS.plain.roles.join(', ')})`);
+        console.log(`\n3. A real conversation as the payload: POST ${endpointPath} {"roomId": "demo-room", "event": "LivechatSessionTaken"}`);
+        receiver.behave({ status: 200, body: '{"crmId":"lead-42"}' });
+        const conversation = closedConversation('demo-room', 3);
+        host.rooms.addRoom(conversation.room, conversation.messages);
+        host.rooms.addUser(conversation.agent);
+        const fromRoom = await host.post('webhook.test', { user: USERS.admin, headers: credentialsOf(USERS.admin), content: { roomId: 'demo-room', event: 'LivechatSessionTaken' } });
+        printResponse(fromRoom);
+        const sent = JSON.parse(receiver.requests[receiver.requests.length - 1].body);
+        console.log(`   the receiver got type ${sent.type}, visitor ${sent.visitor.username}, agent ${sent.agent.username}, ${sent.messages.length} messages`);
+
+        console.log(`\n4. POST ${endpointPath} as ${USERS.plain.username} (roles: ${USERS.plain.roles.join(', ')})`);
         printResponse(await world.testAs(USERS.plain));
 
-        console.log(`\n4. /livechat-webhook-test typed by ${USERS.admin.username}, receiver back to 200`);
-        receiver.behave({ status: 200 });
+        console.log(`\n5. /livechat-webhook-test typed by ${USERS.admin.username}: the private reply (text fallback of the block message)`);
         await host.runCommand('livechat-webhook-test', USERS.admin);
         const reply = host.notifier.toUsers[host.notifier.toUsers.length - 1];
-        console.log(`   private reply to ${reply.to.username}: ${reply.message.text}`);
+        console.log(reply.message.text!.replace(/^/gm, '   '));
+        const blocks = (reply.message.blocks || []) as Array<any>;
+        console.log(`   blocks: ${blocks.map((block) => block.type).join(', ')}; button "${blocks[3].elements[0].text.text}" → ${blocks[3].elements[0].value}`);
+
+        console.log(`\n6. Clicking "Send again", then GET webhook.deliveries`);
+        await host.blockAction(USERS.admin, reply.message.room, { actionId: blocks[3].elements[0].actionId, value: blocks[3].elements[0].value });
+        const history = (await host.get('webhook.deliveries', { user: USERS.admin, headers: credentialsOf(USERS.admin) })).content as any;
+        for (const item of history.deliveries) {
+            const again = item.redeliveryOf ? ` (again ${item.redeliveryOf})` : '';
+            console.log(`   ${item.id}  ${item.event.padEnd(22)} ${String(item.status ?? '-').padEnd(4)} ${item.verdict.padEnd(9)} by ${item.by}${again}`);
+        }
 
         console.log(`\nApp log:\n${host.logger.entries.map((entry) => `   [${entry.severity}] ${entry.args.map((arg) => (typeof arg === 'string' ? arg : JSON.stringify(arg))).join(' ')}`).join('\n')}`);
         console.log(`\nThe receiver got ${receiver.requests.length} deliveries; the host answered ${permissionHost.calls.length} permission look-up(s).`);
