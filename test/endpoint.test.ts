@@ -30,13 +30,16 @@ describe('registration', () => {
         ]);
     });
 
-    it('provides the four settings with their exact ids, types and defaults', () => {
+    it('provides the settings with their exact ids, types and defaults', () => {
         const settings = world.host.settings.provided().map(({ id, type, packageValue }) => ({ id, type, packageValue }));
         expect(settings).toEqual([
             { id: 'webhook_url', type: 'string', packageValue: '' },
             { id: 'webhook_secret_token', type: 'password', packageValue: '' },
             { id: 'webhook_timeout_ms', type: 'int', packageValue: 5000 },
             { id: 'permission_fallback_roles', type: 'string', packageValue: 'admin,livechat-manager' },
+            { id: 'webhook_signing_secret', type: 'password', packageValue: '' },
+            { id: 'allowed_private_hosts', type: 'string', packageValue: '' },
+            { id: 'tests_per_minute', type: 'int', packageValue: 10 },
         ]);
     });
 });
@@ -101,7 +104,7 @@ describe('a successful test', () => {
 });
 
 describe('receiver faults answer 400 error-invalid-webhook-response', () => {
-    it.each([201, 204, 301, 404, 429, 500, 503])('a receiver status of %i', async (status) => {
+    it.each([201, 204, 304, 404, 429, 500, 503])('a receiver status of %i', async (status) => {
         world.receiver.behave({ status, body: '' });
         const response = await world.testAs(USERS.admin);
         expect(response.status).toBe(400);
@@ -189,15 +192,17 @@ describe('which URL is tested', () => {
     });
 
     it.each([
-        ['not a url', /not an absolute URL/],
-        ['ftp://files.example.com/hook', /only http and https/],
-        ['javascript:alert(1)', /only http and https/],
-        ['http://', /not an absolute URL/],
-    ])('answers 400 error-invalid-webhook-url for %j, sending nothing', async (url, reason) => {
+        ['not-a-url', /not an absolute URL/, 'error-invalid-webhook-url'],
+        ['not a url', /spaces, line breaks or control characters/, 'error-invalid-webhook-url'],
+        ['http://', /not an absolute URL/, 'error-invalid-webhook-url'],
+        ['http://crm.example.com/a\nb', /line breaks or control characters/, 'error-invalid-webhook-url'],
+        ['ftp://files.example.com/hook', /only http and https/, 'error-ssrf-validation-failed'],
+        ['javascript:alert(1)', /only http and https/, 'error-ssrf-validation-failed'],
+    ])('answers 400 for %j, sending nothing', async (url, reason, error) => {
         world.host.settings.set('webhook_url', url);
         const response = await world.testAs(USERS.admin);
         expect(response.status).toBe(400);
-        expect(response.content).toMatchObject({ success: false, error: 'error-invalid-webhook-url' });
+        expect(response.content).toMatchObject({ success: false, error });
         expect(response.content.reason).toMatch(reason);
         expect(world.receiver.requests).toHaveLength(0);
     });

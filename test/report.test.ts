@@ -52,7 +52,7 @@ describe('the delivery report', () => {
     it.each([
         [201, 'Answer 200, not 201'],
         [204, 'Answer 200, not 204'],
-        [302, 'not a 302 redirect'],
+        [304, 'Answer 200, not 304'],
         [400, 'rejected the delivery with 400'],
         [401, 'X-RocketChat-Livechat-Token'],
         [403, 'X-RocketChat-Livechat-Token'],
@@ -104,11 +104,21 @@ describe('the delivery report', () => {
     });
 
     it('reports an unusable URL as invalid-url without sending anything', async () => {
-        world.host.settings.set('webhook_url', 'ftp://user:pw@files.example.com/in?x=1');
+        world.host.settings.set('webhook_url', 'https://crm example.com/in?x=1');
         const { status, content, report } = await delivery();
         expect(status).toBe(400);
         expect(content.error).toBe('error-invalid-webhook-url');
-        expect(report).toMatchObject({ verdict: 'retried', errorKind: 'invalid-url', url: 'ftp://***@files.example.com/in?***' });
+        expect(report).toMatchObject({ verdict: 'retried', errorKind: 'invalid-url' });
+        expect(report.sentAt).toBeUndefined();
+        expect(world.receiver.requests).toHaveLength(0);
+    });
+
+    it('reports a URL the network policy refuses as refused, redacted, without sending anything', async () => {
+        world.host.settings.set('webhook_url', 'ftp://user:pw@files.example.com/in?x=1');
+        const { status, content, report } = await delivery();
+        expect(status).toBe(400);
+        expect(content.error).toBe('error-ssrf-validation-failed');
+        expect(report).toMatchObject({ verdict: 'refused', errorKind: 'ssrf', url: 'ftp://***@files.example.com/in?***' });
         expect(report.sentAt).toBeUndefined();
         expect(world.host.http.sent.filter((request) => request.url.startsWith('ftp'))).toHaveLength(0);
     });

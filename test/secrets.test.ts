@@ -54,16 +54,25 @@ describe('the secret token and URL credentials never show', () => {
         expect(shown).not.toContain(TOKEN);
     });
 
-    it('URL user-info and query are redacted, even in error messages that quote the URL', async () => {
+    it('the URL query is redacted, even in error messages that quote the URL', async () => {
         const port = await closedPort();
-        world.host.settings.set('webhook_url', `http://crm:${URL_PASSWORD}@127.0.0.1:${port}/hook?key=${QUERY_KEY}`);
+        world.host.settings.set('webhook_url', `http://127.0.0.1:${port}/hook?key=${QUERY_KEY}`);
         world.host.settings.set('webhook_timeout_ms', 1000);
         const shown = await everythingShown();
         expect(shown).toContain('Could not reach the receiver');
-        expect(shown).toContain(`http://***@127.0.0.1:${port}/hook?***`);
-        expect(shown).not.toContain(URL_PASSWORD);
+        expect(shown).toContain(`http://127.0.0.1:${port}/hook?***`);
         expect(shown).not.toContain(QUERY_KEY);
         expect(shown).not.toContain(TOKEN);
+    });
+
+    it('a URL with credentials is refused, and shown redacted', async () => {
+        world.host.settings.set('webhook_url', `http://crm:${URL_PASSWORD}@127.0.0.1:9/hook?key=${QUERY_KEY}`);
+        const shown = await everythingShown();
+        expect(shown).toContain('error-ssrf-validation-failed');
+        expect(shown).toContain('http://***@127.0.0.1:9/hook?***');
+        expect(shown).not.toContain(URL_PASSWORD);
+        expect(shown).not.toContain(QUERY_KEY);
+        expect(world.host.http.sent.filter((request) => request.url.includes(':9/'))).toHaveLength(0);
     });
 
     it('the caller auth token used for the permission look-up is not shown', async () => {

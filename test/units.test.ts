@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { PermissionGuard, rolesGranting } from '../src/permissions/PermissionGuard';
 import { parseRoleList, parseTimeoutMs } from '../src/settings/settings';
 import { buildDeliveryHeaders } from '../src/webhook/delivery';
-import { checkWebhookUrl, redactUrl } from '../src/webhook/url';
+import { redactUrl } from '../src/webhook/url';
+import { checkUrlPolicy } from '../src/webhook/urlPolicy';
 import { CapturingLogger } from './host/fakes';
 import { LocalHost } from './host/localHost';
 import { PermissionHost, startPermissionHost } from './host/permissionHost';
@@ -113,14 +114,14 @@ describe('URL helpers', () => {
     });
 
     it('accepts http and https only', () => {
-        expect(checkWebhookUrl('https://crm.example.com/x').ok).toBe(true);
-        expect(checkWebhookUrl('http://crm.example.com/x').ok).toBe(true);
-        expect(checkWebhookUrl('file:///etc/passwd').ok).toBe(false);
-        expect(checkWebhookUrl('crm.example.com/x').ok).toBe(false);
+        expect(checkUrlPolicy('https://crm.example.com/x', []).ok).toBe(true);
+        expect(checkUrlPolicy('http://crm.example.com/x', []).ok).toBe(true);
+        expect(checkUrlPolicy('file:///etc/passwd', []).ok).toBe(false);
+        expect(checkUrlPolicy('crm.example.com/x', []).ok).toBe(false);
     });
 
     it('never echoes the rejected text', () => {
-        const check = checkWebhookUrl('htp//user:hunter2@crm');
+        const check = checkUrlPolicy('htp//user:hunter2@crm', []);
         expect(check.ok).toBe(false);
         expect(JSON.stringify(check)).not.toContain('hunter2');
     });

@@ -14,6 +14,7 @@ export const HELP_TEXT = [
     `• \`/${COMMAND}\` sends Rocket.Chat's own test sample (\`LivechatSession\`).`,
     `• \`/${COMMAND} <event>\` sends a sample of another event: ${EVENT_TYPES.join(', ')}.`,
     `• \`/${COMMAND} room [event]\` builds the payload from this Omnichannel room (its visitor, agent and last 100 messages).`,
+    `• \`/${COMMAND} url <https://…> [event] [room]\` tests another URL than the saved one (the same network policy applies).`,
     `• \`/${COMMAND} history\` lists the last ${HISTORY_LINES} deliveries; \`/${COMMAND} redeliver <id>\` sends one again.`,
     `• \`/${COMMAND} help\` shows this help.`,
     'The receiver is the app setting "Webhook URL", or else the workspace\'s Omnichannel Webhook URL. ' +
@@ -50,12 +51,18 @@ export class WebhookTestCommand implements ISlashCommand {
                 return reply(formatOutcome(outcome), buildOutcomeBlocks(outcome, this.appId));
             }
         }
-        if (args.length > 2) {
+        // `url <https://…>` first, then the event and `room` in any order.
+        const url = first.toLowerCase() === 'url' && second ? second.replace(/^<(.*)>$/, '$1') : undefined;
+        if (first.toLowerCase() === 'url' && !url) {
+            return reply(`Give the URL to test: \`/${COMMAND} url https://crm.example.com/hook\`.`);
+        }
+        const rest = url === undefined ? args : args.slice(2);
+        if (rest.length > 2) {
             return reply(`Too many arguments.\n${HELP_TEXT}`);
         }
-        const inRoom = args.some((arg) => arg.toLowerCase() === 'room');
-        const event = args.find((arg) => arg.toLowerCase() !== 'room');
-        const outcome = await this.runner.run(caller, { event, roomId: inRoom ? context.getRoom().id : undefined });
+        const inRoom = rest.some((arg) => arg.toLowerCase() === 'room');
+        const event = rest.find((arg) => arg.toLowerCase() !== 'room');
+        const outcome = await this.runner.run(caller, { event, roomId: inRoom ? context.getRoom().id : undefined, url });
         const usage = outcome.error === 'error-invalid-event' ? `\nType \`/${COMMAND} help\` for the usage.` : '';
         return reply(formatOutcome(outcome) + usage, buildOutcomeBlocks(outcome, this.appId));
     }

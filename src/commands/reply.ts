@@ -14,6 +14,7 @@ const VERDICT_TITLES: { [verdict in Verdict]: string } = {
     'retried': '🔁 Failed: Rocket.Chat would retry',
     'dropped': '⛔ Failed: Rocket.Chat would drop it',
     'not-sent': '⚠️ Not sent',
+    'refused': '🛡️ Refused: nothing was sent',
 };
 
 /** The plain-text reply (also the fallback of the block message). */

@@ -12,7 +12,8 @@ export function callerOf(request: IApiRequest, read: IRead, http: IHttp, persis:
 /** The answer as the HTTP response: its status, and everything else as the JSON body. */
 export function respond(answer: Answer): IApiResponse {
     const { httpStatus, ...content } = answer;
-    return { status: httpStatus, content };
+    const headers = answer.retryAfterSeconds === undefined ? undefined : { 'Retry-After': String(answer.retryAfterSeconds) };
+    return { status: httpStatus, ...(headers && { headers }), content };
 }
 
 function callerCredentials(request: IApiRequest): CallerCredentials | undefined {

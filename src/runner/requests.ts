@@ -4,36 +4,49 @@ import { EventType, parseEventType } from '../webhook/events';
 export interface TestRequestFields {
     event: EventType;
     roomId?: string;
+    /** A URL to test instead of the saved one; the network policy still applies. */
+    url?: string;
 }
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: 'error-invalid-params' | 'error-invalid-event'; reason: string };
 
 const MAX_ID_LENGTH = 64;
 const ID_PATTERN = /^[\w-]+$/;
+export const MAX_BODY_BYTES = 64 * 1024;
+const MAX_URL_LENGTH = 2048;
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 
-/** A JSON object body (or none) with optional "event" and "roomId". */
+/** A JSON object body (or none) with optional "event", "roomId" and "url". */
 export function parseTestRequest(body: unknown): Parsed<TestRequestFields> {
     const fields = objectFields(body);
     if (!fields) {
         return { ok: false, error: 'error-invalid-params', reason: 'The body must be a JSON object, e.g. {"event": "Message", "roomId": "..."}.' };
     }
+    if (tooLarge(body)) {
+        return { ok: false, error: 'error-invalid-params', reason: `The body is larger than ${MAX_BODY_BYTES / 1024} KiB.` };
+    }
+    const { url } = fields;
+    if (url !== undefined && url !== null && url !== '' && (typeof url !== 'string' || url.length > MAX_URL_LENGTH || CONTROL.test(url))) {
+        return { ok: false, error: 'error-invalid-params', reason: `"url" must be a string of at most ${MAX_URL_LENGTH} characters without line breaks or control characters.` };
+    }
+    const override = typeof url === 'string' && url !== '' ? { url: url.trim() } : {};
     const event = parseEventType(fields.event);
     if (!event.ok) {
         return { ok: false, error: 'error-invalid-event', reason: event.reason };
     }
     const { roomId } = fields;
     if (roomId === undefined || roomId === null || roomId === '') {
-        return { ok: true, value: { event: event.event } };
+        return { ok: true, value: { event: event.event, ...override } };
     }
     if (!isId(roomId)) {
         return { ok: false, error: 'error-invalid-params', reason: '"roomId" must be the id of an Omnichannel room (letters, digits, "-" or "_").' };
     }
-    return { ok: true, value: { event: event.event, roomId } };
+    return { ok: true, value: { event: event.event, roomId, ...override } };
 }
 
 /** A JSON object body with the "id" of a recorded delivery. */
 export function parseRedeliverRequest(body: unknown): Parsed<{ id: string }> {
-    const fields = objectFields(body);
+    const fields = tooLarge(body) ? undefined : objectFields(body);
     const id = fields && typeof fields.id === 'string' ? fields.id.trim() : undefined;
     if (!id || !isId(id)) {
         return { ok: false, error: 'error-invalid-params', reason: 'Give the "id" of a delivery from the history (GET webhook.deliveries), e.g. {"id": "dlv_0123456789ab"}.' };
@@ -43,6 +56,16 @@ export function parseRedeliverRequest(body: unknown): Parsed<{ id: string }> {
 
 export function isId(value: unknown): value is string {
     return typeof value === 'string' && value.length <= MAX_ID_LENGTH && ID_PATTERN.test(value);
+}
+
+/** The body as the host parsed it; measured as JSON (one that cannot be serialised counts as too large). */
+function tooLarge(body: unknown): boolean {
+    try {
+        const text = JSON.stringify(body);
+        return text !== undefined && text.length > MAX_BODY_BYTES / 4 && new TextEncoder().encode(text).length > MAX_BODY_BYTES;
+    } catch {
+        return true;
+    }
 }
 
 function objectFields(body: unknown): { [key: string]: unknown } | undefined {

@@ -1,16 +1,26 @@
+import { Buffer } from 'buffer';
+
 import { ISetting, SettingType } from '@rocket.chat/apps-engine/definition/settings';
 import { ISettingRead } from '@rocket.chat/apps-engine/definition/accessors';
+
+import { parseSigningSecret } from '../webhook/signature';
+import { AllowedHost, parseAllowedHosts } from '../webhook/urlPolicy';
 
 export enum SettingId {
     WebhookUrl = 'webhook_url',
     SecretToken = 'webhook_secret_token',
     TimeoutMs = 'webhook_timeout_ms',
     PermissionFallbackRoles = 'permission_fallback_roles',
+    SigningSecret = 'webhook_signing_secret',
+    AllowedPrivateHosts = 'allowed_private_hosts',
+    TestsPerMinute = 'tests_per_minute',
 }
 
 export const DEFAULT_TIMEOUT_MS = 5000;
 export const MAX_TIMEOUT_MS = 120000;
 export const DEFAULT_FALLBACK_ROLES = 'admin,livechat-manager';
+export const DEFAULT_TESTS_PER_MINUTE = 10;
+export const MAX_TESTS_PER_MINUTE = 10000;
 
 export const SETTINGS: Array<ISetting> = [
     {
@@ -49,6 +59,33 @@ export const SETTINGS: Array<ISetting> = [
         i18nLabel: 'permission_fallback_roles_label',
         i18nDescription: 'permission_fallback_roles_description',
     },
+    {
+        id: SettingId.SigningSecret,
+        type: SettingType.PASSWORD,
+        packageValue: '',
+        required: false,
+        public: false,
+        i18nLabel: 'webhook_signing_secret_label',
+        i18nDescription: 'webhook_signing_secret_description',
+    },
+    {
+        id: SettingId.AllowedPrivateHosts,
+        type: SettingType.STRING,
+        packageValue: '',
+        required: false,
+        public: false,
+        i18nLabel: 'allowed_private_hosts_label',
+        i18nDescription: 'allowed_private_hosts_description',
+    },
+    {
+        id: SettingId.TestsPerMinute,
+        type: SettingType.NUMBER,
+        packageValue: DEFAULT_TESTS_PER_MINUTE,
+        required: true,
+        public: false,
+        i18nLabel: 'tests_per_minute_label',
+        i18nDescription: 'tests_per_minute_description',
+    },
 ];
 
 /** The app settings as stored, lightly normalised; validation happens where they are used. */
@@ -57,20 +94,30 @@ export interface AppSettings {
     secretToken: string;
     timeoutMs: unknown;
     fallbackRoles: Array<string>;
+    signingSecret: string;
+    allowedPrivateHosts: string;
+    testsPerMinute: unknown;
 }
 
 export async function readAppSettings(reader: ISettingRead): Promise<AppSettings> {
-    const [webhookUrl, secretToken, timeoutMs, fallbackRoles] = await Promise.all([
+    const [webhookUrl, secretToken, timeoutMs, fallbackRoles, signingSecret, allowedPrivateHosts, testsPerMinute] = await Promise.all([
         reader.getValueById(SettingId.WebhookUrl),
         reader.getValueById(SettingId.SecretToken),
         reader.getValueById(SettingId.TimeoutMs),
         reader.getValueById(SettingId.PermissionFallbackRoles),
+        reader.getValueById(SettingId.SigningSecret),
+        reader.getValueById(SettingId.AllowedPrivateHosts),
+        reader.getValueById(SettingId.TestsPerMinute),
     ]);
+    const text = (value: unknown) => (typeof value === 'string' ? value : '');
     return {
-        webhookUrl: typeof webhookUrl === 'string' ? webhookUrl.trim() : '',
-        secretToken: typeof secretToken === 'string' ? secretToken : '',
+        webhookUrl: text(webhookUrl).trim(),
+        secretToken: text(secretToken),
         timeoutMs,
-        fallbackRoles: parseRoleList(typeof fallbackRoles === 'string' ? fallbackRoles : ''),
+        fallbackRoles: parseRoleList(text(fallbackRoles)),
+        signingSecret: text(signingSecret),
+        allowedPrivateHosts: text(allowedPrivateHosts),
+        testsPerMinute,
     };
 }
 
@@ -82,9 +129,16 @@ export function parseRoleList(value: string): Array<string> {
         .filter((role) => role.length > 0);
 }
 
-export type DeliverySettingsCheck = { ok: true; timeoutMs: number } | { ok: false; reason: string };
+export interface DeliverySettings {
+    timeoutMs: number;
+    /** Absent when no signing secret is set. */
+    signingKey?: Buffer;
+    allowedHosts: Array<AllowedHost>;
+}
 
-/** Whether the stored settings can drive a delivery; the reason names the setting to fix. */
+export type DeliverySettingsCheck = ({ ok: true } & DeliverySettings) | { ok: false; reason: string };
+
+/** Whether the stored settings can drive a delivery; the reason names the setting to fix (never its value). */
 export function checkDeliverySettings(settings: AppSettings): DeliverySettingsCheck {
     const timeoutMs = parseTimeoutMs(settings.timeoutMs);
     if (timeoutMs === undefined) {
@@ -93,7 +147,28 @@ export function checkDeliverySettings(settings: AppSettings): DeliverySettingsCh
     if (/[\u0000-\u001f\u007f]/.test(settings.secretToken)) {
         return { ok: false, reason: `The ${SettingId.SecretToken} setting contains control characters (a pasted line break?); it cannot be sent as a header.` };
     }
-    return { ok: true, timeoutMs };
+    let signingKey: Buffer | undefined;
+    if (settings.signingSecret) {
+        const parsed = parseSigningSecret(settings.signingSecret);
+        if (!parsed.ok) {
+            return { ok: false, reason: `The ${SettingId.SigningSecret} setting is not usable: ${parsed.reason}.` };
+        }
+        signingKey = parsed.key;
+    }
+    const allowed = parseAllowedHosts(settings.allowedPrivateHosts);
+    if (!allowed.ok) {
+        return { ok: false, reason: `The ${SettingId.AllowedPrivateHosts} setting has an entry that is not a host, host:port, IP or CIDR: "${allowed.entry}".` };
+    }
+    return { ok: true, timeoutMs, signingKey, allowedHosts: allowed.hosts };
+}
+
+/** 0 turns the limit off; otherwise a whole number of tests per user per minute. */
+export function parseTestsPerMinute(value: unknown): number | undefined {
+    const parsed = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+    if (typeof parsed !== 'number' || !Number.isInteger(parsed) || parsed < 0 || parsed > MAX_TESTS_PER_MINUTE) {
+        return undefined;
+    }
+    return parsed;
 }
 
 /** A whole number of milliseconds in 1..MAX_TIMEOUT_MS, or undefined when the stored value is not one. */

@@ -1,14 +1,20 @@
+import { Buffer } from 'buffer';
+
 import { IHttp } from '@rocket.chat/apps-engine/definition/accessors';
 
 import { DEADLINE_GRACE_MS, DEADLINE_PASSED, withDeadline } from '../util/deadline';
+import { buildSignatureHeaders } from './signature';
 
 export const TOKEN_HEADER = 'X-RocketChat-Livechat-Token';
 
 export interface DeliveryRequest {
     url: string;
+    /** Sent as is: the exact bytes the signature covers. */
     body: string;
     secretToken: string;
     timeoutMs: number;
+    /** Standard Webhooks signing: the key and the message id (the same for every redelivery). */
+    signing?: { key: Buffer; webhookId: string };
 }
 
 /** How much of the receiver's answer a report keeps. */
@@ -18,7 +24,14 @@ export type DeliveryResult = { sentAt: Date; durationMs: number } & (
     | { kind: 'response'; status: number; contentType?: string; excerpt: string }
     | { kind: 'timeout' }
     | { kind: 'network-error'; message: string }
+    /** The host's SSRF check refused the URL or a redirect's target. */
+    | { kind: 'host-refused' }
+    | { kind: 'too-many-redirects' }
 );
+
+/** The messages Rocket.Chat's server-fetch throws for these two refusals. */
+const HOST_SSRF_REFUSAL = 'error-ssrf-validation-failed';
+const HOST_TOO_MANY_REDIRECTS = 'error-too-many-redirects';
 
 /** Headers as Rocket.Chat's real deliveries send them: the token only when one is set. */
 export function buildDeliveryHeaders(secretToken: string): { [name: string]: string } {
@@ -32,16 +45,25 @@ export function buildDeliveryHeaders(secretToken: string): { [name: string]: str
     return headers;
 }
 
-/** One POST through the engine's IHttp, never retried; resolves for every outcome, never rejects. */
+/**
+ * One POST through the engine's IHttp, never retried; resolves for every outcome, never rejects.
+ * It asks the host to apply its SSRF check (on the URL and on every redirect), as real deliveries
+ * may, and gives up at the timeout even when the host keeps reading a slow body.
+ */
 export async function deliverTest(http: IHttp, request: DeliveryRequest): Promise<DeliveryResult> {
     const sentAt = new Date();
     const started = Date.now();
     const timing = () => ({ sentAt, durationMs: Date.now() - started });
+    const headers = buildDeliveryHeaders(request.secretToken);
+    if (request.signing) {
+        Object.assign(headers, buildSignatureHeaders(request.signing.key, request.signing.webhookId, sentAt, request.body));
+    }
     try {
         const sent = http.post(request.url, {
             content: request.body,
-            headers: buildDeliveryHeaders(request.secretToken),
+            headers,
             timeout: request.timeoutMs,
+            ssrfValidation: true,
         });
         const response = await withDeadline(sent, request.timeoutMs + DEADLINE_GRACE_MS);
         if (response === DEADLINE_PASSED) {
@@ -61,6 +83,12 @@ export async function deliverTest(http: IHttp, request: DeliveryRequest): Promis
     } catch (error) {
         const time = timing();
         const message = errorMessage(error);
+        if (message.includes(HOST_SSRF_REFUSAL)) {
+            return { kind: 'host-refused', ...time };
+        }
+        if (message.includes(HOST_TOO_MANY_REDIRECTS)) {
+            return { kind: 'too-many-redirects', ...time };
+        }
         if (time.durationMs >= request.timeoutMs || /time(d)? ?out|abort/i.test(message)) {
             return { kind: 'timeout', ...time };
         }

@@ -7,10 +7,13 @@ import type { EventType } from './events';
 export const HOST_ATTEMPTS = 5;
 export const HOST_RETRY_FACTOR = 4;
 
-/** `not-sent`: Rocket.Chat would not send anything at all (no webhook URL). */
-export type Verdict = 'delivered' | 'retried' | 'dropped' | 'not-sent';
+/**
+ * `not-sent`: Rocket.Chat would not send anything at all (no webhook URL).
+ * `refused`: the network policy (this app's, or the host's SSRF check) refused the URL; nothing was sent.
+ */
+export type Verdict = 'delivered' | 'retried' | 'dropped' | 'not-sent' | 'refused';
 
-export type ErrorKind = 'status' | 'timeout' | 'connection' | 'invalid-url' | 'url-not-set';
+export type ErrorKind = 'status' | 'timeout' | 'connection' | 'invalid-url' | 'url-not-set' | 'ssrf' | 'redirect-loop';
 
 export interface DeliveryReport {
     id: string;
@@ -29,6 +32,10 @@ export interface DeliveryReport {
     source: { kind: 'sample' } | { kind: 'room'; roomId: string };
     /** Set on a redelivery: the report whose payload was sent again. */
     redeliveryOf?: string;
+    /** The Standard Webhooks `webhook-id`: this delivery's id, or the first delivery's for a redelivery. */
+    webhookId: string;
+    /** Whether the request carried a Standard Webhooks signature. */
+    signed: boolean;
 }
 
 export interface Judgement {
@@ -52,9 +59,21 @@ export function judgeDelivery(result: DeliveryResult, timeoutMs: number): Judgem
                 errorKind: 'connection',
                 hint: `Could not connect: ${retries}. Check the host name, the port and that the receiver is running and reachable from the Rocket.Chat server.`,
             };
+        case 'host-refused':
+            return judgeRefusal('the workspace\'s SSRF check refused the URL or one of its redirects; add the host to the workspace\'s SSRF_Allowlist setting, and to the app\'s allowed_private_hosts, if it really is your receiver');
+        case 'too-many-redirects':
+            return {
+                verdict: 'retried',
+                errorKind: 'redirect-loop',
+                hint: `The URL redirects more than 5 times (a loop?): ${retries}. Point the webhook URL at the final address.`,
+            };
         case 'response':
             return judgeStatus(result.status, retries);
     }
+}
+
+export function judgeRefusal(reason: string): Judgement {
+    return { verdict: 'refused', errorKind: 'ssrf', hint: `Nothing was sent: ${reason}.` };
 }
 
 function judgeStatus(status: number, retries: string): Judgement {
@@ -66,11 +85,9 @@ function judgeStatus(status: number, retries: string): Judgement {
         return { verdict: 'retried', errorKind: 'status', hint: `${why}: ${retries}. Fix the receiver so it answers 200.` };
     }
     const drop = 'Rocket.Chat drops anything else and never retries';
-    if (status >= 200 && status < 300) {
+    if (status >= 200 && status < 400) {
+        // Redirects with a Location are followed by the host; a 3xx that reaches here is an answer of its own.
         return { verdict: 'dropped', errorKind: 'status', hint: `Answer 200, not ${status}: ${drop}.` };
-    }
-    if (status >= 300 && status < 400) {
-        return { verdict: 'dropped', errorKind: 'status', hint: `Point the webhook URL at the final address and answer 200 there, not a ${status} redirect: ${drop}.` };
     }
     if (status === 401 || status === 403) {
         return {

@@ -2,7 +2,8 @@ import { IServerSettingRead } from '@rocket.chat/apps-engine/definition/accessor
 
 export const WORKSPACE_WEBHOOK_URL_SETTING = 'Livechat_webhookUrl';
 
-export type UrlSource = 'app-setting' | 'workspace-setting';
+/** Where the tested URL came from: the app setting, the workspace setting, or the test request itself. */
+export type UrlSource = 'app-setting' | 'workspace-setting' | 'request';
 
 export interface WebhookTarget {
     url: string;
@@ -26,22 +27,6 @@ async function readWorkspaceWebhookUrl(serverSettings: IServerSettingRead): Prom
         // Hosts may refuse apps this setting; the app setting is then the only source.
         return '';
     }
-}
-
-export type UrlCheck = { ok: true; url: URL } | { ok: false; reason: string };
-
-export function checkWebhookUrl(raw: string): UrlCheck {
-    let url: URL;
-    try {
-        url = new URL(raw);
-    } catch {
-        // The raw text is not echoed: a mistyped URL can still hold credentials.
-        return { ok: false, reason: 'it is not an absolute URL; expected something like https://crm.example.com/rocketchat' };
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-        return { ok: false, reason: `only http and https URLs can receive webhooks, not ${url.protocol.replace(/:$/, '')}` };
-    }
-    return { ok: true, url };
 }
 
 /** For answers and logs: user-info and query may carry credentials, so neither is shown. */

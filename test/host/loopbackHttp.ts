@@ -1,11 +1,34 @@
+import * as dns from 'dns';
 import * as http from 'http';
 import * as https from 'https';
+import * as net from 'net';
 
 import { IHttp, IHttpRequest, IHttpResponse, RequestMethod } from '@rocket.chat/apps-engine/definition/accessors';
 
 /** Rocket.Chat's HTTP bridge waits 3 minutes when the app gives no timeout. */
 const HOST_DEFAULT_TIMEOUT_MS = 3 * 60 * 1000;
 const JSON_TYPES = ['application/json', 'text/javascript', 'application/javascript', 'application/x-javascript'];
+/** server-fetch's redirect handling. */
+const MAX_REDIRECTS = 5;
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+
+/** The ranges server-fetch's SSRF check refuses, in Node's own BlockList (independent of the app's parser). */
+const BLOCKED = new net.BlockList();
+for (const range of ['0.0.0.0/8', '10.0.0.0/8', '100.64.0.0/10', '127.0.0.0/8', '169.254.0.0/16', '172.16.0.0/12', '192.0.0.0/24', '192.0.2.0/24',
+    '192.88.99.0/24', '192.168.0.0/16', '198.18.0.0/15', '198.51.100.0/24', '203.0.113.0/24', '224.0.0.0/4', '240.0.0.0/4', '255.255.255.255/32', '100.100.100.200/32']) {
+    const [address, prefix] = range.split('/');
+    BLOCKED.addSubnet(address, Number(prefix), 'ipv4');
+}
+for (const range of ['::/128', '::1/128', '::ffff:0:0/96', '3fff::/20', '5f00::/16', '64:ff9b::/96', '64:ff9b:1::/48', '100::/64', '2001::/32', '2001:20::/28',
+    '2001:db8::/32', '2002::/16', 'fc00::/7', 'fe80::/10', 'ff00::/8']) {
+    const [address, prefix] = range.split('/');
+    BLOCKED.addSubnet(address, Number(prefix), 'ipv6');
+}
+const DOMAIN = /^(?=.{1,253}$)(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)+[A-Za-z]{2,63}$/;
+
+export function isBlockedByHost(address: string): boolean {
+    return BLOCKED.check(address, net.isIPv6(address) ? 'ipv6' : 'ipv4');
+}
 
 export interface SentRequest {
     method: RequestMethod;
@@ -14,13 +37,18 @@ export interface SentRequest {
 }
 
 /**
- * The engine's IHttp accessor as Rocket.Chat's HTTP bridge implements it, sending real requests with
- * Node's http module: `content` or `data` (as JSON) for the body, `params` into the query, the timeout
- * (3 minutes by default), 4xx/5xx as normal responses, `data` parsed only for JSON content types, and
- * network errors and timeouts rejected with messages shaped like the host's (which quote the URL).
+ * The engine's IHttp accessor as Rocket.Chat's HTTP bridge (server-fetch) implements it, sending real
+ * requests with Node's http module: `content` or `data` (as JSON) for the body, `params` into the
+ * query, 4xx/5xx as normal responses, `data` parsed only for JSON content types. Like server-fetch it
+ * follows up to 5 redirects itself, applies its SSRF check to every hop when the app asks for
+ * `ssrfValidation` (the workspace's SSRF_Allowlist is `ssrfAllowlist`), and its timeout (3 minutes by
+ * default) ends once the response headers arrive: reading the body is not bounded. Failures reject
+ * with messages shaped like the host's (which quote the URL).
  */
 export class LoopbackHttp implements IHttp {
     public readonly sent: Array<SentRequest> = [];
+    /** The workspace's SSRF_Allowlist: comma-separated host, host:port or CIDR entries. */
+    public ssrfAllowlist = '';
 
     public get(url: string, options?: IHttpRequest): Promise<IHttpResponse> {
         return this.call(RequestMethod.GET, url, options);
@@ -65,58 +93,135 @@ export class LoopbackHttp implements IHttp {
             headers['Content-Length'] = String(Buffer.byteLength(body));
         }
         const timeout = options.timeout || HOST_DEFAULT_TIMEOUT_MS;
-        const transport = url.protocol === 'https:' ? https : url.protocol === 'http:' ? http : undefined;
-        if (!transport) {
-            throw new TypeError(`Only absolute URLs are supported: ${rawUrl}`);
-        }
+        const deadline = Date.now() + timeout;
+        const timedOut = () => new Error(`network timeout at: ${rawUrl}`);
 
-        return new Promise<IHttpResponse>((resolve, reject) => {
-            const request = transport.request(url, { method: method.toUpperCase(), headers }, (response) => {
-                const chunks: Array<Buffer> = [];
-                response.on('data', (chunk: Buffer) => chunks.push(chunk));
-                response.on('error', (error) => fail(`request to ${rawUrl} failed, reason: ${error.message}`));
-                response.on('end', () => {
-                    if (settled) return;
-                    settled = true;
-                    clearTimeout(timer);
-                    const content = Buffer.concat(chunks).toString(options.encoding === null ? undefined : (options.encoding as BufferEncoding) || 'utf8');
-                    const contentType = String(response.headers['content-type'] || '').split(';')[0].trim();
-                    let data: unknown = null;
-                    if (JSON_TYPES.includes(contentType)) {
-                        try {
-                            data = JSON.parse(content);
-                        } catch {
-                            data = null;
-                        }
-                    }
-                    resolve({
-                        url: rawUrl,
-                        method,
-                        statusCode: response.statusCode || 0,
-                        headers: flattenHeaders(response.headers),
-                        content,
-                        data,
-                    });
-                });
-            });
-            const timer = setTimeout(() => {
-                request.destroy();
-                fail(`network timeout at: ${rawUrl}`);
-            }, timeout);
-            let settled = false;
-            function fail(message: string): void {
-                if (settled) return;
-                settled = true;
-                clearTimeout(timer);
-                reject(new Error(message));
+        let current = url;
+        for (let redirects = 0; ; redirects++) {
+            if (options.ssrfValidation === true && !(await this.passesSsrfCheck(current))) {
+                throw new Error('error-ssrf-validation-failed');
             }
-            request.on('error', (error) => fail(`request to ${rawUrl} failed, reason: ${error.message}`));
-            if (body !== undefined) {
-                request.write(body);
+            const remaining = deadline - Date.now();
+            if (remaining <= 0) {
+                throw timedOut();
             }
-            request.end();
-        });
+            const response = await send(current, method, headers, body, remaining, rawUrl);
+            if (!REDIRECT_STATUSES.has(response.statusCode || 0)) {
+                return readResponse(response, rawUrl, method, options);
+            }
+            response.resume();
+            const location = response.headers.location;
+            if (!location) {
+                throw new Error('redirect-response-location-header-missing');
+            }
+            if (redirects === MAX_REDIRECTS) {
+                throw new Error('error-too-many-redirects');
+            }
+            current = new URL(location, current);
+        }
     }
+
+    /** server-fetch's checkForSsrf: allow-listed hosts pass; IPs in the ranges and names that resolve into them do not. */
+    private async passesSsrfCheck(url: URL): Promise<boolean> {
+        if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+            return false;
+        }
+        const host = url.hostname.replace(/^\[|\]$/g, '');
+        const port = url.port || (url.protocol === 'https:' ? '443' : '80');
+        const allowed = this.ssrfAllowlist.split(',').map((entry) => entry.trim()).filter(Boolean);
+        if (allowed.some((entry) => entry === host || entry === `${host}:${port}` || inSubnet(host, entry))) {
+            return true;
+        }
+        if (net.isIP(host)) {
+            return !isBlockedByHost(host);
+        }
+        if (!DOMAIN.test(host) || /metadata\.google\.internal/i.test(host)) {
+            return false;
+        }
+        try {
+            const { address } = await dns.promises.lookup(host);
+            return !isBlockedByHost(address);
+        } catch {
+            return false;
+        }
+    }
+}
+
+function inSubnet(host: string, entry: string): boolean {
+    const [address, prefix] = entry.split('/');
+    if (prefix === undefined || !net.isIP(host) || !net.isIP(address)) {
+        return false;
+    }
+    const list = new net.BlockList();
+    const type = net.isIPv6(address) ? 'ipv6' : 'ipv4';
+    list.addSubnet(address, Number(prefix), type);
+    return list.check(host, net.isIPv6(host) ? 'ipv6' : 'ipv4');
+}
+
+/** Sends one request and resolves with the response once its headers are in (or rejects on error or timeout). */
+function send(
+    url: URL,
+    method: RequestMethod,
+    headers: { [name: string]: string },
+    body: string | undefined,
+    timeoutMs: number,
+    rawUrl: string,
+): Promise<http.IncomingMessage> {
+    const transport = url.protocol === 'https:' ? https : url.protocol === 'http:' ? http : undefined;
+    if (!transport) {
+        return Promise.reject(new TypeError(`Only absolute URLs are supported: ${rawUrl}`));
+    }
+    return new Promise((resolve, reject) => {
+        let settled = false;
+        const request = transport.request(url, { method: method.toUpperCase(), headers }, (response) => {
+            if (settled) {
+                response.resume();
+                return;
+            }
+            settled = true;
+            clearTimeout(timer);
+            resolve(response);
+        });
+        const timer = setTimeout(() => {
+            if (settled) return;
+            settled = true;
+            request.destroy();
+            reject(new Error(`network timeout at: ${rawUrl}`));
+        }, timeoutMs);
+        request.on('error', (error) => {
+            if (settled) return;
+            settled = true;
+            clearTimeout(timer);
+            reject(new Error(`request to ${rawUrl} failed, reason: ${error.message}`));
+        });
+        if (body !== undefined) {
+            request.write(body);
+        }
+        request.end();
+    });
+}
+
+/** Reads the whole body, as the bridge does (no size limit, no timeout), into an IHttpResponse. */
+function readResponse(response: http.IncomingMessage, rawUrl: string, method: RequestMethod, options: IHttpRequest): Promise<IHttpResponse> {
+    return new Promise((resolve, reject) => {
+        const chunks: Array<Buffer> = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('aborted', () => reject(new Error(`request to ${rawUrl} failed, reason: aborted`)));
+        response.on('error', (error) => reject(new Error(`request to ${rawUrl} failed, reason: ${error.message}`)));
+        response.on('end', () => {
+            const content = Buffer.concat(chunks).toString(options.encoding === null ? undefined : (options.encoding as BufferEncoding) || 'utf8');
+            const contentType = String(response.headers['content-type'] || '').split(';')[0].trim();
+            let data: unknown = null;
+            if (JSON_TYPES.includes(contentType)) {
+                try {
+                    data = JSON.parse(content);
+                } catch {
+                    data = null;
+                }
+            }
+            resolve({ url: rawUrl, method, statusCode: response.statusCode || 0, headers: flattenHeaders(response.headers), content, data });
+        });
+    });
 }
 
 function flattenHeaders(headers: http.IncomingHttpHeaders): { [name: string]: string } {

@@ -16,6 +16,8 @@ export const USERS = {
 
 export type UserName = keyof typeof USERS;
 
+export const LOOPBACK = '127.0.0.1';
+
 /** Each user's REST personal access token at the stand-in host. */
 export const AUTH_TOKENS: { [userId: string]: string } = Object.fromEntries(
     Object.values(USERS).map((user) => [user.id, `auth-token-of-${user.username}`]),
@@ -41,6 +43,9 @@ export async function startWorld(AppCtor: AppClass, options: { receiver?: Receiv
     host.serverSettings.set('Site_Url', permissionHost.siteUrl);
     host.serverSettings.set('Livechat_webhookUrl', '');
     host.settings.set('webhook_url', receiver.url);
+    // Everything here runs on loopback: the app's policy and the host's SSRF check both have to allow it.
+    host.settings.set('allowed_private_hosts', LOOPBACK);
+    host.http.ssrfAllowlist = LOOPBACK;
     return {
         host,
         receiver,

@@ -1,0 +1,63 @@
+// What the runner answers. The endpoints send an answer as JSON (minus httpStatus); the slash
+// command and the button present it as a private message.
+import { DeliveryReport } from '../webhook/report';
+import type { EventType } from '../webhook/events';
+import { UrlSource } from '../webhook/url';
+
+export type ErrorCode =
+    | 'error-unauthenticated'
+    | 'error-unauthorized'
+    | 'error-invalid-params'
+    | 'error-invalid-event'
+    | 'error-room-not-found'
+    | 'error-not-omnichannel-room'
+    | 'error-delivery-not-found'
+    | 'error-not-redeliverable'
+    | 'error-too-many-requests'
+    | 'Webhook_URL_not_set'
+    | 'error-invalid-webhook-url'
+    | 'error-ssrf-validation-failed'
+    | 'error-invalid-setting'
+    | 'error-invalid-webhook-response'
+    | 'error-internal';
+
+export type HttpStatus = 200 | 400 | 401 | 403 | 404 | 429 | 500;
+
+export interface Answer {
+    success: boolean;
+    httpStatus: HttpStatus;
+    error?: ErrorCode;
+    /** One sentence a person can act on. Never holds a secret or a URL's credentials or query. */
+    reason: string;
+    /** With 429: when the next test is allowed (also sent as the Retry-After header). */
+    retryAfterSeconds?: number;
+}
+
+/** What one test (or redelivery) came to. */
+export interface TestOutcome extends Answer {
+    url?: string;
+    urlSource?: UrlSource;
+    receiverStatus?: number;
+    durationMs?: number;
+    /** Present once the test got as far as a payload and a URL decision. */
+    delivery?: DeliveryReport;
+}
+
+export interface HistoryItem extends DeliveryReport {
+    by: string;
+    redeliverable: boolean;
+}
+
+export interface HistoryAnswer extends Answer {
+    deliveries?: Array<HistoryItem>;
+    /** One delivery with the exact body sent, when asked for by id. */
+    entry?: HistoryItem & { body?: string };
+}
+
+export interface EventsAnswer extends Answer {
+    events?: Array<{ event: EventType; description: string; example: { [key: string]: unknown } }>;
+}
+
+export function failure(httpStatus: HttpStatus, error: ErrorCode, reason: string): Answer {
+    return { success: false, httpStatus, error, reason };
+}

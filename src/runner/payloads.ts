@@ -1,0 +1,46 @@
+// The body a test sends: an event's sample, or a payload built from a real Omnichannel room.
+import { IRead } from '@rocket.chat/apps-engine/definition/accessors';
+
+import { buildRoomPayload } from '../webhook/conversation';
+import { buildEventSample, buildOfflineMessagePayload, EventType } from '../webhook/events';
+import { DeliveryReport } from '../webhook/report';
+import { loadConversation } from '../webhook/roomSource';
+import { Answer, failure } from './answers';
+
+export interface Payload {
+    event: EventType;
+    body: string;
+    source: DeliveryReport['source'];
+    /** For a redelivery: the delivery sent again, and the webhook id it carried. */
+    redeliveryOf?: { id: string; webhookId: string };
+}
+
+export async function preparePayload(read: IRead, event: EventType, roomId: string | undefined): Promise<Payload | Answer> {
+    const now = new Date();
+    if (roomId === undefined) {
+        return { event, body: JSON.stringify(buildEventSample(event, now)), source: { kind: 'sample' } };
+    }
+    const loaded = await loadConversation(read, roomId);
+    if (!loaded.ok) {
+        return failure(loaded.status, loaded.error, loaded.reason);
+    }
+    const { snapshot } = loaded;
+    let payload: { [key: string]: unknown };
+    if (event === 'LivechatOfflineMessage') {
+        // An offline message has no room; the room's visitor and their last message stand in for the form.
+        const fromVisitor = snapshot.messages.filter((message) => message.sender.username === snapshot.visitor.username);
+        const last = fromVisitor[fromVisitor.length - 1];
+        const email = snapshot.visitor.visitorEmails && snapshot.visitor.visitorEmails[0];
+        payload = buildOfflineMessagePayload(
+            { name: snapshot.visitor.name || snapshot.visitor.username, email: email ? email.address : '', message: last && last.text ? last.text : '' },
+            now,
+        );
+    } else {
+        payload = buildRoomPayload(event, snapshot);
+    }
+    return { event, body: JSON.stringify(payload), source: { kind: 'room', roomId } };
+}
+
+export function isAnswer(value: Payload | Answer): value is Answer {
+    return 'httpStatus' in value;
+}
