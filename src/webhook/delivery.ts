@@ -89,7 +89,8 @@ export async function deliverTest(http: IHttp, request: DeliveryRequest): Promis
         if (message.includes(HOST_TOO_MANY_REDIRECTS)) {
             return { kind: 'too-many-redirects', ...time };
         }
-        if (time.durationMs >= request.timeoutMs || /time(d)? ?out|abort/i.test(message)) {
+        // A socket closed mid-answer is "aborted"; a request cancelled at the timeout is "the user aborted" (node-fetch) or a timeout.
+        if (time.durationMs >= request.timeoutMs || /time(d)? ?out|user aborted|operation was aborted|signal/i.test(message)) {
             return { kind: 'timeout', ...time };
         }
         return { kind: 'network-error', message, ...time };
@@ -102,11 +103,8 @@ export function excerptOf(content: unknown): string {
         return '';
     }
     // Each character takes at least one byte, so the first KiB of bytes lies within the first KiB of characters.
-    const head = content.slice(0, RESPONSE_EXCERPT_BYTES);
-    const bytes = new TextEncoder().encode(head);
-    if (bytes.length <= RESPONSE_EXCERPT_BYTES) {
-        return head;
-    }
+    const bytes = new TextEncoder().encode(content.slice(0, RESPONSE_EXCERPT_BYTES));
+    // Decoding makes a new string: a slice of the body would keep the whole body alive.
     return new TextDecoder().decode(bytes.subarray(0, RESPONSE_EXCERPT_BYTES)).replace(/\uFFFD+$/, '');
 }
 

@@ -1,5 +1,5 @@
 import * as http from 'http';
-import { AddressInfo, Socket } from 'net';
+import { AddressInfo, Server, Socket } from 'net';
 
 export interface ReceivedRequest {
     method: string;
@@ -75,7 +75,7 @@ export async function startReceiver(initial: ReceiverBehaviour = {}, path = '/we
 }
 
 /** Listens on a free loopback port; `close` also ends open (e.g. hanging) connections. */
-export async function listenOnLoopback(server: http.Server): Promise<{ port: number; close: () => Promise<void> }> {
+export async function listenOnLoopback(server: Server): Promise<{ port: number; close: () => Promise<void> }> {
     const sockets = new Set<Socket>();
     server.on('connection', (socket: Socket) => {
         sockets.add(socket);
