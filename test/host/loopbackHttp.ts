@@ -12,22 +12,26 @@ const JSON_TYPES = ['application/json', 'text/javascript', 'application/javascri
 const MAX_REDIRECTS = 5;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
-/** The ranges server-fetch's SSRF check refuses, in Node's own BlockList (independent of the app's parser). */
-const BLOCKED = new net.BlockList();
+/**
+ * The ranges server-fetch's SSRF check refuses, in Node's own BlockList (independent of the app's
+ * parser). One list per family: a BlockList holding ::ffff:0:0/96 would also match every IPv4.
+ */
+const BLOCKED_V4 = new net.BlockList();
+const BLOCKED_V6 = new net.BlockList();
 for (const range of ['0.0.0.0/8', '10.0.0.0/8', '100.64.0.0/10', '127.0.0.0/8', '169.254.0.0/16', '172.16.0.0/12', '192.0.0.0/24', '192.0.2.0/24',
     '192.88.99.0/24', '192.168.0.0/16', '198.18.0.0/15', '198.51.100.0/24', '203.0.113.0/24', '224.0.0.0/4', '240.0.0.0/4', '255.255.255.255/32', '100.100.100.200/32']) {
     const [address, prefix] = range.split('/');
-    BLOCKED.addSubnet(address, Number(prefix), 'ipv4');
+    BLOCKED_V4.addSubnet(address, Number(prefix), 'ipv4');
 }
 for (const range of ['::/128', '::1/128', '::ffff:0:0/96', '3fff::/20', '5f00::/16', '64:ff9b::/96', '64:ff9b:1::/48', '100::/64', '2001::/32', '2001:20::/28',
     '2001:db8::/32', '2002::/16', 'fc00::/7', 'fe80::/10', 'ff00::/8']) {
     const [address, prefix] = range.split('/');
-    BLOCKED.addSubnet(address, Number(prefix), 'ipv6');
+    BLOCKED_V6.addSubnet(address, Number(prefix), 'ipv6');
 }
 const DOMAIN = /^(?=.{1,253}$)(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)+[A-Za-z]{2,63}$/;
 
 export function isBlockedByHost(address: string): boolean {
-    return BLOCKED.check(address, net.isIPv6(address) ? 'ipv6' : 'ipv4');
+    return net.isIPv6(address) ? BLOCKED_V6.check(address, 'ipv6') : BLOCKED_V4.check(address, 'ipv4');
 }
 
 export interface SentRequest {
