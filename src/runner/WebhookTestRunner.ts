@@ -216,7 +216,8 @@ export class WebhookTestRunner {
             timeoutMs: ready.timeoutMs,
             ...(ready.signingKey && { signing: { key: ready.signingKey, webhookId: base.webhookId } }),
         });
-        const outcome = describeResult(result, { ...base, url }, ready.timeoutMs, settings.secretToken);
+        const secrets = [settings.secretToken, settings.signingSecret, settings.signingSecret.replace(/^whsec_/, '')];
+        const outcome = describeResult(result, { ...base, url }, ready.timeoutMs, secrets);
         return this.finish(caller, payload, { ...outcome, url, urlSource: target.source });
     }
 

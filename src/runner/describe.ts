@@ -17,7 +17,8 @@ export function report(fields: ReportFields, judgement: Judgement): DeliveryRepo
 }
 
 /** The answer for a request that was sent: the foundation's fields plus the report. */
-export function describeResult(result: DeliveryResult, fields: ReportFields, timeoutMs: number, token: string): TestOutcome {
+/** `secrets`: what must never be shown (the token, the signing secret), even when the receiver echoes it. */
+export function describeResult(result: DeliveryResult, fields: ReportFields, timeoutMs: number, secrets: Array<string>): TestOutcome {
     const delivery = report(
         {
             ...fields,
@@ -25,17 +26,17 @@ export function describeResult(result: DeliveryResult, fields: ReportFields, tim
             durationMs: result.durationMs,
             ...(result.kind === 'response' && {
                 status: result.status,
-                // A receiver that echoes its request would echo the token.
-                responseExcerpt: hideToken(result.excerpt, token),
-                ...(result.contentType && { responseContentType: hideToken(result.contentType, token).slice(0, 200) }),
+                // A receiver that echoes its request, or its own configuration, would echo the secrets.
+                responseExcerpt: hideSecrets(result.excerpt, secrets),
+                ...(result.contentType && { responseContentType: hideSecrets(result.contentType, secrets).slice(0, 200) }),
             }),
         },
         judgeDelivery(result, timeoutMs),
     );
-    return { ...summarize(result, timeoutMs, token), delivery };
+    return { ...summarize(result, timeoutMs, secrets), delivery };
 }
 
-function summarize(result: DeliveryResult, timeoutMs: number, token: string): TestOutcome {
+function summarize(result: DeliveryResult, timeoutMs: number, secrets: Array<string>): TestOutcome {
     const { durationMs } = result;
     if (result.kind === 'response' && result.status === 200) {
         return { success: true, httpStatus: 200, reason: `The receiver answered 200 in ${durationMs} ms.`, receiverStatus: 200, durationMs };
@@ -47,7 +48,7 @@ function summarize(result: DeliveryResult, timeoutMs: number, token: string): Te
         case 'timeout':
             return invalid(`The receiver did not answer within ${timeoutMs} ms (${SettingId.TimeoutMs}).`);
         case 'network-error':
-            return invalid(`Could not reach the receiver: ${scrub(result.message, token)}.`);
+            return invalid(`Could not reach the receiver: ${scrub(result.message, secrets)}.`);
         case 'too-many-redirects':
             return invalid('The receiver redirected more than 5 times.');
         case 'host-refused':
@@ -55,14 +56,18 @@ function summarize(result: DeliveryResult, timeoutMs: number, token: string): Te
     }
 }
 
-/** Text from the host's HTTP layer may quote URLs or the token: keep both out. */
-export function scrub(message: string, token: string): string {
-    const text = hideToken(message.replace(/https?:\/\/[^\s'"<>]+/gi, (url) => redactUrl(url)), token).replace(/[.\s]+$/, '');
+/** Text from the host's HTTP layer may quote URLs or secrets: keep both out. */
+export function scrub(message: string, secrets: Array<string>): string {
+    const text = hideSecrets(message.replace(/https?:\/\/[^\s'"<>]+/gi, (url) => redactUrl(url)), secrets).replace(/[.\s]+$/, '');
     return text.length > MAX_REASON_LENGTH ? `${text.slice(0, MAX_REASON_LENGTH)}…` : text;
 }
 
-function hideToken(text: string, token: string): string {
-    return token ? text.split(token).join('***') : text;
+/** Longest first, so a secret that contains another is masked whole. */
+function hideSecrets(text: string, secrets: Array<string>): string {
+    return secrets
+        .filter((secret) => secret.length > 0)
+        .sort((a, b) => b.length - a.length)
+        .reduce((masked, secret) => masked.split(secret).join('***'), text);
 }
 
 const ID_BYTES = 6;
