@@ -7,7 +7,7 @@ export type RateDecision = { allowed: true } | { allowed: false; retryAfterSecon
 export class RateLimiter {
     private readonly recent = new Map<string, Array<number>>();
 
-    constructor(private readonly now: () => number = Date.now) {}
+    constructor(private readonly now: () => number = () => Date.now()) {}
 
     /** Counts the attempt when allowed; a refused attempt is not counted. `limit` 0 means no limit. */
     public take(userId: string, limit: number): RateDecision {
