@@ -81,3 +81,22 @@ describe('the secret token and URL credentials never show', () => {
         expect(shown).not.toContain('auth-token-of-');
     });
 });
+
+describe('the audit trail', () => {
+    it('writes one line per test: who, event, URL host, verdict, duration; no secret, path or query', async () => {
+        world.host.settings.set('webhook_signing_secret', 'whsec_c2lnbmluZy1zZWNyZXQtZm9yLWF1ZGl0');
+        world.host.settings.set('webhook_url', `${world.receiver.url}?key=${QUERY_KEY}`);
+        const entriesBefore = world.host.logger.entries.length;
+        await world.host.post('webhook.test', { user: USERS.admin, headers: { 'X-User-Id': USERS.admin.id, 'X-Auth-Token': 'auth-token-of-admin.user' }, content: { event: 'Message' } });
+        await world.testAs(USERS.plain);
+        const lines = world.host.logger.entries.slice(entriesBefore).map((entry) => entry.args.join(' ')).filter((line) => line.startsWith('Webhook test'));
+        expect(lines).toHaveLength(2);
+        const { host } = new URL(world.receiver.url);
+        expect(lines[0]).toMatch(new RegExp(`^Webhook test dlv_[0-9a-f]{12} by admin\\.user \\(admin\\.user-id\\): event Message, host ${host.replace('.', '\\.')} -> 200 delivered in \\d+ ms$`));
+        expect(lines[1]).toBe('Webhook test by plain.user (plain.user-id): refused 403 error-unauthorized');
+        const all = world.host.logger.text();
+        for (const secret of [TOKEN, QUERY_KEY, 'c2lnbmluZy1zZWNyZXQtZm9yLWF1ZGl0', '/webhook', 'auth-token-of-']) {
+            expect(all).not.toContain(secret);
+        }
+    });
+});
