@@ -50,6 +50,7 @@ async function main(): Promise<void> {
     host.store.latencyMs = 0;
     host.store.copies = false;
     host.settings.set('webhook_secret_token', 'bench-token');
+    host.settings.set('tests_per_minute', 0);
     console.log(`Livechat Webhook Test benchmark: node ${process.version}, ${process.platform}/${process.arch}\n`);
     try {
         // 1. Overhead of the endpoint over a raw IHttp POST of the same payload to the same receiver.

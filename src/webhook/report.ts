@@ -34,7 +34,7 @@ export interface DeliveryReport {
     redeliveryOf?: string;
     /** The Standard Webhooks `webhook-id`: this delivery's id, or the first delivery's for a redelivery. */
     webhookId: string;
-    /** Whether the request carried a Standard Webhooks signature. */
+    /** Whether signing is on (a signing secret is set), so that a sent request carries a Standard Webhooks signature. */
     signed: boolean;
 }
 

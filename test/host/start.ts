@@ -3,6 +3,7 @@
 import * as path from 'path';
 
 import { IApiResponse } from '@rocket.chat/apps-engine/definition/api';
+import { Webhook } from 'standardwebhooks';
 
 import { ROOT } from './localHost';
 import { ReceivedRequest } from './receiver';
@@ -11,6 +12,7 @@ import { credentialsOf, startWorld, USERS } from './world';
 import { loadAppFromZip, packagedZipPath } from './zipLoader';
 
 const DEMO_TOKEN = 'demo-secret-token';
+const DEMO_SIGNING_SECRET = 'whsec_ZGVtby1zaWduaW5nLXNlY3JldC0xMjM0NTY=';
 
 async function main(): Promise<void> {
     const zipPath = packagedZipPath();
@@ -25,7 +27,7 @@ async function main(): Promise<void> {
     console.log(`  app       ${path.relative(ROOT, zipPath)} (${loaded.files.length} files, loaded with the runtime's allowed modules only)`);
     console.log(`  receiver  ${receiver.url} (a real HTTP server on loopback)`);
     console.log(`  host API  ${permissionHost.siteUrl.replace(/\/$/, '')}/api/v1/permissions.listAll (stand-in for the Rocket.Chat server)`);
-    console.log(`  settings  webhook_url=${receiver.url}  webhook_secret_token=(set)  webhook_timeout_ms=5000`);
+    console.log(`  settings  webhook_url=${receiver.url}  webhook_secret_token=(set)  webhook_timeout_ms=5000  allowed_private_hosts=127.0.0.1`);
 
     try {
         console.log(`\n1. POST ${endpointPath} as ${USERS.admin.username} (roles: ${USERS.admin.roles.join(', ')})`);
@@ -68,6 +70,17 @@ async function main(): Promise<void> {
             const again = item.redeliveryOf ? ` (again ${item.redeliveryOf})` : '';
             console.log(`   ${item.id}  ${item.event.padEnd(22)} ${String(item.status ?? '-').padEnd(4)} ${item.verdict.padEnd(9)} by ${item.by}${again}`);
         }
+
+        console.log(`\n7. Signed deliveries: webhook_signing_secret set, then verified the way a receiver would (standardwebhooks)`);
+        host.settings.set('webhook_signing_secret', DEMO_SIGNING_SECRET);
+        await world.testAs(USERS.admin);
+        const signed = receiver.requests[receiver.requests.length - 1];
+        const signatureHeaders = { 'webhook-id': String(signed.headers['webhook-id']), 'webhook-timestamp': String(signed.headers['webhook-timestamp']), 'webhook-signature': String(signed.headers['webhook-signature']) };
+        new Webhook(DEMO_SIGNING_SECRET).verify(signed.body, signatureHeaders);
+        console.log(`   ${Object.entries(signatureHeaders).map(([name, value]) => `${name}: ${value}`).join('\n   ')}\n   → signature verified`);
+
+        console.log(`\n8. POST ${endpointPath} {"url": "http://169.254.169.254/latest/meta-data/"} (a cloud metadata address)`);
+        printResponse(await host.post('webhook.test', { user: USERS.admin, headers: credentialsOf(USERS.admin), content: { url: 'http://169.254.169.254/latest/meta-data/' } }));
 
         console.log(`\nApp log:\n${host.logger.entries.map((entry) => `   [${entry.severity}] ${entry.args.map((arg) => (typeof arg === 'string' ? arg : JSON.stringify(arg))).join(' ')}`).join('\n')}`);
         console.log(`\nThe receiver got ${receiver.requests.length} deliveries; the host answered ${permissionHost.calls.length} permission look-up(s).`);
