@@ -11,6 +11,7 @@ import { DeliveryHistory } from './src/history/DeliveryHistory';
 import { PermissionGuard } from './src/permissions/PermissionGuard';
 import { WebhookTestRunner } from './src/runner/WebhookTestRunner';
 import { SETTINGS } from './src/settings/settings';
+import { currentLogger } from './src/util/log';
 
 export class LivechatWebhookTestApp extends App {
     private redeliverButton?: RedeliverButton;
@@ -31,7 +32,8 @@ export class LivechatWebhookTestApp extends App {
             await configuration.settings.provideSetting(setting);
         }
         // One runner (one permission cache, one history write queue) behind every entry point.
-        const runner = new WebhookTestRunner(new PermissionGuard(this.getLogger()), new DeliveryHistory(), this.getLogger());
+        const log = currentLogger(this);
+        const runner = new WebhookTestRunner(new PermissionGuard(log), new DeliveryHistory(), log);
         await configuration.api.provideApi({
             visibility: ApiVisibility.PUBLIC,
             security: ApiSecurity.UNSECURE,

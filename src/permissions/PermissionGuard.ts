@@ -1,7 +1,8 @@
-import { IHttp, ILogger, IRead } from '@rocket.chat/apps-engine/definition/accessors';
+import { IHttp, IRead } from '@rocket.chat/apps-engine/definition/accessors';
 import { IUser } from '@rocket.chat/apps-engine/definition/users';
 
 import { DEADLINE_GRACE_MS, DEADLINE_PASSED, withDeadline } from '../util/deadline';
+import { Log } from '../util/log';
 
 export const WEBHOOK_PERMISSION = 'view-livechat-webhooks';
 export const ROLE_CACHE_TTL_MS = 60000;
@@ -38,7 +39,7 @@ export class PermissionGuard {
     private cached?: { roles: Array<string>; fetchedAt: number };
 
     constructor(
-        private readonly logger: ILogger,
+        private readonly logger: Log,
         private readonly now: () => number = Date.now,
         private readonly ttlMs: number = ROLE_CACHE_TTL_MS,
     ) {}

@@ -1,4 +1,4 @@
-import { IHttp, ILogger, IPersistence, IRead } from '@rocket.chat/apps-engine/definition/accessors';
+import { IHttp, IPersistence, IRead } from '@rocket.chat/apps-engine/definition/accessors';
 import { IUser } from '@rocket.chat/apps-engine/definition/users';
 
 import { DeliveryHistory, HISTORY_LIMIT, StoredDelivery } from '../history/DeliveryHistory';
@@ -12,6 +12,7 @@ import { checkUrlPolicy } from '../webhook/urlPolicy';
 import { Answer, EventsAnswer, failure, HistoryAnswer, HistoryItem, TestOutcome } from './answers';
 import { describeResult, newDeliveryId, report, ReportFields } from './describe';
 import { isAnswer, Payload, preparePayload } from './payloads';
+import { Log } from '../util/log';
 import { RateLimiter } from './RateLimiter';
 import { parseRedeliverRequest, parseTestRequest } from './requests';
 
@@ -38,7 +39,7 @@ export class WebhookTestRunner {
     constructor(
         private readonly guard: PermissionGuard,
         private readonly history: DeliveryHistory,
-        private readonly logger: ILogger,
+        private readonly logger: Log,
         private readonly limiter = new RateLimiter(),
     ) {}
 

@@ -98,13 +98,32 @@ export class ServerSettingsStore implements IServerSettingRead {
     }
 }
 
-/** The app logger, keeping every entry so tests can read what was logged. */
+/**
+ * The app logger. As in the engine, every call gets its own logger (`forCall`), whose entries are
+ * stored when the call ends: what the app writes to a logger after its call ended is lost (counted in
+ * `lost`). The host's logger gathers every stored entry, so tests read what an admin would see.
+ */
 export class CapturingLogger implements ILogger {
     public method: ILogger['method'] = 'initialize';
-    public readonly entries: Array<ILogEntry> = [];
     private readonly startedAt = new Date();
+    private closed = false;
 
-    constructor(private readonly echo = false) {}
+    constructor(private readonly echo = false, public readonly entries: Array<ILogEntry> = [], private readonly counts = { lost: 0 }) {}
+
+    /** Entries written to closed call loggers. */
+    public get lost(): number {
+        return this.counts.lost;
+    }
+
+    public forCall(method: ILogger['method']): CapturingLogger {
+        const logger = new CapturingLogger(this.echo, this.entries, this.counts);
+        logger.method = method;
+        return logger;
+    }
+
+    public close(): void {
+        this.closed = true;
+    }
 
     public debug(...items: Array<any>): void {
         this.add(LogMessageSeverity.DEBUG, items);
@@ -146,6 +165,10 @@ export class CapturingLogger implements ILogger {
     }
 
     private add(severity: LogMessageSeverity, args: Array<any>): void {
+        if (this.closed) {
+            this.counts.lost++;
+            return;
+        }
         this.entries.push({ severity, args, timestamp: new Date(), method: this.method });
         if (this.echo) {
             console.log(`[app ${severity}]`, ...args);

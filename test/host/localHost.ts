@@ -9,6 +9,7 @@ import {
     IAppAccessors,
     IConfigurationExtend,
     IEnvironmentRead,
+    ILogger,
     IModify,
     IModifyCreator,
     IPersistence,
@@ -87,15 +88,25 @@ export class LocalHost {
     public readonly app: App;
 
     private constructor(AppCtor: AppClass, public readonly info: IAppInfo, public readonly logger: CapturingLogger) {
-        this.app = new AppCtor(info, logger, loud<IAppAccessors>('AppAccessors'));
+        this.app = new AppCtor(info, logger.forCall('constructor' as ILogger['method']), loud<IAppAccessors>('AppAccessors'));
     }
 
     /** Constructs and initializes the app, as the engine does when it enables an app. */
     public static async load(AppCtor: AppClass, options: { echoLogs?: boolean } = {}): Promise<LocalHost> {
         const host = new LocalHost(AppCtor, readAppInfo(), new CapturingLogger(options.echoLogs));
-        await host.app.initialize(host.configuration(), host.environment());
-        host.logger.method = 'apiExecutor';
+        await host.withCallLogger('initialize' as ILogger['method'], () => host.app.initialize(host.configuration(), host.environment()));
         return host;
+    }
+
+    /** As the engine does: a fresh logger for each call into the app, stored (closed) when the call ends. */
+    private async withCallLogger<T>(method: ILogger['method'], call: () => Promise<T>): Promise<T> {
+        const logger = this.logger.forCall(method);
+        (this.app as unknown as { logger: ILogger }).logger = logger;
+        try {
+            return await call();
+        } finally {
+            logger.close();
+        }
     }
 
     public endpoint(path: string): IApiEndpoint {
@@ -140,7 +151,7 @@ export class LocalHost {
             triggerId: 'trigger-1',
             container: { type: UIKitIncomingInteractionContainerType.MESSAGE, id: 'message-1' },
         });
-        return handler.call(this.app, context, this.read(), this.http, this.persistence(), this.modify());
+        return this.withCallLogger('executeBlockActionHandler' as ILogger['method'], () => handler.call(this.app, context, this.read(), this.http, this.persistence(), this.modify()));
     }
 
     private async callEndpoint(method: RequestMethod, path: string, call: EndpointCall): Promise<IApiResponse> {
@@ -164,13 +175,13 @@ export class LocalHost {
         };
         const basePath = `/api/apps/public/${this.info.id}`;
         const info = { basePath, fullPath: `${basePath}/${path}`, appId: this.info.id };
-        return handler.call(endpoint, request, info, this.read(), this.modify(), this.http, this.persistence());
+        return this.withCallLogger('apiExecutor' as ILogger['method'], () => handler.call(endpoint, request, info, this.read(), this.modify(), this.http, this.persistence()));
     }
 
     /** Runs a slash command as the engine's command manager does for `/<command> <args>`. */
     public async runCommand(name: string, sender: IUser, args: Array<string> = [], room: IRoom = GENERAL_ROOM): Promise<void> {
         const context = new SlashCommandContext(sender, room, args);
-        await this.command(name).executor(context, this.read(), this.modify(), this.http, this.persistence());
+        await this.withCallLogger('executor' as ILogger['method'], () => this.command(name).executor(context, this.read(), this.modify(), this.http, this.persistence()));
     }
 
     public read(): IRead {

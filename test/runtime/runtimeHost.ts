@@ -1,0 +1,381 @@
+// A small Rocket.Chat stand-in around the engine's real runtime: apps-engine 1.58.1's AppManager
+// installs the zip and runs the app in a Deno subprocess; the bridges below are this host's answers
+// to what the app asks for (settings, HTTP, persistence, rooms, users, notifications, API and
+// command registration). Any bridge method not implemented here throws and is recorded.
+import * as crypto from 'crypto';
+import * as fs from 'fs';
+
+import { IUser } from '@rocket.chat/apps-engine/definition/users';
+
+import { LoopbackHttp } from '../host/loopbackHttp';
+import { useDeno } from './deno';
+
+/* eslint-disable @typescript-eslint/no-var-requires */
+const bridges = require('apps-engine-runtime/server/bridges');
+const { AppManager } = require('apps-engine-runtime/server/AppManager');
+const { AppMetadataStorage, AppLogStorage, AppSourceStorage } = require('apps-engine-runtime/server/storage');
+const { SlashCommandContext } = require('apps-engine-runtime/definition/slashcommands');
+const { AppInterface } = require('apps-engine-runtime/definition/metadata');
+
+type Loose = { [key: string]: any };
+
+export interface RuntimeTimings {
+    /** AppManager constructed and loaded (no app yet). */
+    loadMs: number;
+    /** The zip parsed, compiled, the Deno subprocess started and the app enabled. */
+    installMs: number;
+}
+
+export interface ApiCall {
+    user?: IUser;
+    headers?: { [name: string]: string };
+    content?: unknown;
+    query?: { [name: string]: string };
+}
+
+export interface ApiResult {
+    status: number;
+    headers?: { [name: string]: string };
+    content: any;
+}
+
+export interface Notification {
+    to: IUser;
+    message: Loose;
+}
+
+interface PersistedRecord {
+    id: string;
+    associations: Array<{ model: string; id: string }>;
+    data: object;
+}
+
+/** Makes a bridge from the engine's base class; calls to anything else throw and are recorded. */
+function bridge(Base: any, name: string, implementation: Loose, missing: Array<string>): any {
+    const instance = new (class extends Base {})();
+    Object.assign(instance, implementation);
+    return new Proxy(instance, {
+        get(target, property, receiver) {
+            if (property in target || typeof property === 'symbol' || property === 'then' || property === 'toJSON' || property === 'constructor') {
+                return Reflect.get(target, property, receiver);
+            }
+            return () => {
+                missing.push(`${name}.${String(property)}`);
+                throw new Error(`runtime host: ${name}.${String(property)} is not implemented`);
+            };
+        },
+    });
+}
+
+export class RuntimeHost {
+    public readonly http = new LoopbackHttp();
+    public readonly serverSettings = new Map<string, unknown>();
+    public readonly notifications: Array<Notification> = [];
+    public readonly records: Array<PersistedRecord> = [];
+    public readonly logs: Array<{ method: string; severity: string; text: string }> = [];
+    /** Bridge methods the app (or the engine for it) called that this host does not implement. */
+    public readonly missing: Array<string> = [];
+    public readonly apis: Array<string> = [];
+    public readonly commands = new Map<string, Loose>();
+    public appId = '';
+    public timings: RuntimeTimings = { loadMs: 0, installMs: 0 };
+    private readonly rooms = new Map<string, Loose>();
+    private readonly messages = new Map<string, Array<Loose>>();
+    private readonly users = new Map<string, IUser>();
+    private manager: any;
+    private nextRecord = 1;
+
+    constructor(private readonly appUser: IUser) {}
+
+    public addRoom(room: Loose, messages: Array<Loose> = []): void {
+        this.rooms.set(room.id, room);
+        this.messages.set(room.id, messages);
+    }
+
+    public addUser(user: IUser): void {
+        this.users.set(user.id, user);
+    }
+
+    /** Starts the engine and installs the zip, enabled, as an admin uploading it would. */
+    public async install(zipPath: string): Promise<void> {
+        useDeno();
+        const started = Date.now();
+        this.manager = new AppManager({
+            metadataStorage: this.metadataStorage(),
+            logStorage: this.logStorage(),
+            bridges: this.bridges(),
+            sourceStorage: this.sourceStorage(),
+        });
+        await this.manager.load();
+        const loaded = Date.now();
+        const result = await this.manager.add(fs.readFileSync(zipPath), { enable: true, user: { id: 'installer', username: 'installer' } });
+        const installed = Date.now();
+        if (!result || !result.app || (result.compilerErrors && result.compilerErrors.length)) {
+            throw new Error(`runtime host: the engine did not install the app: ${JSON.stringify(result && (result.compilerErrors || result))}`);
+        }
+        this.appId = result.app.getID();
+        const status = await result.app.getStatus();
+        if (!/enabled/.test(String(status))) {
+            throw new Error(`runtime host: the app is ${status}, not enabled`);
+        }
+        this.timings = { loadMs: loaded - started, installMs: installed - loaded };
+    }
+
+    public async stop(): Promise<void> {
+        if (this.manager) {
+            await this.manager.unload(true);
+            this.manager = undefined;
+        }
+    }
+
+    /** What Rocket.Chat does for `/api/apps/public/<app-id>/<path>` once it has authenticated the caller. */
+    public async api(method: 'get' | 'post', path: string, call: ApiCall = {}): Promise<ApiResult> {
+        const headers: { [name: string]: string } = {};
+        for (const [name, value] of Object.entries(call.headers || {})) {
+            headers[name.toLowerCase()] = value;
+        }
+        const response = await this.manager.getApiManager().executeApi(this.appId, path, {
+            method,
+            headers,
+            query: call.query || {},
+            params: {},
+            content: method === 'get' ? undefined : call.content ?? {},
+            user: call.user,
+        });
+        return { status: response.status, headers: response.headers, content: response.content };
+    }
+
+    public async command(sender: IUser, room: Loose, args: Array<string>, command = 'livechat-webhook-test'): Promise<void> {
+        await this.manager.getCommandManager().executeCommand(command, new SlashCommandContext(sender, room, args));
+    }
+
+    public async blockAction(user: IUser, room: Loose, button: { actionId: string; value?: string; blockId?: string }): Promise<Loose> {
+        return this.manager.getListenerManager().executeListener(AppInterface.IUIKitInteractionHandler, {
+            type: 'blockAction',
+            appId: this.appId,
+            actionId: button.actionId,
+            triggerId: crypto.randomUUID(),
+            user,
+            room,
+            payload: { value: button.value, blockId: button.blockId || 'block' },
+            container: { type: 'message', id: 'message-id' },
+        });
+    }
+
+    /** Changes one app setting the way the admin's settings page does. */
+    public async setAppSetting(id: string, value: unknown): Promise<void> {
+        const stored = await this.manager.getStorage().retrieveOne(this.appId);
+        await this.manager.getSettingsManager().updateAppSetting(this.appId, { ...stored.settings[id], value });
+    }
+
+    /** The app log, one line per entry, as the admin's Logs tab shows it. */
+    public logText(): string {
+        return this.logs.map((entry) => `${entry.severity}: ${entry.text}`).join('\n');
+    }
+
+    private bridges(): any {
+        const host = this;
+        const missing = this.missing;
+        const made: Loose = {
+            command: bridge(bridges.CommandBridge, 'command', {
+                doesCommandExist: async (command: string) => host.commands.has(command),
+                registerCommand: async (command: Loose) => {
+                    host.commands.set(command.command, command);
+                },
+                unregisterCommand: async (command: string) => {
+                    host.commands.delete(command);
+                },
+                enableCommand: async () => undefined,
+                disableCommand: async () => undefined,
+                modifyCommand: async () => undefined,
+            }, missing),
+            api: bridge(bridges.ApiBridge, 'api', {
+                registerApi: async (api: Loose) => {
+                    host.apis.push(api.endpoint.path);
+                },
+                unregisterApis: async () => {
+                    host.apis.length = 0;
+                },
+            }, missing),
+            // Rocket.Chat's HTTP bridge, as the local host's LoopbackHttp mirrors it (SSRF check, redirects, timeout).
+            http: bridge(bridges.HttpBridge, 'http', {
+                call: async (info: Loose) => {
+                    const method = String(info.method).toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'del';
+                    const fn = (host.http as Loose)[method === ('delete' as string) ? 'del' : method];
+                    return fn.call(host.http, info.url, info.request);
+                },
+            }, missing),
+            serverSetting: bridge(bridges.ServerSettingBridge, 'serverSetting', {
+                getOneById: async (id: string) => {
+                    if (!host.serverSettings.has(id)) {
+                        throw new Error(`No Server Setting found, or it is unaccessible, by the id of "${id}".`);
+                    }
+                    return { id, type: 'string', packageValue: '', value: host.serverSettings.get(id), required: false, public: true, i18nLabel: id };
+                },
+                isReadableById: async (id: string) => host.serverSettings.has(id),
+                getAll: async () => [...host.serverSettings].map(([id, value]) => ({ id, value, packageValue: '' })),
+            }, missing),
+            user: bridge(bridges.UserBridge, 'user', {
+                getAppUser: async () => host.appUser,
+                getById: async (id: string) => host.users.get(id),
+                getByUsername: async (username: string) => [...host.users.values()].find((user) => user.username === username),
+            }, missing),
+            message: bridge(bridges.MessageBridge, 'message', {
+                notifyUser: async (user: IUser, message: Loose) => {
+                    host.notifications.push({ to: user, message });
+                },
+            }, missing),
+            room: bridge(bridges.RoomBridge, 'room', {
+                getById: async (id: string) => host.rooms.get(id),
+                getMessages: async (roomId: string, options: Loose) => {
+                    const direction = options.sort && options.sort.createdAt === 'desc' ? -1 : 1;
+                    const sorted = [...(host.messages.get(roomId) || [])].sort((a, b) => direction * (new Date(a.createdAt).getTime() - new Date(b.createdAt).getTime()));
+                    const skip = options.skip || 0;
+                    return sorted.slice(skip, skip + (options.limit ?? 100));
+                },
+            }, missing),
+            persistence: bridge(bridges.PersistenceBridge, 'persistence', {
+                purge: async () => {
+                    host.records.length = 0;
+                },
+                createWithAssociations: async (data: object, associations: Array<Loose>) => host.createRecord(data, associations),
+                readByAssociations: async (associations: Array<Loose>) => host.matching(associations).map((record) => clone(record.data)),
+                updateByAssociations: async (associations: Array<Loose>, data: object, upsert: boolean) => {
+                    const existing = host.matching(associations);
+                    if (existing.length === 0) {
+                        return upsert ? host.createRecord(data, associations) : '';
+                    }
+                    existing.forEach((record) => {
+                        record.data = clone(data);
+                    });
+                    return existing[0].id;
+                },
+                removeByAssociations: async (associations: Array<Loose>) => {
+                    const removed = host.matching(associations);
+                    removed.forEach((record) => host.records.splice(host.records.indexOf(record), 1));
+                    return removed.map((record) => record.data);
+                },
+            }, missing),
+            activation: bridge(bridges.AppActivationBridge, 'activation', {
+                appAdded: async () => undefined,
+                appUpdated: async () => undefined,
+                appRemoved: async () => undefined,
+                appStatusChanged: async () => undefined,
+                actionsChanged: async () => undefined,
+            }, missing),
+            details: bridge(bridges.AppDetailChangesBridge, 'details', { onAppSettingsChange: () => undefined }, missing),
+            internal: bridge(Object, 'internal', { doGetWorkspacePublicKey: async () => ({ id: 'Cloud_Workspace_PublicKey', value: '' }) }, missing),
+            // The engine signs installed apps with the workspace's key pair (RS512).
+            federation: bridge(Object, 'federation', { getPrivateKey: async () => KEYS.privateKey, getPublicKey: async () => KEYS.publicKey }, missing),
+        };
+        const getters: Loose = {
+            getCommandBridge: () => made.command,
+            getApiBridge: () => made.api,
+            getHttpBridge: () => made.http,
+            getServerSettingBridge: () => made.serverSetting,
+            getUserBridge: () => made.user,
+            getMessageBridge: () => made.message,
+            getRoomBridge: () => made.room,
+            getPersistenceBridge: () => made.persistence,
+            getAppActivationBridge: () => made.activation,
+            getAppDetailChangesBridge: () => made.details,
+            getInternalBridge: () => made.internal,
+            getInternalFederationBridge: () => made.federation,
+        };
+        const others = ['getContactBridge', 'getEnvironmentalVariableBridge', 'getListenerBridge', 'getLivechatBridge', 'getUploadBridge', 'getEmailBridge',
+            'getUiInteractionBridge', 'getSchedulerBridge', 'getCloudWorkspaceBridge', 'getVideoConferenceBridge', 'getOAuthAppsBridge', 'getModerationBridge',
+            'getThreadBridge', 'getRoleBridge', 'getOutboundMessageBridge', 'getExperimentalBridge'];
+        const unused: Loose = {};
+        for (const name of others) {
+            unused[name] = bridge(Object, name.replace(/^get|Bridge$/g, ''), {}, missing);
+        }
+        class Bridges extends bridges.AppBridges {}
+        const instance = new Bridges();
+        for (const [name, get] of Object.entries(getters)) {
+            instance[name] = get;
+        }
+        for (const name of others) {
+            instance[name] = () => unused[name];
+        }
+        return instance;
+    }
+
+    private createRecord(data: object, associations: Array<Loose>): string {
+        const record = { id: `record-${this.nextRecord++}`, associations: associations.map(keyOf), data: clone(data) };
+        this.records.push(record);
+        return record.id;
+    }
+
+    private matching(associations: Array<Loose>): Array<PersistedRecord> {
+        const wanted = associations.map(keyOf);
+        return this.records.filter((record) => wanted.every((key) => record.associations.some((own) => own.model === key.model && own.id === key.id)));
+    }
+
+    private metadataStorage(): any {
+        const items = new Map<string, Loose>();
+        class Metadata extends AppMetadataStorage {
+            constructor() {
+                super('memory');
+            }
+            public async create(item: Loose) { items.set(item.id, item); return item; }
+            public async retrieveOne(id: string) { return items.get(id) || null; }
+            public async retrieveAll() { return new Map(items); }
+            public async retrieveAllPrivate() { return new Map(items); }
+            public async remove(id: string) { items.delete(id); return { deletedCount: 1 }; }
+            public async updatePartialAndReturnDocument(item: Loose) { const merged = Object.assign(items.get(item.id) || {}, item); items.set(item.id, merged); return merged; }
+            public async updateStatus(id: string, status: string) { const item = items.get(id); if (item) item.status = status; return true; }
+            public async updateSetting(id: string, setting: Loose) { const item = items.get(id); if (item) item.settings[setting.id] = setting; return true; }
+            public async updateAppInfo(id: string, info: Loose) { const item = items.get(id); if (item) item.info = info; return true; }
+            public async updateMarketplaceInfo() { return true; }
+        }
+        return new Metadata();
+    }
+
+    private logStorage(): any {
+        const logs = this.logs;
+        class Logs extends AppLogStorage {
+            constructor() {
+                super('memory');
+            }
+            public async findPaginated() { return { logs: [], total: 0 }; }
+            public async storeEntries(entry: Loose) {
+                for (const item of entry.entries || []) {
+                    const text = (item.args || []).map((arg: unknown) => (typeof arg === 'string' ? arg : JSON.stringify(arg))).join(' ');
+                    logs.push({ method: entry.method, severity: item.severity, text });
+                }
+                return entry;
+            }
+            public async getEntriesFor() { return []; }
+            public async removeEntriesFor() { logs.length = 0; }
+        }
+        return new Logs();
+    }
+
+    private sourceStorage(): any {
+        const zips = new Map<string, Buffer>();
+        class Sources extends AppSourceStorage {
+            constructor() {
+                super('memory');
+            }
+            public async store(item: Loose, zip: Buffer) { zips.set(item.id, zip); return item.id; }
+            public async fetch(item: Loose) { return zips.get(item.id); }
+            public async update(item: Loose, zip: Buffer) { zips.set(item.id, zip); return item.id; }
+            public async remove(item: Loose) { zips.delete(item.id); }
+        }
+        return new Sources();
+    }
+}
+
+const KEYS = crypto.generateKeyPairSync('rsa', {
+    modulusLength: 2048,
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+});
+
+function keyOf(association: Loose): { model: string; id: string } {
+    return { model: association.model, id: association.id };
+}
+
+function clone<T>(value: T): T {
+    return value === undefined ? value : JSON.parse(JSON.stringify(value));
+}
