@@ -1,0 +1,233 @@
+// `npm start [-- --receiver <url>] [--serve] [--port <n>]`: the packaged app in the engine's real
+// runtime (AppManager + Deno), a loopback receiver (or yours), a stand-in for the server's
+// permissions.listAll; runs tests as an admin and prints the reports. With --serve it keeps
+// serving the app's endpoints on localhost, with Rocket.Chat's authentication, for curl.
+import * as http from 'http';
+import * as path from 'path';
+
+import { Webhook } from 'standardwebhooks';
+
+import { closedConversation } from '../host/conversations';
+import { APP_USER, GENERAL_ROOM, ROOT } from '../host/localHost';
+import { startPermissionHost } from '../host/permissionHost';
+import { ReceivedRequest, startReceiver } from '../host/receiver';
+import { AUTH_TOKENS, credentialsOf, LOOPBACK, USERS } from '../host/world';
+import { packagedZipPath } from '../host/zipLoader';
+import { ApiResult, RuntimeHost } from './runtimeHost';
+
+const DEMO_TOKEN = 'demo-secret-token';
+const DEMO_SIGNING_SECRET = 'whsec_ZGVtby1zaWduaW5nLXNlY3JldC0xMjM0NTY=';
+
+interface Options {
+    receiver?: string;
+    serve: boolean;
+    port: number;
+}
+
+function parseOptions(argv: Array<string>): Options {
+    const options: Options = { serve: false, port: 3100 };
+    for (let index = 0; index < argv.length; index++) {
+        const arg = argv[index];
+        if (arg === '--serve') {
+            options.serve = true;
+        } else if (arg === '--receiver' && argv[index + 1]) {
+            options.receiver = argv[++index];
+        } else if (arg === '--port' && argv[index + 1]) {
+            options.port = Number(argv[++index]);
+        } else if (arg === '--help' || arg === '-h') {
+            console.log('npm start [-- --receiver <url>] [--serve] [--port <n>]');
+            process.exit(0);
+        } else {
+            throw new Error(`Unknown argument ${arg}; try npm start -- --help`);
+        }
+    }
+    return options;
+}
+
+async function main(): Promise<void> {
+    const options = parseOptions(process.argv.slice(2));
+    const ownReceiver = options.receiver ? undefined : await startReceiver({ status: 200, body: '{"crmId":"lead-42"}' });
+    const receiverUrl = options.receiver || (ownReceiver as { url: string }).url;
+    const permissionHost = await startPermissionHost(AUTH_TOKENS);
+    const host = new RuntimeHost(APP_USER);
+    host.serverSettings.set('Site_Url', permissionHost.siteUrl);
+    host.serverSettings.set('Livechat_webhookUrl', '');
+    // Loopback (and your receiver's host) is private: both the app's policy and the host's SSRF check must allow it.
+    const receiverHost = new URL(receiverUrl).hostname;
+    const allowed = [...new Set([LOOPBACK, receiverHost])].join(',');
+    host.http.ssrfAllowlist = allowed;
+    let server: http.Server | undefined;
+
+    const stop = async () => {
+        server?.close();
+        await host.stop();
+        await ownReceiver?.close();
+        await permissionHost.close();
+    };
+
+    try {
+        const zipPath = packagedZipPath();
+        console.log('Livechat Webhook Test: the packaged app in the Apps-Engine runtime');
+        console.log(`  app       ${path.relative(ROOT, zipPath)}, installed by apps-engine 1.58.1's AppManager, running in a Deno subprocess`);
+        await host.install(zipPath);
+        console.log(`  runtime   engine loaded in ${host.timings.loadMs} ms; zip installed (parsed, Deno subprocess started, app enabled) in ${host.timings.installMs} ms`);
+        console.log(`  receiver  ${receiverUrl}${ownReceiver ? ' (a real HTTP server on loopback)' : ' (yours)'}`);
+        console.log(`  host API  ${permissionHost.siteUrl.replace(/\/$/, '')}/api/v1/permissions.listAll (stand-in for the Rocket.Chat server)`);
+        await host.setAppSetting('webhook_url', receiverUrl);
+        await host.setAppSetting('webhook_secret_token', DEMO_TOKEN);
+        await host.setAppSetting('allowed_private_hosts', allowed);
+        // The demo runs more than the default 10 tests a minute.
+        await host.setAppSetting('tests_per_minute', 0);
+        console.log(`  settings  webhook_url=${receiverUrl}  webhook_secret_token=(set)  allowed_private_hosts=${allowed}  tests_per_minute=0`);
+
+        const endpointPath = `/api/apps/public/${host.appId}/webhook.test`;
+        console.log(`\n1. POST ${endpointPath} as ${USERS.admin.username} (roles: ${USERS.admin.roles.join(', ')})`);
+        const first = await timed(() => host.api('post', 'webhook.test', { user: USERS.admin, headers: credentialsOf(USERS.admin) }));
+        printResult(first.result);
+        const later: Array<number> = [];
+        for (let index = 0; index < 5; index++) {
+            later.push((await timed(() => host.api('post', 'webhook.test', { user: USERS.admin, headers: credentialsOf(USERS.admin) }))).ms);
+        }
+        console.log(`   first call ${first.ms.toFixed(1)} ms (permission look-up included); the next 5: ${later.map((ms) => ms.toFixed(1)).join(', ')} ms`);
+        if (ownReceiver) {
+            console.log('\n   The receiver got:');
+            printRequest(ownReceiver.requests[0]);
+        }
+
+        console.log(`\n2. A real conversation as the payload: {"roomId": "demo-room", "event": "LivechatSessionTaken"}`);
+        const conversation = closedConversation('demo-room', 3);
+        host.addRoom(conversation.room, conversation.messages);
+        host.addUser(conversation.agent);
+        printResult(await host.api('post', 'webhook.test', { user: USERS.admin, headers: credentialsOf(USERS.admin), content: { roomId: 'demo-room', event: 'LivechatSessionTaken' } }));
+
+        console.log(`\n3. As ${USERS.plain.username} (roles: ${USERS.plain.roles.join(', ')}), and with no user`);
+        printResult(await host.api('post', 'webhook.test', { user: USERS.plain, headers: credentialsOf(USERS.plain) }));
+        printResult(await host.api('post', 'webhook.test', {}));
+
+        console.log(`\n4. /livechat-webhook-test typed by ${USERS.admin.username}: the private reply (text fallback of the block message)`);
+        await host.command(USERS.admin, GENERAL_ROOM, []);
+        const reply = host.notifications[host.notifications.length - 1];
+        console.log(String(reply.message.text).replace(/^/gm, '   '));
+        const button = reply.message.blocks[3].elements[0];
+        console.log(`   blocks: ${reply.message.blocks.map((block: { type: string }) => block.type).join(', ')}; clicking "Send again" (${button.value}):`);
+        await host.blockAction(USERS.admin, GENERAL_ROOM, { actionId: button.actionId, value: button.value, blockId: button.blockId });
+        console.log(`   ${String(host.notifications[host.notifications.length - 1].message.text).split('\n')[0]}`);
+
+        console.log('\n5. A signed delivery (webhook_signing_secret set), and a cloud metadata URL');
+        await host.setAppSetting('webhook_signing_secret', DEMO_SIGNING_SECRET);
+        await host.api('post', 'webhook.test', { user: USERS.admin, headers: credentialsOf(USERS.admin) });
+        if (ownReceiver) {
+            const signed = ownReceiver.requests[ownReceiver.requests.length - 1];
+            new Webhook(DEMO_SIGNING_SECRET).verify(signed.body, signed.headers as Record<string, string>);
+            console.log(`   webhook-signature: ${signed.headers['webhook-signature']} → verified with the standardwebhooks package`);
+        }
+        await host.setAppSetting('webhook_signing_secret', '');
+        printResult(await host.api('post', 'webhook.test', { user: USERS.admin, headers: credentialsOf(USERS.admin), content: { url: 'http://169.254.169.254/latest/meta-data/' } }));
+
+        console.log('\n6. GET webhook.deliveries');
+        const history = await host.api('get', 'webhook.deliveries', { user: USERS.admin, headers: credentialsOf(USERS.admin) });
+        for (const item of history.content.deliveries.slice(0, 6)) {
+            const again = item.redeliveryOf ? ` (again ${item.redeliveryOf})` : '';
+            console.log(`   ${item.id}  ${item.event.padEnd(22)} ${String(item.status ?? '-').padEnd(4)} ${item.verdict.padEnd(9)} by ${item.by}${again}`);
+        }
+
+        const appLines = host.logs.filter((entry) => entry.severity !== 'debug');
+        console.log(`\nApp log (the app's own lines):\n${appLines.map((entry) => `   [${entry.severity}] ${entry.text}`).join('\n')}`);
+        console.log(`\nBridge methods the app needed that this host lacks: ${host.missing.length ? host.missing.join(', ') : 'none'}.`);
+
+        if (options.serve) {
+            server = await serve(host, options.port);
+            const base = `http://127.0.0.1:${options.port}/api/apps/public/${host.appId}`;
+            const auth = `-H 'X-User-Id: ${USERS.admin.id}' -H 'X-Auth-Token: ${AUTH_TOKENS[USERS.admin.id]}'`;
+            console.log(`\nServing the app's endpoints as Rocket.Chat would, until Ctrl-C:`);
+            console.log(`   curl -s -X POST ${base}/webhook.test ${auth} -H 'Content-Type: application/json' -d '{"event":"Message"}'`);
+            console.log(`   curl -s ${base}/webhook.deliveries ${auth}`);
+            console.log(`   curl -s ${base}/webhook.events ${auth}`);
+            console.log(`   Users: ${Object.values(USERS).map((user) => `${user.username} (${user.id} / ${AUTH_TOKENS[user.id]})`).join(', ')}`);
+            await new Promise<void>((resolve) => {
+                process.once('SIGINT', () => resolve());
+                process.once('SIGTERM', () => resolve());
+            });
+            console.log('\nStopping.');
+        }
+    } finally {
+        await stop();
+    }
+}
+
+/** The app's public endpoints behind Rocket.Chat's authentication: 401 unless X-User-Id/X-Auth-Token match a user. */
+async function serve(host: RuntimeHost, port: number): Promise<http.Server> {
+    const prefix = `/api/apps/public/${host.appId}/`;
+    const server = http.createServer((req, res) => {
+        const chunks: Array<Buffer> = [];
+        req.on('data', (chunk: Buffer) => chunks.push(chunk));
+        req.on('end', async () => {
+            const send = (status: number, body: unknown, headers: { [name: string]: string } = {}) => {
+                res.writeHead(status, { 'Content-Type': 'application/json', ...headers });
+                res.end(JSON.stringify(body));
+            };
+            const url = new URL(req.url || '/', `http://127.0.0.1:${port}`);
+            const method = (req.method || 'GET').toLowerCase();
+            if (!url.pathname.startsWith(prefix) || (method !== 'get' && method !== 'post')) {
+                return send(404, { success: false, error: 'Not found' });
+            }
+            const userId = String(req.headers['x-user-id'] || '');
+            const user = Object.values(USERS).find((candidate) => candidate.id === userId && AUTH_TOKENS[userId] === req.headers['x-auth-token']);
+            if (!user) {
+                return send(401, { status: 'error', message: 'You must be logged in to do this.' });
+            }
+            let content: unknown = {};
+            if (chunks.length) {
+                try {
+                    content = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+                } catch {
+                    return send(400, { success: false, error: 'The body is not valid JSON.' });
+                }
+            }
+            try {
+                const headers = Object.fromEntries(Object.entries(req.headers).map(([name, value]) => [name, String(value)]));
+                const result = await host.api(method as 'get' | 'post', url.pathname.slice(prefix.length), {
+                    user,
+                    headers,
+                    content,
+                    query: Object.fromEntries(url.searchParams),
+                });
+                send(result.status, result.content, result.headers || {});
+            } catch (error) {
+                send(500, { success: false, error: error instanceof Error ? error.message : 'error' });
+            }
+        });
+    });
+    await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, '127.0.0.1', resolve);
+    });
+    return server;
+}
+
+async function timed(call: () => Promise<ApiResult>): Promise<{ ms: number; result: ApiResult }> {
+    const started = process.hrtime.bigint();
+    const result = await call();
+    return { ms: Number(process.hrtime.bigint() - started) / 1e6, result };
+}
+
+function printResult(result: ApiResult): void {
+    console.log(`   → HTTP ${result.status} ${JSON.stringify(result.content)}`);
+}
+
+function printRequest(request: ReceivedRequest): void {
+    console.log(`     ${request.method} ${request.path}`);
+    for (const [name, value] of Object.entries(request.headers)) {
+        const shown = name === 'x-rocketchat-livechat-token' ? `(${String(value).length} characters, matches the setting: ${value === DEMO_TOKEN})` : value;
+        console.log(`     ${name}: ${shown}`);
+    }
+    console.log(JSON.stringify(JSON.parse(request.body), null, 2).replace(/^/gm, '     '));
+}
+
+main().then(
+    () => process.exit(0),
+    (error) => {
+        console.error(error);
+        process.exit(1);
+    },
+);
