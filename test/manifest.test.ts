@@ -74,3 +74,22 @@ describe('i18n/en.json', () => {
         }
     });
 });
+
+describe('translations', () => {
+    const LANGUAGES = ['pt-BR', 'es', 'de'];
+
+    it('are the four languages the app ships, and nothing else', () => {
+        expect(fs.readdirSync(path.join(ROOT, 'i18n')).sort()).toEqual(['de.json', 'en.json', 'es.json', 'pt-BR.json']);
+    });
+
+    it.each(LANGUAGES)('%s has every key en has, and no other, each translated', (language) => {
+        const translated = JSON.parse(fs.readFileSync(path.join(ROOT, 'i18n', `${language}.json`), 'utf8'));
+        expect(Object.keys(translated).sort()).toEqual(Object.keys(en).sort());
+        for (const key of Object.keys(en)) {
+            expect({ key, text: typeof translated[key] === 'string' && translated[key].trim().length > 0 }).toEqual({ key, text: true });
+        }
+        // Labels and descriptions are translated, not copied (command parameter syntax may stay as is).
+        const copied = Object.keys(en).filter((key) => !key.startsWith('command_params') && translated[key] === en[key] && en[key].includes(' '));
+        expect(copied).toEqual([]);
+    });
+});

@@ -1,0 +1,108 @@
+// `npm run receiver`: the local receiver for integrators, driven by the app as Rocket.Chat would.
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { ChildProcess, spawn } from 'child_process';
+import * as path from 'path';
+
+import { LivechatWebhookTestApp } from '../LivechatWebhookTestApp';
+import { ROOT } from './host/localHost';
+import { startWorld, USERS, World } from './host/world';
+
+const TOKEN = 'receiver-cli-token';
+const SIGNING_SECRET = 'whsec_cmVjZWl2ZXItY2xpLXNpZ25pbmctc2VjcmV0';
+
+interface Running {
+    child: ChildProcess;
+    url: string;
+    output: () => string;
+    exit: Promise<number | null>;
+}
+
+async function startCli(args: Array<string>): Promise<Running> {
+    const child = spawn(process.execPath, ['-r', './test/host/register.js', path.join('scripts', 'receiver.ts'), '--port', '0', ...args], { cwd: ROOT });
+    let output = '';
+    child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const url = await new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`receiver did not start: ${output}`)), 20000);
+        const poll = setInterval(() => {
+            const match = /Listening on (http:\/\/\S+)/.exec(output);
+            if (match) {
+                clearTimeout(timer);
+                clearInterval(poll);
+                resolve(`${match[1]}rocketchat`);
+            }
+        }, 20);
+    });
+    return { child, url, output: () => output, exit };
+}
+
+let world: World;
+let cli: Running | undefined;
+
+beforeEach(async () => {
+    world = await startWorld(LivechatWebhookTestApp);
+});
+
+afterEach(async () => {
+    if (cli && cli.child.exitCode === null) {
+        cli.child.kill('SIGKILL');
+    }
+    cli = undefined;
+    await world.close();
+});
+
+describe('npm run receiver', () => {
+    it('prints each delivery readably, checks the token and the signature, and answers 200', async () => {
+        cli = await startCli(['--token', TOKEN, '--signing-secret', SIGNING_SECRET]);
+        world.host.settings.set('webhook_url', cli.url);
+        world.host.settings.set('webhook_secret_token', TOKEN);
+        world.host.settings.set('webhook_signing_secret', SIGNING_SECRET);
+        const response = await world.host.post('webhook.test', { user: USERS.admin, headers: { 'X-User-Id': USERS.admin.id, 'X-Auth-Token': 'auth-token-of-admin.user' }, content: { event: 'Message' } });
+        expect(response.status).toBe(200);
+        const output = cli.output();
+        expect(output).toMatch(/── delivery 1 · \S+ · POST \/rocketchat · Message/);
+        expect(output).toContain('token      ✔ matches');
+        expect(output).toMatch(/signature  ✔ verified \(webhook-id dlv_[0-9a-f]{12}\)/);
+        expect(output).toContain('"type": "Message"');
+        expect(output).toContain('answer     200');
+        expect(output).not.toContain(TOKEN);
+    });
+
+    it('answers 401 to a wrong token or a missing signature, which the app reports as dropped', async () => {
+        cli = await startCli(['--token', TOKEN, '--signing-secret', SIGNING_SECRET]);
+        world.host.settings.set('webhook_url', cli.url);
+        world.host.settings.set('webhook_secret_token', 'not-the-token');
+        const response = await world.testAs(USERS.admin);
+        expect(response.content).toMatchObject({ delivery: { status: 401, verdict: 'dropped' } });
+        expect(cli.output()).toContain('token      ✘ does not match --token');
+        expect(cli.output()).toContain('signature  ✘ not signed');
+    });
+
+    it('answers the chosen status after the chosen delay', async () => {
+        cli = await startCli(['--status', '503', '--delay-ms', '150']);
+        world.host.settings.set('webhook_url', cli.url);
+        const response = await world.testAs(USERS.admin);
+        expect(response.content).toMatchObject({ delivery: { status: 503, verdict: 'retried' } });
+        expect((response.content as any).delivery.durationMs).toBeGreaterThanOrEqual(140);
+    });
+
+    it('stops cleanly on Ctrl-C', async () => {
+        cli = await startCli([]);
+        world.host.settings.set('webhook_url', cli.url);
+        await world.testAs(USERS.admin);
+        cli.child.kill('SIGINT');
+        expect(await cli.exit).toBe(0);
+        expect(cli.output()).toContain('Stopped after 1 deliveries.');
+    });
+
+    it('refuses a bad argument with the usage', async () => {
+        const child = spawn(process.execPath, ['-r', './test/host/register.js', path.join('scripts', 'receiver.ts'), '--status', 'ok'], { cwd: ROOT });
+        let output = '';
+        child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+        const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+        expect(code).toBe(2);
+        expect(output).toContain('--status must be a whole number');
+        expect(output).toContain('npm run receiver -- --port 8080');
+    });
+});
