@@ -12,6 +12,7 @@ export const ENGINE_DIR = path.dirname(require.resolve('apps-engine-runtime/pack
 export const RUNTIME_DIR = path.join(ROOT, 'build', 'runtime');
 export const DENO_DIR = path.join(ENGINE_DIR, '.deno-cache');
 const WRITE_ALL_URL = 'https://deno.land/std@0.216.0/io/write_all.ts';
+const WARMED_MARKER = path.join(DENO_DIR, '.livechat-webhook-test-warmed');
 
 export function denoBinary(): string {
     const candidates = [
@@ -57,8 +58,11 @@ export function prepareDeno(): string {
     return binDir;
 }
 
-/** Puts the wrapper first on PATH for the engine's subprocesses. */
+/** Puts the wrapper first on PATH for the engine's subprocesses; warms the cache first if it never was. */
 export function useDeno(): void {
+    if (!fs.existsSync(WARMED_MARKER)) {
+        warmDenoCache();
+    }
     const binDir = prepareDeno();
     if (!(process.env.PATH || '').split(path.delimiter).includes(binDir)) {
         process.env.PATH = `${binDir}${path.delimiter}${process.env.PATH || ''}`;
@@ -71,6 +75,7 @@ export function warmDenoCache(): void {
     const binDir = prepareDeno();
     execFileSync(path.join(binDir, 'deno'), ['cache', path.join(ENGINE_DIR, 'deno-runtime', 'main.ts')], {
         env: { ...process.env, DENO_DIR },
-        stdio: 'inherit',
+        stdio: ['ignore', 'ignore', 'inherit'],
     });
+    fs.writeFileSync(WARMED_MARKER, new Date().toISOString());
 }
