@@ -1,6 +1,4 @@
 import * as dns from 'dns';
-import * as http from 'http';
-import * as https from 'https';
 import * as net from 'net';
 
 import { IHttp, IHttpRequest, IHttpResponse, RequestMethod } from '@rocket.chat/apps-engine/definition/accessors';
@@ -42,7 +40,7 @@ export interface SentRequest {
 
 /**
  * The engine's IHttp accessor as Rocket.Chat's HTTP bridge (server-fetch) implements it, sending real
- * requests with Node's http module: `content` or `data` (as JSON) for the body, `params` into the
+ * requests with Node's fetch: `content` or `data` (as JSON) for the body, `params` into the
  * query, 4xx/5xx as normal responses, `data` parsed only for JSON content types. Like server-fetch it
  * follows up to 5 redirects itself, applies its SSRF check to every hop when the app asks for
  * `ssrfValidation` (the workspace's SSRF_Allowlist is `ssrfAllowlist`), and its timeout (3 minutes by
@@ -93,9 +91,6 @@ export class LoopbackHttp implements IHttp {
         if (method === RequestMethod.GET || method === RequestMethod.HEAD) {
             body = undefined;
         }
-        if (body !== undefined) {
-            headers['Content-Length'] = String(Buffer.byteLength(body));
-        }
         const timeout = options.timeout || HOST_DEFAULT_TIMEOUT_MS;
         const deadline = Date.now() + timeout;
         const timedOut = () => new Error(`network timeout at: ${rawUrl}`);
@@ -110,11 +105,11 @@ export class LoopbackHttp implements IHttp {
                 throw timedOut();
             }
             const response = await send(current, method, headers, body, remaining, rawUrl);
-            if (!REDIRECT_STATUSES.has(response.statusCode || 0)) {
+            if (!REDIRECT_STATUSES.has(response.status)) {
                 return readResponse(response, rawUrl, method, options);
             }
-            response.resume();
-            const location = response.headers.location;
+            await response.body?.cancel().catch(() => undefined);
+            const location = response.headers.get('location');
             if (!location) {
                 throw new Error('redirect-response-location-header-missing');
             }
@@ -162,78 +157,68 @@ function inSubnet(host: string, entry: string): boolean {
     return list.check(host, net.isIPv6(host) ? 'ipv6' : 'ipv4');
 }
 
-/** Sends one request and resolves with the response once its headers are in (or rejects on error or timeout). */
-function send(
-    url: URL,
-    method: RequestMethod,
-    headers: { [name: string]: string },
-    body: string | undefined,
-    timeoutMs: number,
-    rawUrl: string,
-): Promise<http.IncomingMessage> {
-    const transport = url.protocol === 'https:' ? https : url.protocol === 'http:' ? http : undefined;
-    if (!transport) {
-        return Promise.reject(new TypeError(`Only absolute URLs are supported: ${rawUrl}`));
+/** The parts of Node's global fetch (undici) used here; @types/node 16 does not declare it. */
+interface FetchResponse {
+    status: number;
+    headers: { get(name: string): string | null; forEach(callback: (value: string, name: string) => void): void };
+    arrayBuffer(): Promise<ArrayBuffer>;
+    body: { cancel(): Promise<void> } | null;
+}
+declare const fetch: (
+    url: string,
+    init: { method: string; headers: { [name: string]: string }; body?: string; redirect: 'manual'; signal: AbortSignal },
+) => Promise<FetchResponse>;
+
+/** Sends one request with Node's fetch; resolves once the headers are in (or rejects on error or timeout). */
+async function send(url: URL, method: RequestMethod, headers: { [name: string]: string }, body: string | undefined, timeoutMs: number, rawUrl: string): Promise<FetchResponse> {
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+        throw new TypeError(`Only absolute URLs are supported: ${rawUrl}`);
     }
-    return new Promise((resolve, reject) => {
-        let settled = false;
-        const request = transport.request(url, { method: method.toUpperCase(), headers }, (response) => {
-            if (settled) {
-                response.resume();
-                return;
-            }
-            settled = true;
-            clearTimeout(timer);
-            resolve(response);
-        });
-        const timer = setTimeout(() => {
-            if (settled) return;
-            settled = true;
-            request.destroy();
-            reject(new Error(`network timeout at: ${rawUrl}`));
-        }, timeoutMs);
-        request.on('error', (error) => {
-            if (settled) return;
-            settled = true;
-            clearTimeout(timer);
-            reject(new Error(`request to ${rawUrl} failed, reason: ${error.message}`));
-        });
-        if (body !== undefined) {
-            request.write(body);
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), timeoutMs);
+    try {
+        return await fetch(url.toString(), { method: method.toUpperCase(), headers, body, redirect: 'manual', signal: controller.signal });
+    } catch (error) {
+        if (controller.signal.aborted) {
+            throw new Error(`network timeout at: ${rawUrl}`);
         }
-        request.end();
-    });
+        throw new Error(`request to ${rawUrl} failed, reason: ${reasonOf(error)}`);
+    } finally {
+        // As server-fetch: the timeout covers the answer's headers; reading the body is not bounded.
+        clearTimeout(timer);
+    }
 }
 
 /** Reads the whole body, as the bridge does (no size limit, no timeout), into an IHttpResponse. */
-function readResponse(response: http.IncomingMessage, rawUrl: string, method: RequestMethod, options: IHttpRequest): Promise<IHttpResponse> {
-    return new Promise((resolve, reject) => {
-        const chunks: Array<Buffer> = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('aborted', () => reject(new Error(`request to ${rawUrl} failed, reason: aborted`)));
-        response.on('error', (error) => reject(new Error(`request to ${rawUrl} failed, reason: ${error.message}`)));
-        response.on('end', () => {
-            const content = Buffer.concat(chunks).toString(options.encoding === null ? undefined : (options.encoding as BufferEncoding) || 'utf8');
-            const contentType = String(response.headers['content-type'] || '').split(';')[0].trim();
-            let data: unknown = null;
-            if (JSON_TYPES.includes(contentType)) {
-                try {
-                    data = JSON.parse(content);
-                } catch {
-                    data = null;
-                }
-            }
-            resolve({ url: rawUrl, method, statusCode: response.statusCode || 0, headers: flattenHeaders(response.headers), content, data });
-        });
-    });
-}
-
-function flattenHeaders(headers: http.IncomingHttpHeaders): { [name: string]: string } {
-    const flat: { [name: string]: string } = {};
-    for (const [name, value] of Object.entries(headers)) {
-        if (value !== undefined) {
-            flat[name] = Array.isArray(value) ? value.join(', ') : value;
+async function readResponse(response: FetchResponse, rawUrl: string, method: RequestMethod, options: IHttpRequest): Promise<IHttpResponse> {
+    let body: Buffer;
+    try {
+        body = Buffer.from(await response.arrayBuffer());
+    } catch (error) {
+        throw new Error(`request to ${rawUrl} failed, reason: ${reasonOf(error)}`);
+    }
+    const content = body.toString(options.encoding === null ? undefined : (options.encoding as BufferEncoding) || 'utf8');
+    const contentType = (response.headers.get('content-type') || '').split(';')[0].trim();
+    let data: unknown = null;
+    if (JSON_TYPES.includes(contentType)) {
+        try {
+            data = JSON.parse(content);
+        } catch {
+            data = null;
         }
     }
-    return flat;
+    const headers: { [name: string]: string } = {};
+    response.headers.forEach((value, name) => {
+        headers[name] = value;
+    });
+    return { url: rawUrl, method, statusCode: response.status, headers, content, data };
+}
+
+/** undici wraps the socket's error as the cause of "fetch failed" or "terminated". */
+function reasonOf(error: unknown): string {
+    const cause = error && typeof error === 'object' ? (error as { cause?: { code?: string; message?: string } }).cause : undefined;
+    if (cause && (cause.message || cause.code)) {
+        return String(cause.message || cause.code);
+    }
+    return error instanceof Error ? error.message : String(error);
 }
