@@ -1,7 +1,7 @@
 export const DEADLINE_PASSED = Symbol('deadline passed');
 
 /** Grace over a timeout handed to the host before the app stops waiting for a host that ignores it. */
-export const DEADLINE_GRACE_MS = 50;
+export const DEADLINE_GRACE_MS = 25;
 
 /**
  * Settles with the promise, or with DEADLINE_PASSED after `ms`: the app answers on time even when
