@@ -26,7 +26,7 @@ export function formatOutcome(outcome: TestOutcome): string {
     }
     const again = delivery.redeliveryOf ? ` (redelivery of ${delivery.redeliveryOf})` : '';
     const facts = [
-        delivery.status === undefined ? delivery.errorKind : `status ${delivery.status}`,
+        delivery.status === undefined ? statusText(delivery) : `status ${delivery.status}`,
         delivery.durationMs === undefined ? undefined : `${delivery.durationMs} ms`,
         `id ${delivery.id}`,
     ].filter(Boolean);
@@ -50,7 +50,7 @@ export function buildOutcomeBlocks(outcome: TestOutcome, appId: string): Array<L
         {
             type: 'section',
             fields: [
-                field('Status', delivery.status === undefined ? describeErrorKind(delivery) : String(delivery.status)),
+                field('Status', statusText(delivery)),
                 field('Time', delivery.durationMs === undefined ? '-' : `${delivery.durationMs} ms`),
                 field('Event', delivery.event),
                 field('URL host', urlHost(delivery.url) || '-'),
@@ -91,8 +91,9 @@ export function formatHistory(items: Array<HistoryItem>, limit: number): string 
     return [`Last ${lines.length} of ${items.length} deliveries, newest first (\`redeliver <id>\` sends one again):`, ...lines].join('\n');
 }
 
-function describeErrorKind(delivery: DeliveryReport): string {
-    return delivery.errorKind || '-';
+/** The receiver's status, or else what kept it from answering. */
+function statusText(delivery: DeliveryReport): string {
+    return delivery.status === undefined ? delivery.errorKind || '-' : String(delivery.status);
 }
 
 /** "Only you can see this": a notification to one user in the room the command came from. */
