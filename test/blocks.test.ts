@@ -65,6 +65,16 @@ describe('the block reply', () => {
         expect(blocks[2].elements[0].text).toContain('Webhook URL');
     });
 
+    it('shows a URL the network policy refuses, with a hint naming the setting', async () => {
+        world.host.settings.set('allowed_private_hosts', '');
+        const { blocks, text } = await reply('url', 'http://10.1.2.3/hook');
+        expect(blocks[0].text.text).toContain('Refused: nothing was sent');
+        expect(fields(blocks)).toMatchObject({ Status: 'ssrf', 'URL host': '10.1.2.3' });
+        expect(blocks[2].elements[0].text).toContain('allowed_private_hosts');
+        expect(text).toContain('error-ssrf-validation-failed');
+        expect(world.receiver.requests).toHaveLength(0);
+    });
+
     it('sends plain text only for answers without a delivery', async () => {
         const { text, blocks } = await reply('NoSuchEvent');
         expect(blocks).toBeUndefined();

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { PermissionGuard, rolesGranting } from '../src/permissions/PermissionGuard';
 import { parseRoleList, parseTimeoutMs } from '../src/settings/settings';
 import { buildDeliveryHeaders } from '../src/webhook/delivery';
+import { describeUserAgent } from '../src/webhook/conversation';
 import { redactUrl } from '../src/webhook/url';
 import { checkUrlPolicy } from '../src/webhook/urlPolicy';
 import { CapturingLogger } from './host/fakes';
@@ -133,3 +134,22 @@ describe('buildDeliveryHeaders', () => {
         expect(buildDeliveryHeaders('t')).toEqual({ 'Content-Type': 'application/json', 'Accept': 'application/json', 'X-RocketChat-Livechat-Token': 't' });
     });
 });
+
+describe('describeUserAgent', () => {
+    it.each([
+        ['Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.6099.71 Safari/537.36', 'Windows 10', 'Chrome 120.0.6099.71'],
+        ['Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36 Edg/120.0.2210.61', 'Windows 10', 'Edge 120.0.2210.61'],
+        ['Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Safari/605.1.15', 'Mac OS 10.15.7', 'Safari 17.1'],
+        ['Mozilla/5.0 (X11; Linux x86_64; rv:121.0) Gecko/20100101 Firefox/121.0', 'Linux x86_64', 'Firefox 121.0'],
+        ['Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Mobile/15E148 Safari/604.1', 'iOS 17.1', 'Safari 17.1'],
+        ['Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/119.0.6045.163 Mobile Safari/537.36', 'Android 14', 'Chrome 119.0.6045.163'],
+    ])('%s', (userAgent, os, browser) => {
+        expect(describeUserAgent(userAgent)).toEqual({ os, browser });
+    });
+
+    it('leaves out what it does not recognise', () => {
+        expect(describeUserAgent('curl/8.4.0')).toEqual({ os: undefined, browser: undefined });
+        expect(describeUserAgent(undefined)).toEqual({});
+    });
+});
+
