@@ -5,14 +5,18 @@ import { IApp } from '@rocket.chat/apps-engine/definition/IApp';
 import { WebhookTestRunner } from '../runner/WebhookTestRunner';
 import { callerOf, respond } from './caller';
 
-/** `POST webhook.test` `{ event?, roomId? }`: the host's `livechat/webhook.test`, with a delivery report. */
-export class WebhookTestEndpoint extends ApiEndpoint {
-    public path = 'webhook.test';
+/** The app's endpoints: each needs a logged-in user and hands the call to the one runner. */
+abstract class RunnerEndpoint extends ApiEndpoint {
     public authRequired = true;
 
-    constructor(app: IApp, private readonly runner: WebhookTestRunner) {
+    constructor(app: IApp, protected readonly runner: WebhookTestRunner) {
         super(app);
     }
+}
+
+/** `POST webhook.test` `{ event?, roomId? }`: the host's `livechat/webhook.test`, with a delivery report. */
+export class WebhookTestEndpoint extends RunnerEndpoint {
+    public path = 'webhook.test';
 
     public async post(request: IApiRequest, endpoint: IApiEndpointInfo, read: IRead, modify: IModify, http: IHttp, persis: IPersistence): Promise<IApiResponse> {
         return respond(await this.runner.run(callerOf(request, read, http, persis), request.content));
@@ -20,13 +24,8 @@ export class WebhookTestEndpoint extends ApiEndpoint {
 }
 
 /** `GET webhook.events`: every event type, when the host sends it, and an example payload. */
-export class WebhookEventsEndpoint extends ApiEndpoint {
+export class WebhookEventsEndpoint extends RunnerEndpoint {
     public path = 'webhook.events';
-    public authRequired = true;
-
-    constructor(app: IApp, private readonly runner: WebhookTestRunner) {
-        super(app);
-    }
 
     public async get(request: IApiRequest, endpoint: IApiEndpointInfo, read: IRead, modify: IModify, http: IHttp, persis: IPersistence): Promise<IApiResponse> {
         return respond(await this.runner.events(callerOf(request, read, http, persis)));
@@ -34,13 +33,8 @@ export class WebhookEventsEndpoint extends ApiEndpoint {
 }
 
 /** `GET webhook.deliveries[?id=...]`: the recorded deliveries, newest first, or one with its body. */
-export class WebhookDeliveriesEndpoint extends ApiEndpoint {
+export class WebhookDeliveriesEndpoint extends RunnerEndpoint {
     public path = 'webhook.deliveries';
-    public authRequired = true;
-
-    constructor(app: IApp, private readonly runner: WebhookTestRunner) {
-        super(app);
-    }
 
     public async get(request: IApiRequest, endpoint: IApiEndpointInfo, read: IRead, modify: IModify, http: IHttp, persis: IPersistence): Promise<IApiResponse> {
         const id = request.query ? request.query.id : undefined;
@@ -49,13 +43,8 @@ export class WebhookDeliveriesEndpoint extends ApiEndpoint {
 }
 
 /** `POST webhook.redeliver` `{ id }`: sends a recorded delivery's payload again. */
-export class WebhookRedeliverEndpoint extends ApiEndpoint {
+export class WebhookRedeliverEndpoint extends RunnerEndpoint {
     public path = 'webhook.redeliver';
-    public authRequired = true;
-
-    constructor(app: IApp, private readonly runner: WebhookTestRunner) {
-        super(app);
-    }
 
     public async post(request: IApiRequest, endpoint: IApiEndpointInfo, read: IRead, modify: IModify, http: IHttp, persis: IPersistence): Promise<IApiResponse> {
         return respond(await this.runner.redeliver(callerOf(request, read, http, persis), request.content));

@@ -99,8 +99,8 @@ describe('the app in the real Apps-Engine runtime', () => {
 
     it('builds a payload from a room read through the room bridge', async () => {
         const conversation = closedConversation('e2e-room', 3);
-        host.addRoom(conversation.room, conversation.messages);
-        host.addUser(conversation.agent);
+        host.rooms.addRoom(conversation.room, conversation.messages);
+        host.rooms.addUser(conversation.agent);
         const response = await host.api('post', 'webhook.test', { ...asAdmin, content: { roomId: 'e2e-room', event: 'LivechatSessionTaken' } });
         expect(response.status).toBe(200);
         const payload = JSON.parse(receiver.requests[receiver.requests.length - 1].body);
@@ -115,7 +115,7 @@ describe('the app in the real Apps-Engine runtime', () => {
         const again = await host.api('post', 'webhook.redeliver', { ...asAdmin, content: { id: newest.id } });
         expect(again.status).toBe(200);
         expect(again.content.delivery.redeliveryOf).toBe(newest.id);
-        expect(host.records).toHaveLength(1);
+        expect(host.store.records).toHaveLength(1);
     });
 
     it('lists the event types', async () => {

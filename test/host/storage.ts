@@ -10,9 +10,17 @@ import { IUser } from '@rocket.chat/apps-engine/definition/users';
 
 import { loud } from './fakes';
 
+interface AssociationKey {
+    model: string;
+    id: string;
+}
+
+/** What the app hands over (RocketChatAssociationRecord), or the plain form it crosses the runtime's process boundary in. */
+type Association = RocketChatAssociationRecord | AssociationKey;
+
 interface PersistedRecord {
     id: string;
-    associations: Array<{ model: string; id: string }>;
+    associations: Array<AssociationKey>;
     data: object;
 }
 
@@ -54,6 +62,19 @@ export class PersistenceStore {
         });
     }
 
+    /** The same store as the engine's PersistenceBridge methods, for the real-runtime host. */
+    public bridgeMethods(): { [name: string]: (...args: Array<any>) => Promise<unknown> } {
+        return {
+            purge: async () => {
+                this.records.length = 0;
+            },
+            createWithAssociations: (data: object, associations: Array<Association>) => this.roundTrip(() => this.create(data, associations)),
+            readByAssociations: (associations: Array<Association>) => this.roundTrip(() => this.matching(associations).map((record) => this.copy(record.data))),
+            updateByAssociations: (associations: Array<Association>, data: object, upsert: boolean) => this.roundTrip(() => this.update(associations, data, upsert)),
+            removeByAssociations: (associations: Array<Association>) => this.roundTrip(() => this.remove(associations)),
+        };
+    }
+
     private async roundTrip<T>(work: () => T | Promise<T>): Promise<T> {
         if (this.latencyMs > 0) {
             await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
@@ -61,14 +82,14 @@ export class PersistenceStore {
         return work();
     }
 
-    private async create(data: object, associations: Array<RocketChatAssociationRecord>): Promise<string> {
+    private async create(data: object, associations: Array<Association>): Promise<string> {
         this.write();
         const record = { id: `record-${this.nextId++}`, associations: associations.map(keyOf), data: this.copy(data) };
         this.records.push(record);
         return record.id;
     }
 
-    private async update(associations: Array<RocketChatAssociationRecord>, data: object, upsert: boolean): Promise<string> {
+    private async update(associations: Array<Association>, data: object, upsert: boolean): Promise<string> {
         this.write();
         const existing = this.matching(associations);
         if (existing.length === 0) {
@@ -80,7 +101,7 @@ export class PersistenceStore {
         return existing[0].id;
     }
 
-    private async remove(associations: Array<RocketChatAssociationRecord>): Promise<Array<object>> {
+    private async remove(associations: Array<Association>): Promise<Array<object>> {
         this.write();
         const removed = this.matching(associations);
         for (const record of removed) {
@@ -101,7 +122,7 @@ export class PersistenceStore {
         this.writes++;
     }
 
-    private matching(associations: Array<RocketChatAssociationRecord>): Array<PersistedRecord> {
+    private matching(associations: Array<Association>): Array<PersistedRecord> {
         const wanted = associations.map(keyOf);
         return this.records.filter((record) => wanted.every((key) => record.associations.some((own) => own.model === key.model && own.id === key.id)));
     }
@@ -142,12 +163,13 @@ export class RoomStore {
         return loud<IUserRead>('UserRead', {
             getAppUser: async () => appUser,
             getById: async (id: string) => copy(this.users.get(id)) as IUser,
+            getByUsername: async (username: string) => copy([...this.users.values()].find((user) => user.username === username)) as IUser,
         });
     }
 }
 
-function keyOf(association: RocketChatAssociationRecord): { model: string; id: string } {
-    return { model: association.getModel(), id: association.getID() };
+function keyOf(association: Association): AssociationKey {
+    return 'getModel' in association ? { model: association.getModel(), id: association.getID() } : { model: association.model, id: association.id };
 }
 
 /** A deep copy that keeps Dates, as the host's database and bridges do. */

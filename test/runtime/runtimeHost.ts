@@ -7,7 +7,9 @@ import * as fs from 'fs';
 
 import { IUser } from '@rocket.chat/apps-engine/definition/users';
 
+import { EndpointCall } from '../host/localHost';
 import { LoopbackHttp } from '../host/loopbackHttp';
+import { PersistenceStore, RoomStore } from '../host/storage';
 import { useDeno } from './deno';
 
 /* eslint-disable @typescript-eslint/no-var-requires */
@@ -26,12 +28,7 @@ export interface RuntimeTimings {
     installMs: number;
 }
 
-export interface ApiCall {
-    user?: IUser;
-    headers?: { [name: string]: string };
-    content?: unknown;
-    query?: { [name: string]: string };
-}
+export type ApiCall = EndpointCall;
 
 export interface ApiResult {
     status: number;
@@ -42,12 +39,6 @@ export interface ApiResult {
 export interface Notification {
     to: IUser;
     message: Loose;
-}
-
-interface PersistedRecord {
-    id: string;
-    associations: Array<{ model: string; id: string }>;
-    data: object;
 }
 
 /** Makes a bridge from the engine's base class; calls to anything else throw and are recorded. */
@@ -71,7 +62,9 @@ export class RuntimeHost {
     public readonly http = new LoopbackHttp();
     public readonly serverSettings = new Map<string, unknown>();
     public readonly notifications: Array<Notification> = [];
-    public readonly records: Array<PersistedRecord> = [];
+    /** The app's persistence records, and the rooms, messages and users it may read: the local host's stores. */
+    public readonly store = new PersistenceStore();
+    public readonly rooms = new RoomStore();
     public readonly logs: Array<{ method: string; severity: string; text: string }> = [];
     /** Bridge methods the app (or the engine for it) called that this host does not implement. */
     public readonly missing: Array<string> = [];
@@ -79,21 +72,11 @@ export class RuntimeHost {
     public readonly commands = new Map<string, Loose>();
     public appId = '';
     public timings: RuntimeTimings = { loadMs: 0, installMs: 0 };
-    private readonly rooms = new Map<string, Loose>();
-    private readonly messages = new Map<string, Array<Loose>>();
-    private readonly users = new Map<string, IUser>();
     private manager: any;
-    private nextRecord = 1;
 
-    constructor(private readonly appUser: IUser) {}
-
-    public addRoom(room: Loose, messages: Array<Loose> = []): void {
-        this.rooms.set(room.id, room);
-        this.messages.set(room.id, messages);
-    }
-
-    public addUser(user: IUser): void {
-        this.users.set(user.id, user);
+    constructor(private readonly appUser: IUser) {
+        // The runtime's process boundary is the round trip here.
+        this.store.latencyMs = 0;
     }
 
     /** Starts the engine and installs the zip, enabled, as an admin uploading it would. */
@@ -215,47 +198,14 @@ export class RuntimeHost {
                 isReadableById: async (id: string) => host.serverSettings.has(id),
                 getAll: async () => [...host.serverSettings].map(([id, value]) => ({ id, value, packageValue: '' })),
             }, missing),
-            user: bridge(bridges.UserBridge, 'user', {
-                getAppUser: async () => host.appUser,
-                getById: async (id: string) => host.users.get(id),
-                getByUsername: async (username: string) => [...host.users.values()].find((user) => user.username === username),
-            }, missing),
+            user: bridge(bridges.UserBridge, 'user', { ...host.rooms.userReader(host.appUser) }, missing),
             message: bridge(bridges.MessageBridge, 'message', {
                 notifyUser: async (user: IUser, message: Loose) => {
                     host.notifications.push({ to: user, message });
                 },
             }, missing),
-            room: bridge(bridges.RoomBridge, 'room', {
-                getById: async (id: string) => host.rooms.get(id),
-                getMessages: async (roomId: string, options: Loose) => {
-                    const direction = options.sort && options.sort.createdAt === 'desc' ? -1 : 1;
-                    const sorted = [...(host.messages.get(roomId) || [])].sort((a, b) => direction * (new Date(a.createdAt).getTime() - new Date(b.createdAt).getTime()));
-                    const skip = options.skip || 0;
-                    return sorted.slice(skip, skip + (options.limit ?? 100));
-                },
-            }, missing),
-            persistence: bridge(bridges.PersistenceBridge, 'persistence', {
-                purge: async () => {
-                    host.records.length = 0;
-                },
-                createWithAssociations: async (data: object, associations: Array<Loose>) => host.createRecord(data, associations),
-                readByAssociations: async (associations: Array<Loose>) => host.matching(associations).map((record) => clone(record.data)),
-                updateByAssociations: async (associations: Array<Loose>, data: object, upsert: boolean) => {
-                    const existing = host.matching(associations);
-                    if (existing.length === 0) {
-                        return upsert ? host.createRecord(data, associations) : '';
-                    }
-                    existing.forEach((record) => {
-                        record.data = clone(data);
-                    });
-                    return existing[0].id;
-                },
-                removeByAssociations: async (associations: Array<Loose>) => {
-                    const removed = host.matching(associations);
-                    removed.forEach((record) => host.records.splice(host.records.indexOf(record), 1));
-                    return removed.map((record) => record.data);
-                },
-            }, missing),
+            room: bridge(bridges.RoomBridge, 'room', { ...host.rooms.roomReader() }, missing),
+            persistence: bridge(bridges.PersistenceBridge, 'persistence', host.store.bridgeMethods(), missing),
             activation: bridge(bridges.AppActivationBridge, 'activation', {
                 appAdded: async () => undefined,
                 appUpdated: async () => undefined,
@@ -298,17 +248,6 @@ export class RuntimeHost {
             instance[name] = () => unused[name];
         }
         return instance;
-    }
-
-    private createRecord(data: object, associations: Array<Loose>): string {
-        const record = { id: `record-${this.nextRecord++}`, associations: associations.map(keyOf), data: clone(data) };
-        this.records.push(record);
-        return record.id;
-    }
-
-    private matching(associations: Array<Loose>): Array<PersistedRecord> {
-        const wanted = associations.map(keyOf);
-        return this.records.filter((record) => wanted.every((key) => record.associations.some((own) => own.model === key.model && own.id === key.id)));
     }
 
     private metadataStorage(): any {
@@ -371,11 +310,3 @@ const KEYS = crypto.generateKeyPairSync('rsa', {
     publicKeyEncoding: { type: 'spki', format: 'pem' },
     privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
 });
-
-function keyOf(association: Loose): { model: string; id: string } {
-    return { model: association.model, id: association.id };
-}
-
-function clone<T>(value: T): T {
-    return value === undefined ? value : JSON.parse(JSON.stringify(value));
-}

@@ -96,8 +96,8 @@ async function main(): Promise<void> {
 
         console.log(`\n2. A real conversation as the payload: {"roomId": "demo-room", "event": "LivechatSessionTaken"}`);
         const conversation = closedConversation('demo-room', 3);
-        host.addRoom(conversation.room, conversation.messages);
-        host.addUser(conversation.agent);
+        host.rooms.addRoom(conversation.room, conversation.messages);
+        host.rooms.addUser(conversation.agent);
         printResult(await host.api('post', 'webhook.test', { user: USERS.admin, headers: credentialsOf(USERS.admin), content: { roomId: 'demo-room', event: 'LivechatSessionTaken' } }));
 
         console.log(`\n3. As ${USERS.plain.username} (roles: ${USERS.plain.roles.join(', ')}), and with no user`);
