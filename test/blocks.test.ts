@@ -11,6 +11,8 @@ let world: World;
 
 beforeEach(async () => {
     world = await startWorld(LivechatWebhookTestApp);
+    // Slash commands and buttons carry no credentials: they decide with the table an API call stored.
+    await world.primePermissionTable();
 });
 
 afterEach(async () => {

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { LivechatWebhookTestApp } from '../LivechatWebhookTestApp';
 import { expectSample } from './fixtures';
 import { closedPort, startReceiver } from './host/receiver';
-import { credentialsOf, startWorld, USERS, World } from './host/world';
+import { startWorld, USERS, World } from './host/world';
 
 let world: World;
 
@@ -239,115 +239,6 @@ describe('bad settings get a clear 400, never a 500', () => {
         expect(JSON.stringify(response.content)).not.toContain('abc');
         expect(world.receiver.requests).toHaveLength(0);
     });
-});
-
-describe('permission view-livechat-webhooks, from the host table', () => {
-    it('answers 401 without a user, sending nothing and asking nobody', async () => {
-        const response = await world.testAs(undefined);
-        expect(response.status).toBe(401);
-        expect(response.content.success).toBe(false);
-        expect(world.receiver.requests).toHaveLength(0);
-        expect(world.permissionHost.calls).toHaveLength(0);
-    });
-
-    it('reads permissions.listAll at Site_Url with the caller credentials', async () => {
-        await world.testAs(USERS.manager);
-        expect(world.permissionHost.calls).toEqual([
-            { path: '/api/v1/permissions.listAll', userId: USERS.manager.id, authToken: credentialsOf(USERS.manager)['X-Auth-Token'] },
-        ]);
-    });
-
-    it.each(['admin', 'manager'] as const)('lets %s (a default role) run the test', async (name) => {
-        const response = await world.testAs(USERS[name]);
-        expect(response.status).toBe(200);
-    });
-
-    it.each(['plain', 'agent'] as const)('answers 403 error-unauthorized to %s, sending nothing', async (name) => {
-        const response = await world.testAs(USERS[name]);
-        expect(response.status).toBe(403);
-        expect(response.content.success).toBe(false);
-        expect(response.content.error).toContain('error-unauthorized');
-        expect(world.receiver.requests).toHaveLength(0);
-    });
-
-    it('grants a custom role that the host table grants and the fallback would not', async () => {
-        world.permissionHost.setTable([{ _id: 'view-livechat-webhooks', roles: ['admin', 'crm-integrator'] }]);
-        const response = await world.testAs(USERS.integrator);
-        expect(response.status).toBe(200);
-        expect(world.receiver.requests).toHaveLength(1);
-    });
-
-    it('denies a role the host table withholds even though the fallback would grant it', async () => {
-        world.permissionHost.setTable([{ _id: 'view-livechat-webhooks', roles: ['admin'] }]);
-        const response = await world.testAs(USERS.manager);
-        expect(response.status).toBe(403);
-        expect(response.content.reason).toContain('admin');
-        expect(world.receiver.requests).toHaveLength(0);
-    });
-
-    it('caches the host role set: a second test does not read the table again', async () => {
-        await world.testAs(USERS.admin);
-        await world.testAs(USERS.manager);
-        expect(world.permissionHost.calls).toHaveLength(1);
-        expect(world.receiver.requests).toHaveLength(2);
-    });
-
-    it('trims a trailing slash from Site_Url', async () => {
-        world.host.serverSettings.set('Site_Url', `${world.permissionHost.siteUrl}//`);
-        await world.testAs(USERS.admin);
-        expect(world.permissionHost.calls[0].path).toBe('/api/v1/permissions.listAll');
-    });
-});
-
-describe('permission fallback when the host table cannot be read', () => {
-    const faults: Array<[string, (w: World) => Promise<void> | void]> = [
-        ['listAll answers 500', (w) => w.permissionHost.setFault('status-500')],
-        ['listAll answers something that is not JSON', (w) => w.permissionHost.setFault('bad-json')],
-        ['listAll does not list the permission', (w) => w.permissionHost.setTable([{ _id: 'manage-apps', roles: ['admin'] }])],
-        ['Site_Url points at nothing', async (w) => w.host.serverSettings.set('Site_Url', `http://127.0.0.1:${await closedPort()}`)],
-        ['Site_Url is empty', (w) => w.host.serverSettings.set('Site_Url', '')],
-    ];
-
-    it.each(faults)('%s: fallback roles decide, with a warning', async (_name, breakIt) => {
-        await breakIt(world);
-        expect((await world.testAs(USERS.manager)).status).toBe(200);
-        expect((await world.testAs(USERS.plain)).status).toBe(403);
-        const warnings = world.host.logger.entries.filter((entry) => entry.severity === 'warning');
-        expect(warnings.length).toBeGreaterThanOrEqual(1);
-        expect(String(warnings[0].args[0])).toContain('fallback roles');
-    });
-
-    it('uses the caller credentials: wrong ones make the host answer 401, so the fallback decides', async () => {
-        const response = await world.testAs(USERS.admin, { 'X-User-Id': USERS.admin.id, 'X-Auth-Token': 'wrong' });
-        expect(response.status).toBe(200);
-        expect(world.permissionHost.calls[0].authToken).toBe('wrong');
-        expect(world.host.logger.text()).toContain('answered 401');
-        expect(world.host.logger.text()).not.toContain('wrong');
-    });
-
-    it('follows a changed fallback setting', async () => {
-        world.permissionHost.setFault('status-500');
-        world.host.settings.set('permission_fallback_roles', ' crm-integrator , admin ');
-        expect((await world.testAs(USERS.integrator)).status).toBe(200);
-        expect((await world.testAs(USERS.manager)).status).toBe(403);
-    });
-
-    it('does not cache a failed look-up', async () => {
-        world.permissionHost.setFault('status-500');
-        await world.testAs(USERS.admin);
-        world.permissionHost.setFault('none');
-        world.permissionHost.setTable([{ _id: 'view-livechat-webhooks', roles: ['crm-integrator'] }]);
-        expect((await world.testAs(USERS.integrator)).status).toBe(200);
-        expect(world.permissionHost.calls).toHaveLength(2);
-    });
-
-    it('gives up on a host that never answers the look-up, within its 5 s limit', async () => {
-        world.permissionHost.setFault('hang');
-        const started = Date.now();
-        const response = await world.testAs(USERS.admin);
-        expect(response.status).toBe(200);
-        expect(Date.now() - started).toBeLessThan(8000);
-    }, 15000);
 });
 
 describe('a fault of the host itself', () => {

@@ -95,6 +95,8 @@ describe('choosing the event', () => {
 
     beforeEach(async () => {
         world = await startWorld(LivechatWebhookTestApp);
+        // Slash commands and buttons carry no credentials: they decide with the table an API call stored.
+        await world.primePermissionTable();
     });
 
     afterEach(async () => {

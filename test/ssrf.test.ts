@@ -131,6 +131,7 @@ describe('testing a URL before saving it', () => {
 
     it('works from the slash command: `url <https://…> [event]`', async () => {
         world.host.settings.set('webhook_url', '');
+        await world.primePermissionTable();
         await world.host.runCommand('livechat-webhook-test', USERS.admin, ['url', `<${world.receiver.url}>`, 'Message']);
         expect(JSON.parse(world.receiver.requests[0].body).type).toBe('Message');
         expect(world.host.notifier.toUsers[0].message.text).toContain('Delivered');

@@ -36,7 +36,7 @@ describe('rolesGranting', () => {
     });
 });
 
-describe('PermissionGuard cache lifetime', () => {
+describe('PermissionGuard: cache, stored table, fallback', () => {
     let permissionHost: PermissionHost;
     let host: LocalHost;
 
@@ -50,20 +50,28 @@ describe('PermissionGuard cache lifetime', () => {
         await permissionHost.close();
     });
 
-    it('reuses the host roles for 60 s, then reads them again', async () => {
+    const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
+
+    it('reuses the host roles for 60 s, then the stored table for 24 h, then refuses to guess', async () => {
         let now = 1_000_000;
         const guard = new PermissionGuard(new CapturingLogger(), () => now);
         const check = {
             read: host.read(),
             http: host.http,
+            persis: host.persistence(),
             credentials: { userId: USERS.admin.id, authToken: AUTH_TOKENS[USERS.admin.id] },
-            fallbackRoles: ['admin'],
+            fallbackRoles: ['admin', 'livechat-manager'],
         };
         expect(await guard.check(USERS.manager, check)).toMatchObject({ allowed: true, source: 'host' });
+        await settle();
         now += 59_999;
         expect(await guard.check(USERS.manager, { ...check, credentials: undefined })).toMatchObject({ allowed: true, source: 'host-cache' });
         now += 1;
-        expect(await guard.check(USERS.manager, { ...check, credentials: undefined })).toMatchObject({ allowed: false, source: 'fallback' });
+        expect(await guard.check(USERS.manager, { ...check, credentials: undefined })).toMatchObject({ allowed: true, source: 'host-stored' });
+        now += 24 * 60 * 60 * 1000 - 60_001;
+        expect(await guard.check(USERS.manager, { ...check, credentials: undefined })).toMatchObject({ allowed: true, source: 'host-stored' });
+        now += 1;
+        expect(await guard.check(USERS.manager, { ...check, credentials: undefined })).toMatchObject({ kind: 'unavailable' });
         permissionHost.setTable([{ _id: 'view-livechat-webhooks', roles: ['admin'] }]);
         expect(await guard.check(USERS.manager, check)).toMatchObject({ allowed: false, source: 'host', allowedRoles: ['admin'] });
         expect(permissionHost.calls).toHaveLength(2);
@@ -72,7 +80,8 @@ describe('PermissionGuard cache lifetime', () => {
     it('treats a user without roles as holding none', async () => {
         const guard = new PermissionGuard(new CapturingLogger());
         const user = { ...USERS.admin, roles: undefined as unknown as Array<string> };
-        expect(await guard.check(user, { read: host.read(), http: host.http, fallbackRoles: ['admin'] })).toMatchObject({ allowed: false });
+        const check = { read: host.read(), http: host.http, persis: host.persistence(), credentials: { userId: USERS.admin.id, authToken: AUTH_TOKENS[USERS.admin.id] }, fallbackRoles: ['admin'] };
+        expect(await guard.check(user, check)).toMatchObject({ allowed: false });
     });
 });
 

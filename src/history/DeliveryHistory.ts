@@ -45,7 +45,16 @@ export class DeliveryHistory {
         const stored: StoredDelivery = entry.body !== undefined && byteLength(entry.body) > MAX_STORED_BODY_BYTES ? { report: entry.report, by: entry.by } : entry;
         const write = this.queue.then(async () => {
             const entries = [stored, ...(await this.read(reader))].slice(0, HISTORY_LIMIT);
-            await persis.updateByAssociation(HISTORY_RECORD, { entries }, true);
+            try {
+                await persis.updateByAssociation(HISTORY_RECORD, { entries }, true);
+            } catch (error) {
+                // Rocket.Chat's bridge rejects every update of an existing record after applying it
+                // (it answers the null upsertedId): read back before calling it lost.
+                const written = await this.read(reader);
+                if (!written.some((entry) => entry.report.id === stored.report.id)) {
+                    throw error;
+                }
+            }
         });
         // The next write waits for this one whatever its fate; this one's caller still sees its error.
         this.queue = write.catch(() => undefined);

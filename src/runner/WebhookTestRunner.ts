@@ -21,7 +21,7 @@ export * from './answers';
 /** Who asks, and the accessors of the call. */
 export interface Caller {
     user?: IUser;
-    /** Present for API calls; slash commands and buttons carry none, so they rely on the cached or fallback roles. */
+    /** Present for API calls; slash commands and buttons carry none, so they rely on a table read earlier. */
     credentials?: CallerCredentials;
     read: IRead;
     http: IHttp;
@@ -150,12 +150,16 @@ export class WebhookTestRunner {
         return outcome;
     }
 
-    private async authorize({ user, credentials, read, http }: Caller): Promise<Allowed | { ok: false; answer: Answer }> {
+    private async authorize({ user, credentials, read, http, persis }: Caller): Promise<Allowed | { ok: false; answer: Answer }> {
         if (!user) {
             return { ok: false, answer: failure(401, 'error-unauthenticated', 'You must be logged in to run the webhook test.') };
         }
         const settings = await readAppSettings(read.getEnvironmentReader().getSettings());
-        const decision = await this.guard.check(user, { read, http, credentials, fallbackRoles: settings.fallbackRoles });
+        const decision = await this.guard.check(user, { read, http, persis, credentials, fallbackRoles: settings.fallbackRoles });
+        if (decision.kind === 'unavailable') {
+            const answer = failure(503, 'error-permission-check-unavailable', decision.reason);
+            return { ok: false, answer: decision.retryAfterSeconds === undefined ? answer : { ...answer, retryAfterSeconds: decision.retryAfterSeconds } };
+        }
         if (!decision.allowed) {
             const roles = decision.allowedRoles.length ? decision.allowedRoles.join(', ') : 'none';
             return { ok: false, answer: failure(403, 'error-unauthorized', `You need the ${WEBHOOK_PERMISSION} permission (roles that hold it: ${roles}).`) };

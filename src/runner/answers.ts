@@ -14,6 +14,7 @@ export type ErrorCode =
     | 'error-delivery-not-found'
     | 'error-not-redeliverable'
     | 'error-too-many-requests'
+    | 'error-permission-check-unavailable'
     | 'Webhook_URL_not_set'
     | 'error-invalid-webhook-url'
     | 'error-ssrf-validation-failed'
@@ -21,7 +22,7 @@ export type ErrorCode =
     | 'error-invalid-webhook-response'
     | 'error-internal';
 
-export type HttpStatus = 200 | 400 | 401 | 403 | 404 | 429 | 500;
+export type HttpStatus = 200 | 400 | 401 | 403 | 404 | 429 | 500 | 503;
 
 export interface Answer {
     success: boolean;
@@ -29,7 +30,7 @@ export interface Answer {
     error?: ErrorCode;
     /** One sentence a person can act on. Never holds a secret or a URL's credentials or query. */
     reason: string;
-    /** With 429: when the next test is allowed (also sent as the Retry-After header). */
+    /** With 429 (and a 503 the workspace's rate limiter caused): when to try again (also sent as the Retry-After header). */
     retryAfterSeconds?: number;
 }
 

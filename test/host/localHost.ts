@@ -81,19 +81,22 @@ export class LocalHost {
     public readonly serverSettings = new ServerSettingsStore();
     public readonly notifier = new CapturingNotifier();
     public readonly http = new LoopbackHttp();
-    public readonly store = new PersistenceStore();
     public readonly rooms = new RoomStore();
     public readonly apis: Array<IApi> = [];
     public readonly commands: Array<ISlashCommand> = [];
     public readonly app: App;
 
-    private constructor(AppCtor: AppClass, public readonly info: IAppInfo, public readonly logger: CapturingLogger) {
+    /**
+     * `store`: the app's persistence. Another LocalHost built over the same store is another app
+     * instance of a cluster (or the app after a restart): memory apart, persistence shared.
+     */
+    private constructor(AppCtor: AppClass, public readonly info: IAppInfo, public readonly logger: CapturingLogger, public readonly store: PersistenceStore) {
         this.app = new AppCtor(info, logger.forCall('constructor' as ILogger['method']), loud<IAppAccessors>('AppAccessors'));
     }
 
     /** Constructs and initializes the app, as the engine does when it enables an app. */
-    public static async load(AppCtor: AppClass, options: { echoLogs?: boolean } = {}): Promise<LocalHost> {
-        const host = new LocalHost(AppCtor, readAppInfo(), new CapturingLogger(options.echoLogs));
+    public static async load(AppCtor: AppClass, options: { echoLogs?: boolean; store?: PersistenceStore } = {}): Promise<LocalHost> {
+        const host = new LocalHost(AppCtor, readAppInfo(), new CapturingLogger(options.echoLogs), options.store || new PersistenceStore());
         await host.withCallLogger('initialize' as ILogger['method'], () => host.app.initialize(host.configuration(), host.environment()));
         return host;
     }

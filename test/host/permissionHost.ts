@@ -15,7 +15,7 @@ export const DEFAULT_PERMISSION_TABLE: Array<PermissionEntry> = [
 ];
 
 /** How `permissions.listAll` misbehaves, when it does. */
-export type PermissionHostFault = 'none' | 'status-500' | 'bad-json' | 'hang';
+export type PermissionHostFault = 'none' | 'status-500' | 'status-502' | 'status-401' | 'status-403' | 'status-404' | 'status-429' | 'bad-json' | 'not-listed' | 'hang';
 
 export interface PermissionHost {
     siteUrl: string;
@@ -53,6 +53,21 @@ export async function startPermissionHost(tokens: { [userId: string]: string }):
                 return;
             case 'status-500':
                 return send(500, JSON.stringify({ success: false, error: 'Internal server error' }));
+            case 'status-502':
+                res.writeHead(502, { 'Content-Type': 'text/html' });
+                return res.end('<html><body>502 Bad Gateway</body></html>');
+            case 'status-401':
+                return send(401, JSON.stringify({ status: 'error', message: 'You must be logged in to do this.' }));
+            case 'status-403':
+                return send(403, JSON.stringify({ success: false, error: 'unauthorized' }));
+            case 'status-404':
+                return send(404, JSON.stringify({ success: false, error: 'Not found' }));
+            case 'status-429':
+                // Rocket.Chat's REST rate limiter.
+                res.writeHead(429, { 'Content-Type': 'application/json', 'X-RateLimit-Limit': '10', 'X-RateLimit-Remaining': '0' });
+                return res.end(JSON.stringify({ success: false, error: 'Error, too many requests. Please slow down. You must wait 60 seconds before trying this endpoint again. [error-too-many-requests]' }));
+            case 'not-listed':
+                return send(200, JSON.stringify({ update: table.filter((entry) => entry._id !== 'view-livechat-webhooks'), remove: [], success: true }));
             case 'bad-json':
                 return send(200, '<html>maintenance</html>');
             default:

@@ -25,13 +25,24 @@ interface PersistedRecord {
 }
 
 /**
- * The app's records, copied on the way in and out as a database would (no shared references). Each
- * call takes a database round trip (`latencyMs`), so concurrent read-modify-writes can interleave as
- * they do on a real host.
+ * The app's records, as Rocket.Chat's own persistence bridge keeps them (AppPersistenceBridge over
+ * MongoDB, the driver era: 6.x and later). Its rules, which the app has to live with:
+ * - `readByAssociations` and `removeByAssociations` match records holding ALL the given
+ *   associations (`$all`; extra ones allowed);
+ * - `removeByAssociations` answers the data of every match but deletes only ONE (`deleteOne`);
+ * - `updateByAssociations` matches the association list EXACTLY (same entries, same order),
+ *   replaces the data of ONE record (`updateOne`, upserting when asked), and then answers
+ *   `upsertedId.toString()`: when an existing record was updated (or nothing matched without
+ *   upsert) that id is null, so the call REJECTS although the update was applied;
+ * - `update(id)` throws `Not implemented.`; `readById` answers `{}` for an unknown id.
+ * Records are copied on the way in and out as a database would (no shared references), and each
+ * call takes a round trip (`latencyMs`), so concurrent read-modify-writes interleave as on a host.
  */
 export class PersistenceStore {
     public readonly records: Array<PersistedRecord> = [];
     public writes = 0;
+    /** Calls that reached the store, reads included. */
+    public calls = 0;
     public latencyMs = 2;
     /** Copies in and out as a database would; the benchmark turns it off to time the app alone. */
     public copies = true;
@@ -45,69 +56,114 @@ export class PersistenceStore {
 
     public reader(): IPersistenceRead {
         return loud<IPersistenceRead>('PersistenceRead', {
-            read: async (id: string) => this.roundTrip(() => this.copy(this.records.find((record) => record.id === id)?.data) as object),
-            readByAssociation: async (association) => this.roundTrip(() => this.matching([association]).map((record) => this.copy(record.data))),
-            readByAssociations: async (associations) => this.roundTrip(() => this.matching(associations).map((record) => this.copy(record.data))),
+            read: async (id: string) => this.roundTrip(() => this.readById(id)),
+            readByAssociation: async (association) => this.roundTrip(() => this.readByAssociations([association])),
+            readByAssociations: async (associations) => this.roundTrip(() => this.readByAssociations(associations)),
         });
     }
 
+    /** The engine's Persistence accessor: each call is the bridge call it makes (one association becomes a list of one). */
     public writer(): IPersistence {
         return loud<IPersistence>('Persistence', {
+            create: async (data) => this.roundTrip(() => this.create(data, undefined)),
             createWithAssociation: async (data, association) => this.roundTrip(() => this.create(data, [association])),
             createWithAssociations: async (data, associations) => this.roundTrip(() => this.create(data, associations)),
-            updateByAssociation: async (association, data, upsert = false) => this.roundTrip(() => this.update([association], data, upsert)),
-            updateByAssociations: async (associations, data, upsert = false) => this.roundTrip(() => this.update(associations, data, upsert)),
-            removeByAssociation: async (association) => this.roundTrip(() => this.remove([association])),
-            removeByAssociations: async (associations) => this.roundTrip(() => this.remove(associations)),
+            update: async () => this.roundTrip(() => this.updateById()),
+            updateByAssociation: async (association, data, upsert = false) => this.roundTrip(() => this.updateByAssociations([association], data, upsert)),
+            updateByAssociations: async (associations, data, upsert = false) => this.roundTrip(() => this.updateByAssociations(associations, data, upsert)),
+            remove: async (id: string) => this.roundTrip(() => this.removeById(id) as object),
+            removeByAssociation: async (association) => this.roundTrip(() => this.removeByAssociations([association])),
+            removeByAssociations: async (associations) => this.roundTrip(() => this.removeByAssociations(associations)),
         });
     }
 
     /** The same store as the engine's PersistenceBridge methods, for the real-runtime host. */
     public bridgeMethods(): { [name: string]: (...args: Array<any>) => Promise<unknown> } {
         return {
-            purge: async () => {
-                this.records.length = 0;
-            },
+            // Rocket.Chat's purge is a deleteOne({ appId }) too.
+            purge: () => this.roundTrip(async () => {
+                this.write();
+                this.records.splice(0, 1);
+            }),
+            create: (data: object) => this.roundTrip(() => this.create(data, undefined)),
             createWithAssociations: (data: object, associations: Array<Association>) => this.roundTrip(() => this.create(data, associations)),
-            readByAssociations: (associations: Array<Association>) => this.roundTrip(() => this.matching(associations).map((record) => this.copy(record.data))),
-            updateByAssociations: (associations: Array<Association>, data: object, upsert: boolean) => this.roundTrip(() => this.update(associations, data, upsert)),
-            removeByAssociations: (associations: Array<Association>) => this.roundTrip(() => this.remove(associations)),
+            readById: (id: string) => this.roundTrip(() => this.readById(id)),
+            readByAssociations: (associations: Array<Association>) => this.roundTrip(() => this.readByAssociations(associations)),
+            update: () => this.roundTrip(() => this.updateById()),
+            updateByAssociations: (associations: Array<Association>, data: object, upsert: boolean) => this.roundTrip(() => this.updateByAssociations(associations, data, upsert)),
+            remove: (id: string) => this.roundTrip(() => this.removeById(id)),
+            removeByAssociations: (associations: Array<Association>) => this.roundTrip(() => this.removeByAssociations(associations)),
         };
     }
 
+    /** Records holding all these associations ($all), in insertion order. */
+    public matching(associations: Array<Association>): Array<PersistedRecord> {
+        const wanted = associations.map(keyOf);
+        return this.records.filter((record) => wanted.every((key) => record.associations.some((own) => sameKey(own, key))));
+    }
+
     private async roundTrip<T>(work: () => T | Promise<T>): Promise<T> {
+        this.calls++;
         if (this.latencyMs > 0) {
             await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
         }
         return work();
     }
 
-    private async create(data: object, associations: Array<Association>): Promise<string> {
+    private create(data: object, associations: Array<Association> | undefined): string {
+        checkData(data);
         this.write();
-        const record = { id: `record-${this.nextId++}`, associations: associations.map(keyOf), data: this.copy(data) };
+        const record: PersistedRecord = { id: `record-${this.nextId++}`, associations: (associations || []).map(keyOf), data: this.copy(data) };
         this.records.push(record);
         return record.id;
     }
 
-    private async update(associations: Array<Association>, data: object, upsert: boolean): Promise<string> {
-        this.write();
-        const existing = this.matching(associations);
-        if (existing.length === 0) {
-            return upsert ? this.create(data, associations) : '';
-        }
-        for (const record of existing) {
-            record.data = this.copy(data);
-        }
-        return existing[0].id;
+    private readById(id: string): object {
+        const record = this.records.find((candidate) => candidate.id === id);
+        return record ? this.copy(record.data) : {};
     }
 
-    private async remove(associations: Array<Association>): Promise<Array<object>> {
+    private readByAssociations(associations: Array<Association>): Array<object> {
+        return this.matching(associations).map((record) => this.copy(record.data));
+    }
+
+    private updateById(): never {
+        throw new Error('Not implemented.');
+    }
+
+    private updateByAssociations(associations: Array<Association>, data: object, upsert: boolean): string {
+        checkData(data);
         this.write();
-        const removed = this.matching(associations);
-        for (const record of removed) {
-            this.records.splice(this.records.indexOf(record), 1);
+        const wanted = associations.map(keyOf);
+        const existing = this.records.find((record) => record.associations.length === wanted.length && record.associations.every((own, index) => sameKey(own, wanted[index])));
+        if (existing) {
+            existing.data = this.copy(data);
+        } else if (upsert) {
+            const record: PersistedRecord = { id: `record-${this.nextId++}`, associations: wanted, data: this.copy(data) };
+            this.records.push(record);
+            return record.id;
         }
-        return removed.map((record) => record.data);
+        // `result.upsertedId.toString()` with no upsert having happened.
+        throw new TypeError("Cannot read properties of null (reading 'toString')");
+    }
+
+    private removeById(id: string): object | undefined {
+        this.write();
+        const index = this.records.findIndex((record) => record.id === id);
+        if (index < 0) {
+            return undefined;
+        }
+        const [removed] = this.records.splice(index, 1);
+        return removed.data;
+    }
+
+    private removeByAssociations(associations: Array<Association>): Array<object> {
+        this.write();
+        const matches = this.matching(associations);
+        if (matches.length > 0) {
+            this.records.splice(this.records.indexOf(matches[0]), 1);
+        }
+        return matches.map((record) => this.copy(record.data));
     }
 
     private copy<T>(value: T): T {
@@ -121,11 +177,16 @@ export class PersistenceStore {
         }
         this.writes++;
     }
+}
 
-    private matching(associations: Array<Association>): Array<PersistedRecord> {
-        const wanted = associations.map(keyOf);
-        return this.records.filter((record) => wanted.every((key) => record.associations.some((own) => own.model === key.model && own.id === key.id)));
+function checkData(data: unknown): void {
+    if (typeof data !== 'object') {
+        throw new Error('Attempted to store an invalid data type, it must be an object.');
     }
+}
+
+function sameKey(a: AssociationKey, b: AssociationKey): boolean {
+    return a.model === b.model && a.id === b.id;
 }
 
 /** Rooms, their messages and users, as the engine's RoomRead and UserRead serve them. */

@@ -33,6 +33,16 @@ export interface World {
     permissionHost: PermissionHost;
     /** POST webhook.test as this user, with their credentials, the way Rocket.Chat passes them on. */
     testAs(user: IUser | undefined, headers?: { [name: string]: string }): ReturnType<LocalHost['post']>;
+    /**
+     * Another instance of the app over the same persistence and settings: a second server of a
+     * cluster, or the app after its runtime restarted. Nothing in memory is shared.
+     */
+    anotherInstance(): Promise<LocalHost>;
+    /**
+     * Has an endpoint read the workspace's permission table once (as an admin would by calling the
+     * API), so that slash commands and buttons, which carry no credentials, find a stored table.
+     */
+    primePermissionTable(): Promise<void>;
     close(): Promise<void>;
 }
 
@@ -51,6 +61,23 @@ export async function startWorld(AppCtor: AppClass, options: { receiver?: Receiv
         receiver,
         permissionHost,
         testAs: (user, headers) => host.post('webhook.test', { user, headers: headers ?? (user ? credentialsOf(user) : {}) }),
+        primePermissionTable: async () => {
+            await host.get('webhook.events', { user: USERS.admin, headers: credentialsOf(USERS.admin) });
+            // The table is stored just after the answer.
+            await new Promise((resolve) => setTimeout(resolve, 20));
+            permissionHost.calls.length = 0;
+        },
+        anotherInstance: async () => {
+            const other = await LocalHost.load(AppCtor, { echoLogs: options.echoLogs, store: host.store });
+            for (const setting of host.settings.provided()) {
+                other.settings.set(setting.id, setting.value);
+            }
+            for (const id of ['Site_Url', 'Livechat_webhookUrl']) {
+                other.serverSettings.set(id, await host.serverSettings.getValueById(id));
+            }
+            other.http.ssrfAllowlist = host.http.ssrfAllowlist;
+            return other;
+        },
         close: async () => {
             await Promise.all([receiver.close(), permissionHost.close()]);
         },

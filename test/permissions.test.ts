@@ -1,0 +1,232 @@
+// view-livechat-webhooks, decided from the workspace's own permission table and failing closed:
+// the live table (with the caller's credentials), else the last table read in 24 h (persisted, so
+// any instance and calls without credentials use it), else the fallback roles only when the server
+// could not be reached or answered 5xx / non-JSON; otherwise 503 and nothing is sent.
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+
+import { LivechatWebhookTestApp } from '../LivechatWebhookTestApp';
+import { GENERAL_ROOM, LocalHost } from './host/localHost';
+import { PermissionHostFault } from './host/permissionHost';
+import { closedPort } from './host/receiver';
+import { credentialsOf, startWorld, USERS, World } from './host/world';
+
+let world: World;
+
+beforeEach(async () => {
+    world = await startWorld(LivechatWebhookTestApp);
+    world.host.settings.set('tests_per_minute', 0);
+});
+
+afterEach(async () => {
+    await world.close();
+});
+
+const ADMINS_ONLY = [{ _id: 'view-livechat-webhooks', roles: ['admin'] }];
+
+/** The history and the stored table are written just after the answer. */
+const settle = () => new Promise((resolve) => setTimeout(resolve, 30));
+
+async function slash(host: LocalHost, user = USERS.admin, ...args: Array<string>) {
+    const before = host.notifier.toUsers.length;
+    await host.runCommand('livechat-webhook-test', user, args);
+    const replies = host.notifier.toUsers.slice(before);
+    expect(replies).toHaveLength(1);
+    return replies[0].message;
+}
+
+describe('permission view-livechat-webhooks, from the host table', () => {
+    it('answers 401 without a user, sending nothing and asking nobody', async () => {
+        const response = await world.testAs(undefined);
+        expect(response.status).toBe(401);
+        expect(response.content.success).toBe(false);
+        expect(world.receiver.requests).toHaveLength(0);
+        expect(world.permissionHost.calls).toHaveLength(0);
+    });
+
+    it('reads permissions.listAll at Site_Url with the caller credentials', async () => {
+        await world.testAs(USERS.manager);
+        expect(world.permissionHost.calls).toEqual([
+            { path: '/api/v1/permissions.listAll', userId: USERS.manager.id, authToken: credentialsOf(USERS.manager)['X-Auth-Token'] },
+        ]);
+    });
+
+    it.each(['admin', 'manager'] as const)('lets %s (a default role) run the test', async (name) => {
+        const response = await world.testAs(USERS[name]);
+        expect(response.status).toBe(200);
+    });
+
+    it.each(['plain', 'agent'] as const)('answers 403 error-unauthorized to %s, sending nothing', async (name) => {
+        const response = await world.testAs(USERS[name]);
+        expect(response.status).toBe(403);
+        expect(response.content.success).toBe(false);
+        expect(response.content.error).toContain('error-unauthorized');
+        expect(world.receiver.requests).toHaveLength(0);
+    });
+
+    it('grants a custom role that the host table grants and the fallback would not', async () => {
+        world.permissionHost.setTable([{ _id: 'view-livechat-webhooks', roles: ['admin', 'crm-integrator'] }]);
+        const response = await world.testAs(USERS.integrator);
+        expect(response.status).toBe(200);
+        expect(world.receiver.requests).toHaveLength(1);
+    });
+
+    it('denies a role the host table withholds even though the fallback would grant it', async () => {
+        world.permissionHost.setTable(ADMINS_ONLY);
+        const response = await world.testAs(USERS.manager);
+        expect(response.status).toBe(403);
+        expect(response.content.reason).toContain('admin');
+        expect(world.receiver.requests).toHaveLength(0);
+    });
+
+    it('caches the host role set: a second test does not read the table again', async () => {
+        await world.testAs(USERS.admin);
+        await world.testAs(USERS.manager);
+        expect(world.permissionHost.calls).toHaveLength(1);
+        expect(world.receiver.requests).toHaveLength(2);
+    });
+
+    it('trims a trailing slash from Site_Url', async () => {
+        world.host.serverSettings.set('Site_Url', `${world.permissionHost.siteUrl}//`);
+        await world.testAs(USERS.admin);
+        expect(world.permissionHost.calls[0].path).toBe('/api/v1/permissions.listAll');
+    });
+});
+
+describe('a look-up the workspace refuses never opens the fallback', () => {
+    const refusals: Array<[string, PermissionHostFault, boolean]> = [
+        ['429 (the REST rate limiter)', 'status-429', true],
+        ['401', 'status-401', true],
+        ['403', 'status-403', true],
+        ['404 (Site_Url is not a Rocket.Chat server)', 'status-404', false],
+        ['a table without the permission', 'not-listed', false],
+    ];
+
+    it.each(refusals)('%s with no stored table: 503 for the manager the workspace took it from, and for an admin, nothing sent', async (_name, fault, retry) => {
+        world.permissionHost.setTable(ADMINS_ONLY);
+        world.permissionHost.setFault(fault);
+        for (const user of [USERS.manager, USERS.admin]) {
+            const response = await world.testAs(user);
+            expect(response.status).toBe(503);
+            expect(response.content).toMatchObject({ success: false, error: 'error-permission-check-unavailable' });
+            expect(response.content.reason).toContain('nothing was sent');
+            expect(response.headers?.['Retry-After']).toBe(retry ? '60' : undefined);
+        }
+        expect(world.receiver.requests).toHaveLength(0);
+        expect(world.host.logger.text()).not.toContain('fallback roles');
+    });
+
+    it('429 with a table stored by another instance: the stored table decides (the manager gets 403, the admin 200)', async () => {
+        world.permissionHost.setTable(ADMINS_ONLY);
+        expect((await world.testAs(USERS.admin)).status).toBe(200);
+        await settle();
+        const other = await world.anotherInstance();
+        world.permissionHost.setFault('status-429');
+        const asManager = await other.post('webhook.test', { user: USERS.manager, headers: credentialsOf(USERS.manager) });
+        expect(asManager.status).toBe(403);
+        const asAdmin = await other.post('webhook.test', { user: USERS.admin, headers: credentialsOf(USERS.admin) });
+        expect(asAdmin.status).toBe(200);
+        expect(other.logger.text()).toMatch(/answered 429\); deciding with the table read \d+ min ago/);
+    });
+
+    it('Site_Url empty: 503 naming the setting, no fallback', async () => {
+        world.host.serverSettings.set('Site_Url', '');
+        const response = await world.testAs(USERS.admin);
+        expect(response.status).toBe(503);
+        expect(response.content.reason).toContain('Site_Url');
+    });
+});
+
+describe('the fallback roles, only when the server could not be reached', () => {
+    const outages: Array<[string, (w: World) => Promise<void> | void]> = [
+        ['listAll answers 500', (w) => w.permissionHost.setFault('status-500')],
+        ['a proxy answers 502 with an HTML page', (w) => w.permissionHost.setFault('status-502')],
+        ['listAll answers 200 with something that is not JSON', (w) => w.permissionHost.setFault('bad-json')],
+        ['Site_Url points at nothing', async (w) => w.host.serverSettings.set('Site_Url', `http://127.0.0.1:${await closedPort()}`)],
+    ];
+
+    it.each(outages)('%s and no table in 24 h: fallback roles decide, with a warning', async (_name, breakIt) => {
+        await breakIt(world);
+        expect((await world.testAs(USERS.manager)).status).toBe(200);
+        expect((await world.testAs(USERS.plain)).status).toBe(403);
+        const warnings = world.host.logger.entries.filter((entry) => entry.severity === 'warning');
+        expect(warnings.length).toBeGreaterThanOrEqual(1);
+        expect(String(warnings[0].args[0])).toContain('fallback roles');
+    });
+
+    it('an outage with a stored table: the table decides, not the fallback', async () => {
+        world.permissionHost.setTable(ADMINS_ONLY);
+        await world.testAs(USERS.admin);
+        await settle();
+        const other = await world.anotherInstance();
+        world.permissionHost.setFault('status-500');
+        expect((await other.post('webhook.test', { user: USERS.manager, headers: credentialsOf(USERS.manager) })).status).toBe(403);
+    });
+
+    it('follows a changed fallback setting', async () => {
+        world.permissionHost.setFault('status-500');
+        world.host.settings.set('permission_fallback_roles', ' crm-integrator , admin ');
+        expect((await world.testAs(USERS.integrator)).status).toBe(200);
+        expect((await world.testAs(USERS.manager)).status).toBe(403);
+    });
+
+    it('does not cache a failed look-up', async () => {
+        world.permissionHost.setFault('status-500');
+        await world.testAs(USERS.admin);
+        world.permissionHost.setFault('none');
+        world.permissionHost.setTable([{ _id: 'view-livechat-webhooks', roles: ['crm-integrator'] }]);
+        expect((await world.testAs(USERS.integrator)).status).toBe(200);
+        expect(world.permissionHost.calls).toHaveLength(2);
+    });
+
+    it('gives up on a host that never answers the look-up, within its 5 s limit', async () => {
+        world.permissionHost.setFault('hang');
+        const started = Date.now();
+        const response = await world.testAs(USERS.admin);
+        expect(response.status).toBe(200);
+        expect(Date.now() - started).toBeLessThan(8000);
+    }, 15000);
+});
+
+describe('calls without credentials (slash command, Send again) decide with the stored table', () => {
+    it('a new instance over the same store decides a hand-made button click with the persisted table', async () => {
+        world.permissionHost.setTable(ADMINS_ONLY);
+        const tested = await world.testAs(USERS.admin);
+        await settle();
+        const id = tested.content.delivery.id;
+        // Another server of the cluster, or the app after a restart: no memory cache, no credentials on the click.
+        const other = await world.anotherInstance();
+        await other.blockAction(USERS.manager, GENERAL_ROOM, { actionId: 'livechat-webhook-test.redeliver', value: id });
+        const refused = other.notifier.toUsers[other.notifier.toUsers.length - 1];
+        expect(refused.message.text).toContain('error-unauthorized');
+        expect(world.receiver.requests).toHaveLength(1);
+        await other.blockAction(USERS.admin, GENERAL_ROOM, { actionId: 'livechat-webhook-test.redeliver', value: id });
+        expect(world.receiver.requests).toHaveLength(2);
+        expect(world.permissionHost.calls).toHaveLength(1);
+    });
+
+    it('the slash command on an instance that has only the stored table', async () => {
+        world.permissionHost.setTable(ADMINS_ONLY);
+        await world.testAs(USERS.admin);
+        await settle();
+        const other = await world.anotherInstance();
+        expect((await slash(other, USERS.manager)).text).toContain('error-unauthorized');
+        expect((await slash(other, USERS.admin)).text).toContain('Delivered');
+    });
+
+    it('with no table read in 24 h: 503 with what to do, never the fallback roles', async () => {
+        const message = await slash(world.host, USERS.admin);
+        expect(message.text).toContain('error-permission-check-unavailable');
+        expect(message.text).toContain('X-Auth-Token');
+        await world.host.blockAction(USERS.manager, GENERAL_ROOM, { actionId: 'livechat-webhook-test.redeliver', value: 'dlv_000000000000' });
+        expect(world.host.notifier.toUsers[1].message.text).toContain('error-permission-check-unavailable');
+        expect(world.receiver.requests).toHaveLength(0);
+    });
+
+    it('the stored table holds the roles and the time only: no credential', async () => {
+        await world.testAs(USERS.admin);
+        await settle();
+        const stored = world.host.store.records.find((record) => record.associations.some((key) => key.id === 'livechat-webhook-test:permission-table'));
+        expect(stored?.data).toEqual({ roles: ['admin', 'livechat-manager'], fetchedAt: expect.any(Number) });
+        expect(JSON.stringify(world.host.store.records)).not.toContain('auth-token-of-');
+    });
+});
