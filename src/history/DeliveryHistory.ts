@@ -17,6 +17,8 @@ export interface StoredDelivery {
     by: string;
     /** The exact bytes sent, so they can be sent again; absent when too large to keep. */
     body?: string;
+    /** For a test of a URL that is not the saved webhook URL: that URL, so a redelivery goes there again. */
+    url?: string;
 }
 
 const HISTORY_RECORD = new RocketChatAssociationRecord(RocketChatAssociationModel.MISC, 'livechat-webhook-test:delivery-history');
@@ -42,7 +44,7 @@ export class DeliveryHistory {
 
     /** Queues adding an entry at the front (keeping the newest HISTORY_LIMIT); resolves once written. */
     public record(reader: IPersistenceRead, persis: IPersistence, entry: StoredDelivery): Promise<void> {
-        const stored: StoredDelivery = entry.body !== undefined && byteLength(entry.body) > MAX_STORED_BODY_BYTES ? { report: entry.report, by: entry.by } : entry;
+        const stored: StoredDelivery = entry.body !== undefined && byteLength(entry.body) > MAX_STORED_BODY_BYTES ? { report: entry.report, by: entry.by, ...(entry.url && { url: entry.url }) } : entry;
         const write = this.queue.then(async () => {
             const entries = [stored, ...(await this.read(reader))].slice(0, HISTORY_LIMIT);
             try {

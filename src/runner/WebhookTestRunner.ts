@@ -7,13 +7,15 @@ import { AppSettings, checkDeliverySettings, DeliverySettings, parseTestsPerMinu
 import { deliverTest } from '../webhook/delivery';
 import { buildEventSample, EVENT_DESCRIPTIONS, EVENT_TYPES } from '../webhook/events';
 import { judgeInvalidUrl, judgeRefusal, judgeUrlNotSet, urlHost } from '../webhook/report';
-import { redactUrl, resolveWebhookTarget, UrlSource } from '../webhook/url';
+import { secretForms } from '../webhook/secrets';
+import { redactUrl, UrlSource } from '../webhook/url';
 import { checkUrlPolicy } from '../webhook/urlPolicy';
 import { Answer, EventsAnswer, failure, HistoryAnswer, HistoryItem, TestOutcome } from './answers';
 import { describeResult, newDeliveryId, report, ReportFields } from './describe';
 import { isAnswer, Payload, preparePayload } from './payloads';
 import { Log } from '../util/log';
 import { RateLimiter } from './RateLimiter';
+import { resolveTarget, Target } from './target';
 import { parseRedeliverRequest, parseTestRequest } from './requests';
 
 export * from './answers';
@@ -66,7 +68,10 @@ export class WebhookTestRunner {
         });
     }
 
-    /** Sends a recorded delivery's exact body again, to the URL configured now. */
+    /**
+     * Sends a recorded delivery's exact body again: to the saved webhook URL as configured now, or,
+     * for a test of another URL, to that URL again (without secrets unless it is now the saved one).
+     */
     public redeliver(caller: Caller, body: unknown): Promise<TestOutcome> {
         return this.audited(caller, 'redelivery', async () => {
             const allowed = await this.authorize(caller);
@@ -91,7 +96,7 @@ export class WebhookTestRunner {
             }
             const { event, source } = original.report;
             const webhookId = original.report.webhookId || original.report.id;
-            return this.send(caller, allowed, ready, { event, body: original.body, source, redeliveryOf: { id: original.report.id, webhookId } });
+            return this.send(caller, allowed, ready, { event, body: original.body, source, redeliveryOf: { id: original.report.id, webhookId } }, original.url);
         });
     }
 
@@ -187,7 +192,8 @@ export class WebhookTestRunner {
         return usable;
     }
 
-    private async send(caller: Caller, { settings }: Allowed, ready: DeliverySettings, payload: Payload, overrideUrl?: string): Promise<TestOutcome> {
+    /** `requestedUrl`: a URL the caller named, or the one a redelivered test went to; else the saved webhook URL. */
+    private async send(caller: Caller, { settings }: Allowed, ready: DeliverySettings, payload: Payload, requestedUrl?: string): Promise<TestOutcome> {
         const id = newDeliveryId();
         const redelivery = payload.redeliveryOf;
         const base: ReportFields = {
@@ -196,45 +202,51 @@ export class WebhookTestRunner {
             source: payload.source,
             ...(redelivery && { redeliveryOf: redelivery.id }),
             webhookId: redelivery ? redelivery.webhookId : id,
-            signed: !!ready.signingKey,
+            signed: false,
+            secretsSent: false,
         };
 
-        const target = overrideUrl
-            ? { url: overrideUrl, source: 'request' as UrlSource }
-            : await resolveWebhookTarget(settings.webhookUrl, caller.read.getEnvironmentReader().getServerSettings());
+        const target = await resolveTarget(settings.webhookUrl, caller.read.getEnvironmentReader().getServerSettings(), requestedUrl);
         if (!target) {
             const outcome = failure(400, 'Webhook_URL_not_set', `No webhook URL: set the app's ${SettingId.WebhookUrl} setting or the workspace's Omnichannel Webhook URL.`);
-            return this.finish(caller, payload, { ...outcome, delivery: report(base, judgeUrlNotSet()) });
+            return this.finish(caller, payload, undefined, { ...outcome, delivery: report(base, judgeUrlNotSet()) });
         }
         const url = redactUrl(target.url);
         const checked = checkUrlPolicy(target.url, ready.allowedHosts);
         if (!checked.ok) {
             const outcome = failure(400, checked.error, `The webhook URL in ${describeSource(target.source)} is not usable: ${checked.reason}.`);
             const judgement = checked.error === 'error-ssrf-validation-failed' ? judgeRefusal(checked.reason) : judgeInvalidUrl(checked.reason);
-            return this.finish(caller, payload, { ...outcome, urlSource: target.source, delivery: report({ ...base, url }, judgement) });
+            return this.finish(caller, payload, target, { ...outcome, urlSource: target.source, delivery: report({ ...base, url }, judgement) });
         }
 
+        // The secrets go only to the saved webhook URL.
+        const token = target.saved ? settings.secretToken : '';
+        const signingKey = target.saved ? ready.signingKey : undefined;
+        const secrets = secretForms([settings.secretToken, settings.signingSecret, settings.signingSecret.replace(/^whsec_/, '')]);
         const result = await deliverTest(caller.http, {
             url: checked.url.toString(),
             body: payload.body,
-            secretToken: settings.secretToken,
+            secretToken: token,
             timeoutMs: ready.timeoutMs,
-            ...(ready.signingKey && { signing: { key: ready.signingKey, webhookId: base.webhookId } }),
+            maskForms: secrets,
+            ...(signingKey && { signing: { key: signingKey, webhookId: base.webhookId } }),
         });
-        const secrets = [settings.secretToken, settings.signingSecret, settings.signingSecret.replace(/^whsec_/, '')];
-        const outcome = describeResult(result, { ...base, url }, ready.timeoutMs, secrets);
-        return this.finish(caller, payload, { ...outcome, url, urlSource: target.source });
+        const sent = { token: !!token, signature: !!signingKey, withheld: !target.saved };
+        const fields = { ...base, url, signed: sent.signature, secretsSent: sent.token || sent.signature };
+        const outcome = describeResult(result, fields, ready.timeoutMs, secrets, sent);
+        return this.finish(caller, payload, target, { ...outcome, url, urlSource: target.source });
     }
 
     /**
      * Queues the report for the history without waiting for it (the answer should cost no more than
      * the delivery; later reads wait for the queue). A failed write is logged only: the test happened.
      */
-    private finish(caller: Caller, payload: Payload, outcome: TestOutcome): TestOutcome {
+    private finish(caller: Caller, payload: Payload, target: Target | undefined, outcome: TestOutcome): TestOutcome {
         const delivery = outcome.delivery;
         if (delivery) {
             const by = (caller.user && caller.user.username) || 'unknown';
-            const entry: StoredDelivery = { report: delivery, by, body: payload.body };
+            // A URL that is not the saved one is kept so that a redelivery goes there again (without secrets).
+            const entry: StoredDelivery = { report: delivery, by, body: payload.body, ...(target && !target.saved && { url: target.url }) };
             this.history.record(caller.read.getPersistenceReader(), caller.persis, entry).catch((error) => {
                 this.logger.warn(`Could not record delivery ${delivery.id} in the history: ${error instanceof Error ? error.message : 'unknown error'}`);
             });

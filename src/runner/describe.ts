@@ -4,9 +4,11 @@ import { randomBytes } from 'crypto';
 
 import { SettingId } from '../settings/settings';
 import { DeliveryResult } from '../webhook/delivery';
-import { DeliveryReport, judgeDelivery, Judgement } from '../webhook/report';
+import { DeliveryReport, judgeDelivery, Judgement, SentCredentials } from '../webhook/report';
+import { maskSecrets } from '../webhook/secrets';
 import { redactUrl } from '../webhook/url';
 import { failure, TestOutcome } from './answers';
+import { SECRETS_WITHHELD_HINT } from './target';
 
 const MAX_REASON_LENGTH = 300;
 
@@ -16,9 +18,11 @@ export function report(fields: ReportFields, judgement: Judgement): DeliveryRepo
     return { ...fields, verdict: judgement.verdict, ...(judgement.errorKind && { errorKind: judgement.errorKind }), hint: judgement.hint };
 }
 
-/** The answer for a request that was sent: the foundation's fields plus the report. */
-/** `secrets`: what must never be shown (the token, the signing secret), even when the receiver echoes it. */
-export function describeResult(result: DeliveryResult, fields: ReportFields, timeoutMs: number, secrets: Array<string>): TestOutcome {
+/**
+ * The answer for a request that was sent: the foundation's fields plus the report. `secrets`: the
+ * masking forms (secretForms) of what must never be shown, even when the receiver echoes it.
+ */
+export function describeResult(result: DeliveryResult, fields: ReportFields, timeoutMs: number, secrets: Array<string>, sent: SentCredentials): TestOutcome {
     const delivery = report(
         {
             ...fields,
@@ -27,13 +31,17 @@ export function describeResult(result: DeliveryResult, fields: ReportFields, tim
             ...(result.kind === 'response' && {
                 status: result.status,
                 // A receiver that echoes its request, or its own configuration, would echo the secrets.
-                responseExcerpt: hideSecrets(result.excerpt, secrets),
-                ...(result.contentType && { responseContentType: hideSecrets(result.contentType, secrets).slice(0, 200) }),
+                responseExcerpt: result.excerpt,
+                ...(result.contentType && { responseContentType: maskSecrets(result.contentType, secrets).slice(0, 200) }),
             }),
         },
-        judgeDelivery(result, timeoutMs),
+        withheldNote(judgeDelivery(result, timeoutMs, sent), sent),
     );
     return { ...summarize(result, timeoutMs, secrets), delivery };
+}
+
+function withheldNote(judgement: Judgement, sent: SentCredentials): Judgement {
+    return sent.withheld ? { ...judgement, hint: `${judgement.hint} ${SECRETS_WITHHELD_HINT}` } : judgement;
 }
 
 function summarize(result: DeliveryResult, timeoutMs: number, secrets: Array<string>): TestOutcome {
@@ -58,16 +66,8 @@ function summarize(result: DeliveryResult, timeoutMs: number, secrets: Array<str
 
 /** Text from the host's HTTP layer may quote URLs or secrets: keep both out. */
 export function scrub(message: string, secrets: Array<string>): string {
-    const text = hideSecrets(message.replace(/https?:\/\/[^\s'"<>]+/gi, (url) => redactUrl(url)), secrets).replace(/[.\s]+$/, '');
+    const text = maskSecrets(message.replace(/https?:\/\/[^\s'"<>]+/gi, (url) => redactUrl(url)), secrets).replace(/[.\s]+$/, '');
     return text.length > MAX_REASON_LENGTH ? `${text.slice(0, MAX_REASON_LENGTH)}…` : text;
-}
-
-/** Longest first, so a secret that contains another is masked whole. */
-function hideSecrets(text: string, secrets: Array<string>): string {
-    return secrets
-        .filter((secret) => secret.length > 0)
-        .sort((a, b) => b.length - a.length)
-        .reduce((masked, secret) => masked.split(secret).join('***'), text);
 }
 
 const ID_BYTES = 6;

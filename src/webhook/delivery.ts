@@ -3,6 +3,7 @@ import { Buffer } from 'buffer';
 import { IHttp } from '@rocket.chat/apps-engine/definition/accessors';
 
 import { DEADLINE_GRACE_MS, DEADLINE_PASSED, withDeadline } from '../util/deadline';
+import { maskedExcerpt } from './secrets';
 import { buildSignatureHeaders } from './signature';
 
 export const TOKEN_HEADER = 'X-RocketChat-Livechat-Token';
@@ -15,6 +16,8 @@ export interface DeliveryRequest {
     timeoutMs: number;
     /** Standard Webhooks signing: the key and the message id (the same for every redelivery). */
     signing?: { key: Buffer; webhookId: string };
+    /** What the excerpt of the answer must not show (see secrets.ts's secretForms). */
+    maskForms: Array<string>;
 }
 
 /** How much of the receiver's answer a report keeps. */
@@ -77,7 +80,7 @@ export async function deliverTest(http: IHttp, request: DeliveryRequest): Promis
             kind: 'response',
             status: response.statusCode,
             contentType: headerValue(response.headers, 'content-type'),
-            excerpt: excerptOf(response.content),
+            excerpt: excerptOf(response.content, request.maskForms),
             ...timing(),
         };
     } catch (error) {
@@ -97,15 +100,9 @@ export async function deliverTest(http: IHttp, request: DeliveryRequest): Promis
     }
 }
 
-/** The first KiB of the body as text (a character cut in half at the end is dropped). */
-export function excerptOf(content: unknown): string {
-    if (typeof content !== 'string') {
-        return '';
-    }
-    // Each character takes at least one byte, so the first KiB of bytes lies within the first KiB of characters.
-    const bytes = new TextEncoder().encode(content.slice(0, RESPONSE_EXCERPT_BYTES));
-    // Decoding makes a new string: a slice of the body would keep the whole body alive.
-    return new TextDecoder().decode(bytes.subarray(0, RESPONSE_EXCERPT_BYTES)).replace(/\uFFFD+$/, '');
+/** The first KiB of the body as text, secrets masked. */
+export function excerptOf(content: unknown, maskForms: Array<string> = []): string {
+    return typeof content === 'string' ? maskedExcerpt(content, RESPONSE_EXCERPT_BYTES, maskForms) : '';
 }
 
 function headerValue(headers: { [name: string]: string } | undefined, name: string): string | undefined {

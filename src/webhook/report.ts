@@ -34,8 +34,13 @@ export interface DeliveryReport {
     redeliveryOf?: string;
     /** The Standard Webhooks `webhook-id`: this delivery's id, or the first delivery's for a redelivery. */
     webhookId: string;
-    /** Whether signing is on (a signing secret is set), so that a sent request carries a Standard Webhooks signature. */
+    /** Whether the request carried a Standard Webhooks signature. */
     signed: boolean;
+    /**
+     * Whether the request carried the secret token or a signature. False when neither is set, and
+     * for a URL that is not the saved webhook URL: secrets go only there.
+     */
+    secretsSent: boolean;
 }
 
 export interface Judgement {
@@ -44,7 +49,16 @@ export interface Judgement {
     hint: string;
 }
 
-export function judgeDelivery(result: DeliveryResult, timeoutMs: number): Judgement {
+/** What the request carried to prove where it came from; `withheld`: the URL is not the saved one, so neither was sent. */
+export interface SentCredentials {
+    token: boolean;
+    signature: boolean;
+    withheld: boolean;
+}
+
+const NO_CREDENTIALS: SentCredentials = { token: false, signature: false, withheld: false };
+
+export function judgeDelivery(result: DeliveryResult, timeoutMs: number, sent: SentCredentials = NO_CREDENTIALS): Judgement {
     const retries = `Rocket.Chat would try ${HOST_ATTEMPTS - 1} more times, ${HOST_RETRY_FACTOR * timeoutMs} ms (4 × the timeout) apart, then give up`;
     switch (result.kind) {
         case 'timeout':
@@ -68,7 +82,7 @@ export function judgeDelivery(result: DeliveryResult, timeoutMs: number): Judgem
                 hint: `The URL redirects more than 5 times (a loop?): ${retries}. Point the webhook URL at the final address.`,
             };
         case 'response':
-            return judgeStatus(result.status, retries);
+            return judgeStatus(result.status, retries, sent, result.excerpt);
     }
 }
 
@@ -76,7 +90,7 @@ export function judgeRefusal(reason: string): Judgement {
     return { verdict: 'refused', errorKind: 'ssrf', hint: `Nothing was sent: ${reason}.` };
 }
 
-function judgeStatus(status: number, retries: string): Judgement {
+function judgeStatus(status: number, retries: string, sent: SentCredentials, answer: string): Judgement {
     if (status === 200) {
         return { verdict: 'delivered', hint: 'Nothing to change: Rocket.Chat counts a 200 as delivered.' };
     }
@@ -90,16 +104,39 @@ function judgeStatus(status: number, retries: string): Judgement {
         return { verdict: 'dropped', errorKind: 'status', hint: `Answer 200, not ${status}: ${drop}.` };
     }
     if (status === 401 || status === 403) {
-        return {
-            verdict: 'dropped',
-            errorKind: 'status',
-            hint: `The receiver refused the delivery (${status}): make its secret token match the app's "Secret token" setting (header X-RocketChat-Livechat-Token). ${drop}.`,
-        };
+        return { verdict: 'dropped', errorKind: 'status', hint: `The receiver refused the delivery (${status}): ${refusalAdvice(sent, answer)} ${drop}.` };
     }
     if (status === 404 || status === 405) {
         return { verdict: 'dropped', errorKind: 'status', hint: `The receiver has no POST handler at this path (${status}): check the URL's path. ${drop}.` };
     }
     return { verdict: 'dropped', errorKind: 'status', hint: `The receiver rejected the delivery with ${status}; its response body may say why. ${drop}.` };
+}
+
+const TOKEN_ADVICE = 'make its secret token match the app\'s "Secret token" setting (header X-RocketChat-Livechat-Token).';
+const SIGNATURE_ADVICE = 'make the secret it verifies signatures with match the app\'s "Signing secret" setting (Standard Webhooks headers).';
+
+/** What a 401/403 most likely means, given what the request carried and what the receiver said. */
+function refusalAdvice(sent: SentCredentials, answer: string): string {
+    if (sent.withheld) {
+        return 'it may expect the secret token or a signature, which this test did not carry because secrets go only to the saved webhook URL; save this URL (or test the saved one) to send them.';
+    }
+    const names = { signature: /signature|hmac|webhook-(id|timestamp)/i.test(answer), token: /token/i.test(answer) };
+    if (sent.token && sent.signature) {
+        if (names.signature && !names.token) {
+            return `its answer names the signature: ${SIGNATURE_ADVICE}`;
+        }
+        if (names.token && !names.signature) {
+            return `its answer names the token: ${TOKEN_ADVICE}`;
+        }
+        return `either the secret token or the signature does not match what it expects (its answer does not say which): ${TOKEN_ADVICE.replace(/\.$/, '')}, and ${SIGNATURE_ADVICE}`;
+    }
+    if (sent.signature) {
+        return SIGNATURE_ADVICE;
+    }
+    if (sent.token) {
+        return TOKEN_ADVICE;
+    }
+    return 'the request carried no credentials; if the receiver expects a secret token, set the app\'s "Secret token" setting (header X-RocketChat-Livechat-Token).';
 }
 
 export function judgeInvalidUrl(reason: string): Judgement {

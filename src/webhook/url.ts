@@ -41,3 +41,15 @@ export function redactUrl(raw: string): string {
     const query = url.search ? '?***' : '';
     return `${url.protocol}//${credentials}${url.host}${url.pathname}${query}`;
 }
+
+/**
+ * Whether two webhook URLs are the same address once normalised as a URL parser does (scheme and
+ * host case, default port, empty path); anything else, path and query included, must match.
+ */
+export function isSameUrl(a: string, b: string): boolean {
+    try {
+        return new URL(a.trim()).href === new URL(b.trim()).href;
+    } catch {
+        return false;
+    }
+}
