@@ -1,7 +1,9 @@
-// `npm run receiver -- --port 8080 [--token T] [--signing-secret S] [--status 200] [--delay-ms N] [--host H]`:
+// `RECEIVER_TOKEN=… RECEIVER_SIGNING_SECRET=… npm run receiver -- --port 8080 [--status 200] [--delay-ms N] [--host H]`:
 // a webhook receiver for people building a CRM integration. It prints each delivery readably,
 // checks the X-RocketChat-Livechat-Token header and the Standard Webhooks signature when told what
-// to expect (answering 401 when they do not match), and otherwise answers the chosen status.
+// to expect (answering 401, naming what failed, when they do not match), and otherwise answers the
+// chosen status. The secrets come from the environment (a command line shows in `ps` and in npm's
+// banner); `--token` / `--signing-secret` still work, with a warning. It never prints a secret.
 import * as http from 'http';
 
 import { Webhook } from 'standardwebhooks';
@@ -17,10 +19,19 @@ interface Options {
     delayMs: number;
 }
 
-const USAGE = 'npm run receiver -- --port 8080 [--token T] [--signing-secret S] [--status 200] [--delay-ms N] [--host 127.0.0.1]';
+const USAGE = [
+    'RECEIVER_TOKEN=<token> RECEIVER_SIGNING_SECRET=<whsec_…> npm run receiver -- --port 8080 [--status 200] [--delay-ms N] [--host 127.0.0.1]',
+    '  (--token T and --signing-secret S also work, but show in ps and in npm\'s banner)',
+].join('\n');
 
-function parseOptions(argv: Array<string>): Options {
+function parseOptions(argv: Array<string>, env: NodeJS.ProcessEnv): Options {
     const options: Options = { port: 8080, host: '127.0.0.1', status: 200, delayMs: 0 };
+    if (env.RECEIVER_TOKEN) {
+        options.token = env.RECEIVER_TOKEN;
+    }
+    if (env.RECEIVER_SIGNING_SECRET) {
+        options.signingSecret = env.RECEIVER_SIGNING_SECRET;
+    }
     const value = (index: number, name: string) => {
         const next = argv[index + 1];
         if (next === undefined) {
@@ -39,9 +50,11 @@ function parseOptions(argv: Array<string>): Options {
                 break;
             case '--token':
                 options.token = value(index++, arg);
+                warnVisible('--token', 'RECEIVER_TOKEN');
                 break;
             case '--signing-secret':
                 options.signingSecret = value(index++, arg);
+                warnVisible('--signing-secret', 'RECEIVER_SIGNING_SECRET');
                 break;
             case '--status':
                 options.status = integer(value(index++, arg), arg, 100, 599);
@@ -69,6 +82,10 @@ function integer(text: string, name: string, min: number, max: number): number {
     return parsed;
 }
 
+function warnVisible(flag: string, variable: string): void {
+    console.error(`receiver: warning: ${flag} shows in ps and in npm's banner; prefer the environment variable ${variable}.`);
+}
+
 function fail(message: string): never {
     console.error(`receiver: ${message}\n${USAGE}`);
     process.exit(2);
@@ -79,7 +96,7 @@ function verifier(secret: string): Webhook {
 }
 
 function main(): void {
-    const options = parseOptions(process.argv.slice(2));
+    const options = parseOptions(process.argv.slice(2), process.env);
     const webhook = options.signingSecret ? verifier(options.signingSecret) : undefined;
     let count = 0;
     const server = http.createServer((req, res) => {
@@ -98,33 +115,33 @@ function main(): void {
             const event = parsed && typeof parsed.type === 'string' ? parsed.type : '(no "type": not a Livechat webhook payload?)';
             lines.push(`── delivery ${count} · ${new Date().toISOString()} · ${req.method} ${req.url} · ${event}`);
 
-            let refused = false;
+            const refusals: Array<string> = [];
             const token = req.headers[TOKEN_HEADER];
             if (options.token === undefined) {
-                lines.push(`   token      ${token === undefined ? '– none sent (no --token to check)' : '– sent (no --token to check)'}`);
+                lines.push(`   token      ${token === undefined ? '– none sent (no RECEIVER_TOKEN to check)' : '– sent (no RECEIVER_TOKEN to check)'}`);
             } else if (token === undefined) {
                 lines.push('   token      ✘ missing: set the app\'s "Secret token" (or the workspace\'s Livechat_secret_token)');
-                refused = true;
+                refusals.push('token missing');
             } else if (token !== options.token) {
-                lines.push('   token      ✘ does not match --token');
-                refused = true;
+                lines.push('   token      ✘ does not match RECEIVER_TOKEN');
+                refusals.push('token does not match');
             } else {
                 lines.push('   token      ✔ matches');
             }
 
             const signed = req.headers['webhook-signature'] !== undefined;
             if (!webhook) {
-                lines.push(`   signature  ${signed ? '– signed (no --signing-secret to check)' : '– not signed'}`);
+                lines.push(`   signature  ${signed ? '– signed (no RECEIVER_SIGNING_SECRET to check)' : '– not signed'}`);
             } else if (!signed) {
                 lines.push('   signature  ✘ not signed: set the app\'s "Signing secret"');
-                refused = true;
+                refusals.push('signature missing');
             } else {
                 try {
                     webhook.verify(body, req.headers as Record<string, string>);
                     lines.push(`   signature  ✔ verified (webhook-id ${req.headers['webhook-id']})`);
                 } catch (error) {
                     lines.push(`   signature  ✘ ${error instanceof Error ? error.message : 'invalid'}`);
-                    refused = true;
+                    refusals.push('signature does not verify');
                 }
             }
 
@@ -132,6 +149,7 @@ function main(): void {
                 .filter(([name]) => name !== TOKEN_HEADER)
                 .map(([name, value]) => `${name}: ${value}`);
             lines.push(`   headers    ${shownHeaders.join('\n              ')}`);
+            const refused = refusals.length > 0;
             const status = refused ? 401 : options.status;
             lines.push(`   answer     ${status}${refused ? ' (refused)' : ''}${options.delayMs ? ` after ${options.delayMs} ms` : ''}`);
             lines.push(parsed === undefined ? body : JSON.stringify(parsed, null, 2));
@@ -139,7 +157,8 @@ function main(): void {
 
             setTimeout(() => {
                 res.writeHead(status, { 'Content-Type': 'application/json' });
-                res.end(status === 200 ? '{"received":true}' : JSON.stringify({ received: false, status }));
+                // A refusal names what failed, so the app's report can say which to fix.
+                res.end(status === 200 ? '{"received":true}' : JSON.stringify({ received: false, status, ...(refused && { error: refusals.join(', ') }) }));
             }, options.delayMs);
         });
     });

@@ -239,6 +239,33 @@ describe('bad settings get a clear 400, never a 500', () => {
         expect(JSON.stringify(response.content)).not.toContain('abc');
         expect(world.receiver.requests).toHaveLength(0);
     });
+
+    it.each([
+        ['a euro sign', 'Zq9€x'],
+        ['an accented letter', 'Zqé9x'],
+        ['a tab', 'Zq9\tx'],
+        ['a leading space', ' Zq9x'],
+        ['a trailing space', 'Zq9x '],
+        ['a non-breaking space', 'Zq9\u00a0x'],
+        ['an emoji', 'Zq9🔑'],
+    ])('refuses a token with %s as error-invalid-setting naming the setting, never its value, sending nothing', async (_name, token) => {
+        world.host.settings.set('webhook_secret_token', token);
+        const response = await world.testAs(USERS.admin);
+        expect(response.status).toBe(400);
+        expect(response.content).toMatchObject({ error: 'error-invalid-setting' });
+        expect(response.content.reason).toContain('webhook_secret_token');
+        expect(response.content.reason).toContain('visible ASCII');
+        expect(JSON.stringify(response.content)).not.toContain(token);
+        expect(world.receiver.requests).toHaveLength(0);
+    });
+
+    it('accepts a token of visible ASCII with spaces inside, and sends it unchanged', async () => {
+        const token = 'Bearer a-b_c.d~e!f#g$h%i&j*k+l/m=n?o^p`q|r}s{t';
+        world.host.settings.set('webhook_secret_token', token);
+        const response = await world.testAs(USERS.admin);
+        expect(response.status).toBe(200);
+        expect(world.receiver.requests[0].headers['x-rocketchat-livechat-token']).toBe(token);
+    });
 });
 
 describe('a fault of the host itself', () => {

@@ -17,8 +17,8 @@ interface Running {
     exit: Promise<number | null>;
 }
 
-async function startCli(args: Array<string>): Promise<Running> {
-    const child = spawn(process.execPath, ['-r', './test/host/register.js', path.join('scripts', 'receiver.ts'), '--port', '0', ...args], { cwd: ROOT });
+async function startCli(args: Array<string>, env: { [name: string]: string } = {}): Promise<Running> {
+    const child = spawn(process.execPath, ['-r', './test/host/register.js', path.join('scripts', 'receiver.ts'), '--port', '0', ...args], { cwd: ROOT, env: { ...process.env, ...env } });
     let output = '';
     child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -53,8 +53,8 @@ afterEach(async () => {
 });
 
 describe('npm run receiver', () => {
-    it('prints each delivery readably, checks the token and the signature, and answers 200', async () => {
-        cli = await startCli(['--token', TOKEN, '--signing-secret', SIGNING_SECRET]);
+    it('prints each delivery readably, checks the token and the signature from the environment, and answers 200', async () => {
+        cli = await startCli([], { RECEIVER_TOKEN: TOKEN, RECEIVER_SIGNING_SECRET: SIGNING_SECRET });
         world.host.settings.set('webhook_url', cli.url);
         world.host.settings.set('webhook_secret_token', TOKEN);
         world.host.settings.set('webhook_signing_secret', SIGNING_SECRET);
@@ -67,16 +67,42 @@ describe('npm run receiver', () => {
         expect(output).toContain('"type": "Message"');
         expect(output).toContain('answer     200');
         expect(output).not.toContain(TOKEN);
+        expect(output).not.toContain(SIGNING_SECRET.slice(6));
+        expect(output).not.toContain('warning');
     });
 
-    it('answers 401 to a wrong token or a missing signature, which the app reports as dropped', async () => {
+    it('still takes --token and --signing-secret, warning that they show in ps, and prints neither', async () => {
         cli = await startCli(['--token', TOKEN, '--signing-secret', SIGNING_SECRET]);
+        world.host.settings.set('webhook_url', cli.url);
+        world.host.settings.set('webhook_secret_token', TOKEN);
+        world.host.settings.set('webhook_signing_secret', SIGNING_SECRET);
+        expect((await world.testAs(USERS.admin)).status).toBe(200);
+        const output = cli.output();
+        expect(output).toContain('warning: --token shows in ps');
+        expect(output).toContain('RECEIVER_TOKEN');
+        expect(output).toContain('warning: --signing-secret shows in ps');
+        expect(output).not.toContain(TOKEN);
+        expect(output).not.toContain(SIGNING_SECRET.slice(6));
+    });
+
+    it('answers 401 to a wrong token or a missing signature, naming what failed, which the app reports as dropped', async () => {
+        cli = await startCli([], { RECEIVER_TOKEN: TOKEN, RECEIVER_SIGNING_SECRET: SIGNING_SECRET });
         world.host.settings.set('webhook_url', cli.url);
         world.host.settings.set('webhook_secret_token', 'not-the-token');
         const response = await world.testAs(USERS.admin);
-        expect(response.content).toMatchObject({ delivery: { status: 401, verdict: 'dropped' } });
-        expect(cli.output()).toContain('token      ✘ does not match --token');
+        expect(response.content).toMatchObject({ delivery: { status: 401, verdict: 'dropped', responseExcerpt: expect.stringContaining('token does not match, signature missing') } });
+        expect(cli.output()).toContain('token      ✘ does not match RECEIVER_TOKEN');
         expect(cli.output()).toContain('signature  ✘ not signed');
+        expect(cli.output()).not.toContain('not-the-token');
+    });
+
+    it('answers 401 to a wrong signature, and the app\'s hint then names the signature', async () => {
+        cli = await startCli([], { RECEIVER_TOKEN: TOKEN, RECEIVER_SIGNING_SECRET: SIGNING_SECRET });
+        world.host.settings.set('webhook_url', cli.url);
+        world.host.settings.set('webhook_secret_token', TOKEN);
+        world.host.settings.set('webhook_signing_secret', 'whsec_d3Jvbmctc2VjcmV0LXdyb25nLXNlY3JldA==');
+        const response = await world.testAs(USERS.admin);
+        expect(response.content.delivery.hint).toContain('its answer names the signature');
     });
 
     it('answers the chosen status after the chosen delay', async () => {

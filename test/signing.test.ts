@@ -94,3 +94,45 @@ describe('signed test deliveries (Standard Webhooks)', () => {
         expect(shown).not.toContain(secretBody);
     });
 });
+
+describe('a 401 from the receiver when signing is on', () => {
+    const hintFor = async (body: string) => {
+        world.receiver.behave({ status: 401, body, contentType: 'application/json' });
+        return (await world.testAs(USERS.admin)).content.delivery.hint as string;
+    };
+
+    it('names both the token and the signature when the answer does not say which failed', async () => {
+        world.host.settings.set('webhook_secret_token', 'both-token');
+        world.host.settings.set('webhook_signing_secret', BASE64_SECRET);
+        const hint = await hintFor('{"error":"unauthorized"}');
+        expect(hint).toContain('Secret token');
+        expect(hint).toContain('Signing secret');
+        expect(hint).toContain('does not say which');
+    });
+
+    it.each([
+        ['{"error":"invalid signature"}', 'Signing secret', 'Secret token'],
+        ['{"error":"webhook-timestamp too old"}', 'Signing secret', 'Secret token'],
+        ['{"error":"bad token"}', 'Secret token', 'Signing secret'],
+    ])('names the one the answer names (%s)', async (body, named, other) => {
+        world.host.settings.set('webhook_secret_token', 'both-token');
+        world.host.settings.set('webhook_signing_secret', BASE64_SECRET);
+        const hint = await hintFor(body);
+        expect(hint).toContain(named);
+        expect(hint).not.toContain(other);
+    });
+
+    it('names the signature alone when no token is set', async () => {
+        world.host.settings.set('webhook_signing_secret', BASE64_SECRET);
+        const hint = await hintFor('');
+        expect(hint).toContain('Signing secret');
+        expect(hint).not.toContain('make its secret token match');
+    });
+
+    it('names the token alone when signing is off', async () => {
+        world.host.settings.set('webhook_secret_token', 'only-token');
+        const hint = await hintFor('');
+        expect(hint).toContain('make its secret token match');
+        expect(hint).not.toContain('Signing secret');
+    });
+});

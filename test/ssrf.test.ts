@@ -124,6 +124,14 @@ describe('testing a URL before saving it', () => {
         expect(sentTo('saved.example.com')).toHaveLength(0);
     });
 
+    it.each([['an empty string', ''], ['spaces', '   '], ['a tab and spaces', ' \t ']])('answers 400 error-invalid-params to a blank url (%s), never testing the saved URL instead', async (_name, url) => {
+        const response = await world.host.post('webhook.test', { user: USERS.admin, headers: credentialsOf(USERS.admin), content: { url } });
+        expect(response.status).toBe(400);
+        expect(response.content).toMatchObject({ error: 'error-invalid-params' });
+        expect((response.content as any).reason).toContain('"url"');
+        expect(world.receiver.requests).toHaveLength(0);
+    });
+
     it('needs the same permission', async () => {
         const response = await world.host.post('webhook.test', { user: USERS.plain, headers: credentialsOf(USERS.plain), content: { url: world.receiver.url } });
         expect(response.status).toBe(403);

@@ -26,10 +26,14 @@ export function parseTestRequest(body: unknown): Parsed<TestRequestFields> {
         return { ok: false, error: 'error-invalid-params', reason: `The body is larger than ${MAX_BODY_BYTES / 1024} KiB.` };
     }
     const { url } = fields;
-    if (url !== undefined && url !== null && url !== '' && (typeof url !== 'string' || url.length > MAX_URL_LENGTH || CONTROL.test(url))) {
+    if (url !== undefined && url !== null && (typeof url !== 'string' || url.length > MAX_URL_LENGTH || CONTROL.test(url))) {
         return { ok: false, error: 'error-invalid-params', reason: `"url" must be a string of at most ${MAX_URL_LENGTH} characters without line breaks or control characters.` };
     }
-    const override = typeof url === 'string' && url !== '' ? { url: url.trim() } : {};
+    if (typeof url === 'string' && url.trim() === '') {
+        // A blank URL is a mistake, never "the saved one": leave "url" out to test the saved URL.
+        return { ok: false, error: 'error-invalid-params', reason: '"url" is blank: give the URL to test, or leave "url" out to test the saved webhook URL.' };
+    }
+    const override = typeof url === 'string' ? { url: url.trim() } : {};
     const event = parseEventType(fields.event);
     if (!event.ok) {
         return { ok: false, error: 'error-invalid-event', reason: event.reason };

@@ -129,6 +129,9 @@ export function parseRoleList(value: string): Array<string> {
         .filter((role) => role.length > 0);
 }
 
+/** Visible ASCII, spaces inside only: what an HTTP header carries unchanged (Node and Deno refuse the rest, or trim it). */
+const HEADER_SAFE_TOKEN = /^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$/;
+
 export interface DeliverySettings {
     timeoutMs: number;
     /** Absent when no signing secret is set. */
@@ -144,8 +147,13 @@ export function checkDeliverySettings(settings: AppSettings): DeliverySettingsCh
     if (timeoutMs === undefined) {
         return { ok: false, reason: `The ${SettingId.TimeoutMs} setting must be a whole number of milliseconds from 1 to ${MAX_TIMEOUT_MS}.` };
     }
-    if (/[\u0000-\u001f\u007f]/.test(settings.secretToken)) {
-        return { ok: false, reason: `The ${SettingId.SecretToken} setting contains control characters (a pasted line break?); it cannot be sent as a header.` };
+    if (settings.secretToken && !HEADER_SAFE_TOKEN.test(settings.secretToken)) {
+        return {
+            ok: false,
+            reason:
+                `The ${SettingId.SecretToken} setting cannot be sent as an HTTP header: use visible ASCII only (letters, digits, punctuation; spaces only between them). ` +
+                'Line breaks, control characters, letters such as é or € and spaces at either end are not allowed (a pasted line break?).',
+        };
     }
     let signingKey: Buffer | undefined;
     if (settings.signingSecret) {

@@ -5,7 +5,9 @@ export const MASK = '***';
 
 /** The spellings of a secret a receiver is likely to echo. */
 function spellings(secret: string): Array<string> {
-    return [secret, JSON.stringify(secret).slice(1, -1), encodeURIComponent(secret)];
+    const json = JSON.stringify(secret).slice(1, -1);
+    // Some JSON encoders (PHP's, for one) also escape "/".
+    return [secret, json, json.replace(/\//g, '\\/'), encodeURIComponent(secret)];
 }
 
 /** Each secret's spellings, longest first, so a secret that contains another is masked whole. */
