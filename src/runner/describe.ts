@@ -59,8 +59,10 @@ function summarize(result: DeliveryResult, timeoutMs: number, secrets: Array<str
             return invalid(`Could not reach the receiver: ${scrub(result.message, secrets)}.`);
         case 'too-many-redirects':
             return invalid('The receiver redirected more than 5 times.');
-        case 'host-refused':
-            return { ...failure(400, 'error-ssrf-validation-failed', 'The workspace\'s SSRF check refused the URL or one of its redirects; nothing was delivered.'), durationMs };
+        case 'host-refused': {
+            const which = result.name ? `${result.name} (it does not resolve, or resolves to a private address)` : 'the URL';
+            return { ...failure(400, 'error-ssrf-validation-failed', `The workspace's SSRF check refused ${which} or one of its redirects; nothing was delivered.`), durationMs };
+        }
     }
 }
 

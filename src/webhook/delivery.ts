@@ -3,6 +3,7 @@ import { Buffer } from 'buffer';
 import { IHttp } from '@rocket.chat/apps-engine/definition/accessors';
 
 import { DEADLINE_GRACE_MS, DEADLINE_PASSED, withDeadline } from '../util/deadline';
+import { parseIp } from './ip';
 import { maskedExcerpt } from './secrets';
 import { buildSignatureHeaders } from './signature';
 
@@ -27,8 +28,11 @@ export type DeliveryResult = { sentAt: Date; durationMs: number } & (
     | { kind: 'response'; status: number; contentType?: string; excerpt: string }
     | { kind: 'timeout' }
     | { kind: 'network-error'; message: string }
-    /** The host's SSRF check refused the URL or a redirect's target. */
-    | { kind: 'host-refused' }
+    /**
+     * The host's SSRF check refused the URL or a redirect's target. `name`: the URL's host, when it
+     * is a name: the check also refuses a name that does not resolve, and says nothing of which.
+     */
+    | { kind: 'host-refused'; name?: string }
     | { kind: 'too-many-redirects' }
 );
 
@@ -87,7 +91,7 @@ export async function deliverTest(http: IHttp, request: DeliveryRequest): Promis
         const time = timing();
         const message = errorMessage(error);
         if (message.includes(HOST_SSRF_REFUSAL)) {
-            return { kind: 'host-refused', ...time };
+            return { kind: 'host-refused', ...hostName(request.url), ...time };
         }
         if (message.includes(HOST_TOO_MANY_REDIRECTS)) {
             return { kind: 'too-many-redirects', ...time };
@@ -103,6 +107,15 @@ export async function deliverTest(http: IHttp, request: DeliveryRequest): Promis
 /** The first KiB of the body as text, secrets masked. */
 export function excerptOf(content: unknown, maskForms: Array<string> = []): string {
     return typeof content === 'string' ? maskedExcerpt(content, RESPONSE_EXCERPT_BYTES, maskForms) : '';
+}
+
+function hostName(url: string): { name?: string } {
+    try {
+        const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
+        return parseIp(host) ? {} : { name: host };
+    } catch {
+        return {};
+    }
 }
 
 function headerValue(headers: { [name: string]: string } | undefined, name: string): string | undefined {

@@ -74,7 +74,7 @@ export function judgeDelivery(result: DeliveryResult, timeoutMs: number, sent: S
                 hint: `Could not connect: ${retries}. Check the host name, the port and that the receiver is running and reachable from the Rocket.Chat server.`,
             };
         case 'host-refused':
-            return judgeRefusal('the workspace\'s SSRF check refused the URL or one of its redirects; add the host to the workspace\'s SSRF_Allowlist setting, and to the app\'s allowed_private_hosts, if it really is your receiver');
+            return judgeRefusal(hostRefusalReason(result.name));
         case 'too-many-redirects':
             return {
                 verdict: 'retried',
@@ -84,6 +84,22 @@ export function judgeDelivery(result: DeliveryResult, timeoutMs: number, sent: S
         case 'response':
             return judgeStatus(result.status, retries, sent, result.excerpt);
     }
+}
+
+/**
+ * The host's SSRF check refuses private addresses, names that resolve to one, and names that do not
+ * resolve at all, with one and the same error; a name gets both explanations.
+ */
+export function hostRefusalReason(name?: string): string {
+    const allow = 'add the host to the workspace\'s SSRF_Allowlist setting, and to the app\'s allowed_private_hosts, if it really is your receiver';
+    if (!name) {
+        return `the workspace's SSRF check refused the URL or one of its redirects; ${allow}`;
+    }
+    return (
+        `the workspace's SSRF check refused ${name} (or one of its redirects). Either the name does not resolve from the Rocket.Chat server ` +
+        '(check its spelling and DNS: real deliveries, which skip that check, would fail to connect and retry), or it resolves to a private address: ' +
+        allow
+    );
 }
 
 export function judgeRefusal(reason: string): Judgement {

@@ -22,7 +22,7 @@ export interface HostileReceiver {
 
 export const HUGE_BYTES = 50 * 1024 * 1024;
 
-export async function startHostileReceiver(kind: HostileKind, options: { dripIntervalMs?: number; redirectTo?: string } = {}): Promise<HostileReceiver> {
+export async function startHostileReceiver(kind: HostileKind, options: { dripIntervalMs?: number; redirectTo?: string; redirectStatus?: number } = {}): Promise<HostileReceiver> {
     const receiver = { url: '', hits: 0, close: async () => undefined as void };
     const timers = new Set<NodeJS.Timeout>();
     if (kind === 'invalid-http') {
@@ -79,7 +79,7 @@ export async function startHostileReceiver(kind: HostileKind, options: { dripInt
                     res.end();
                     return;
                 case 'redirect-to':
-                    res.writeHead(307, { Location: options.redirectTo || '/' });
+                    res.writeHead(options.redirectStatus ?? 307, { Location: options.redirectTo || '/' });
                     res.end();
                     return;
             }

@@ -120,7 +120,10 @@ export class LoopbackHttp implements IHttp {
         }
     }
 
-    /** server-fetch's checkForSsrf: allow-listed hosts pass; IPs in the ranges and names that resolve into them do not. */
+    /**
+     * server-fetch's checkForSsrfWithIp: allow-listed hosts pass (names only if they resolve); IPs in
+     * the ranges, names that resolve into them and names that do not resolve at all do not.
+     */
     private async passesSsrfCheck(url: URL): Promise<boolean> {
         if (url.protocol !== 'http:' && url.protocol !== 'https:') {
             return false;
@@ -128,18 +131,17 @@ export class LoopbackHttp implements IHttp {
         const host = url.hostname.replace(/^\[|\]$/g, '');
         const port = url.port || (url.protocol === 'https:' ? '443' : '80');
         const allowed = this.ssrfAllowlist.split(',').map((entry) => entry.trim()).filter(Boolean);
-        if (allowed.some((entry) => entry === host || entry === `${host}:${port}` || inSubnet(host, entry))) {
-            return true;
-        }
+        const listed = allowed.some((entry) => entry === host || entry === `${host}:${port}` || inSubnet(host, entry));
         if (net.isIP(host)) {
-            return !isBlockedByHost(host);
+            return listed || !isBlockedByHost(host);
         }
-        if (!DOMAIN.test(host) || /metadata\.google\.internal/i.test(host)) {
+        if (!DOMAIN.test(host) || (!listed && /metadata\.google\.internal/i.test(host))) {
             return false;
         }
+        // A name must resolve, allow-listed or not: a lookup that fails is a refusal, not a network error.
         try {
             const { address } = await dns.promises.lookup(host);
-            return !isBlockedByHost(address);
+            return listed || !isBlockedByHost(address);
         } catch {
             return false;
         }
