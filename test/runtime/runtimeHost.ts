@@ -151,6 +151,12 @@ export class RuntimeHost {
         await this.manager.getSettingsManager().updateAppSetting(this.appId, { ...stored.settings[id], value });
     }
 
+    /** The app's settings as stored (the admin's settings page reads these). */
+    public async appSettings(): Promise<Array<{ id: string; type: string; value?: unknown; packageValue: unknown }>> {
+        const stored = await this.manager.getStorage().retrieveOne(this.appId);
+        return Object.values(stored.settings);
+    }
+
     /** The app log, one line per entry, as the admin's Logs tab shows it. */
     public logText(): string {
         return this.logs.map((entry) => `${entry.severity}: ${entry.text}`).join('\n');

@@ -1,7 +1,8 @@
-// `npm start [-- --receiver <url>] [--serve] [--port <n>]`: the packaged app in the engine's real
-// runtime (AppManager + Deno), a loopback receiver (or yours), a stand-in for the server's
-// permissions.listAll; runs tests as an admin and prints the reports. With --serve it keeps
-// serving the app's endpoints on localhost, with Rocket.Chat's authentication, for curl.
+// `npm start [-- --receiver <url>] [--serve] [--port <n>] [--tests-per-minute <n>]`: the packaged app
+// in the engine's real runtime (AppManager + Deno), a loopback receiver (or yours), a stand-in for the
+// server's permissions.listAll; runs tests as an admin and prints the reports. With --serve it keeps
+// serving the app's endpoints on localhost, with Rocket.Chat's authentication, for curl, plus a small
+// admin endpoint of this host's own (/_host/app-settings) to change the app's settings.
 import * as http from 'http';
 import * as path from 'path';
 
@@ -22,10 +23,14 @@ interface Options {
     receiver?: string;
     serve: boolean;
     port: number;
+    /** While serving: the app's tests_per_minute (the demo itself runs with the limit off). */
+    testsPerMinute: number;
 }
 
+const USAGE = 'npm start [-- --receiver <url>] [--serve] [--port <n>] [--tests-per-minute <n>]';
+
 function parseOptions(argv: Array<string>): Options {
-    const options: Options = { serve: false, port: 3100 };
+    const options: Options = { serve: false, port: 3100, testsPerMinute: 10 };
     for (let index = 0; index < argv.length; index++) {
         const arg = argv[index];
         if (arg === '--serve') {
@@ -34,8 +39,13 @@ function parseOptions(argv: Array<string>): Options {
             options.receiver = argv[++index];
         } else if (arg === '--port' && argv[index + 1]) {
             options.port = Number(argv[++index]);
+        } else if (arg === '--tests-per-minute' && argv[index + 1]) {
+            options.testsPerMinute = Number(argv[++index]);
+            if (!Number.isInteger(options.testsPerMinute) || options.testsPerMinute < 0) {
+                throw new Error('--tests-per-minute takes a whole number (0 turns the limit off)');
+            }
         } else if (arg === '--help' || arg === '-h') {
-            console.log('npm start [-- --receiver <url>] [--serve] [--port <n>]');
+            console.log(USAGE);
             process.exit(0);
         } else {
             throw new Error(`Unknown argument ${arg}; try npm start -- --help`);
@@ -124,7 +134,22 @@ async function main(): Promise<void> {
         await host.setAppSetting('webhook_signing_secret', '');
         printResult(await host.api('post', 'webhook.test', { user: USERS.admin, headers: credentialsOf(USERS.admin), content: { url: 'http://169.254.169.254/latest/meta-data/' } }));
 
-        console.log('\n6. GET webhook.deliveries');
+        if (ownReceiver) {
+            console.log('\n6. A URL that is not the saved one ({"url": ...}): sent without the secret token and unsigned');
+            const theirs = await startReceiver({ status: 200 }, '/elsewhere');
+            try {
+                await host.setAppSetting('webhook_signing_secret', DEMO_SIGNING_SECRET);
+                const other = await host.api('post', 'webhook.test', { user: USERS.manager, headers: credentialsOf(USERS.manager), content: { url: theirs.url } });
+                await host.setAppSetting('webhook_signing_secret', '');
+                const got = theirs.requests[0];
+                console.log(`   ${USERS.manager.username} → HTTP ${other.status}, secretsSent: ${other.content.delivery.secretsSent}; hint: ${other.content.delivery.hint}`);
+                console.log(`   that receiver got: token header ${got.headers['x-rocketchat-livechat-token'] === undefined ? 'absent' : 'PRESENT'}, signature ${got.headers['webhook-signature'] === undefined ? 'absent' : 'PRESENT'}`);
+            } finally {
+                await theirs.close();
+            }
+        }
+
+        console.log('\n7. GET webhook.deliveries');
         const history = await host.api('get', 'webhook.deliveries', { user: USERS.admin, headers: credentialsOf(USERS.admin) });
         for (const item of history.content.deliveries.slice(0, 6)) {
             const again = item.redeliveryOf ? ` (again ${item.redeliveryOf})` : '';
@@ -136,13 +161,25 @@ async function main(): Promise<void> {
         console.log(`\nBridge methods the app needed that this host lacks: ${host.missing.length ? host.missing.join(', ') : 'none'}.`);
 
         if (options.serve) {
+            // A person trying it should meet the limits a workspace has: the rate limit back on, a room that is not Omnichannel.
+            await host.setAppSetting('tests_per_minute', options.testsPerMinute);
+            host.rooms.addRoom(GENERAL_ROOM);
             server = await serve(host, options.port);
-            const base = `http://127.0.0.1:${options.port}/api/apps/public/${host.appId}`;
+            const root = `http://127.0.0.1:${options.port}`;
+            const base = `${root}/api/apps/public/${host.appId}`;
             const auth = `-H 'X-User-Id: ${USERS.admin.id}' -H 'X-Auth-Token: ${AUTH_TOKENS[USERS.admin.id]}'`;
-            console.log(`\nServing the app's endpoints as Rocket.Chat would, until Ctrl-C:`);
-            console.log(`   curl -s -X POST ${base}/webhook.test ${auth} -H 'Content-Type: application/json' -d '{"event":"Message"}'`);
+            const json = `-H 'Content-Type: application/json'`;
+            console.log(`\nServing the app's endpoints as Rocket.Chat would, until Ctrl-C (tests_per_minute=${options.testsPerMinute}):`);
+            console.log(`   curl -s -X POST ${base}/webhook.test ${auth} ${json} -d '{"event":"Message"}'`);
+            console.log(`   curl -s -X POST ${base}/webhook.test ${auth} ${json} -d '{"roomId":"demo-room"}'    # an Omnichannel conversation`);
+            console.log(`   curl -s -X POST ${base}/webhook.test ${auth} ${json} -d '{"roomId":"GENERAL"}'      # a channel: 400 error-not-omnichannel-room`);
+            console.log(`   for i in $(seq ${options.testsPerMinute + 1}); do curl -s -o /dev/null -w '%{http_code} ' -X POST ${base}/webhook.test ${auth}; done; echo   # the last one: 429`);
             console.log(`   curl -s ${base}/webhook.deliveries ${auth}`);
             console.log(`   curl -s ${base}/webhook.events ${auth}`);
+            console.log('   The app\'s settings, as an admin changes them (this host\'s own endpoint, not Rocket.Chat\'s):');
+            console.log(`   curl -s ${root}/_host/app-settings`);
+            console.log(`   curl -s -X POST ${root}/_host/app-settings ${json} -d '{"webhook_timeout_ms": 0}'   # then a test answers 400 error-invalid-setting`);
+            console.log(`   curl -s -X POST ${root}/_host/app-settings ${json} -d '{"webhook_timeout_ms": 5000, "tests_per_minute": 0}'`);
             console.log(`   Users: ${Object.values(USERS).map((user) => `${user.username} (${user.id} / ${AUTH_TOKENS[user.id]})`).join(', ')}`);
             await new Promise<void>((resolve) => {
                 process.once('SIGINT', () => resolve());
@@ -168,6 +205,9 @@ async function serve(host: RuntimeHost, port: number): Promise<http.Server> {
             };
             const url = new URL(req.url || '/', `http://127.0.0.1:${port}`);
             const method = (req.method || 'GET').toLowerCase();
+            if (url.pathname === '/_host/app-settings') {
+                return appSettings(host, method, Buffer.concat(chunks).toString('utf8')).then(({ status, body }) => send(status, body));
+            }
             if (!url.pathname.startsWith(prefix) || (method !== 'get' && method !== 'post')) {
                 return send(404, { success: false, error: 'Not found' });
             }
@@ -203,6 +243,36 @@ async function serve(host: RuntimeHost, port: number): Promise<http.Server> {
         server.listen(port, '127.0.0.1', resolve);
     });
     return server;
+}
+
+/** GET lists the app's settings (passwords shown as set or not), POST {id: value, ...} changes them as the admin's settings page does. */
+async function appSettings(host: RuntimeHost, method: string, body: string): Promise<{ status: number; body: unknown }> {
+    if (method === 'post') {
+        let changes: unknown;
+        try {
+            changes = JSON.parse(body || '{}');
+        } catch {
+            return { status: 400, body: { success: false, error: 'The body is not valid JSON.' } };
+        }
+        if (!changes || typeof changes !== 'object' || Array.isArray(changes)) {
+            return { status: 400, body: { success: false, error: 'Send a JSON object of setting ids and values, e.g. {"webhook_timeout_ms": 0}.' } };
+        }
+        const known = await host.appSettings();
+        const unknown = Object.keys(changes).filter((id) => !known.some((setting) => setting.id === id));
+        if (unknown.length) {
+            return { status: 400, body: { success: false, error: `No such setting: ${unknown.join(', ')}. Known: ${known.map((setting) => setting.id).join(', ')}.` } };
+        }
+        for (const [id, value] of Object.entries(changes as { [id: string]: unknown })) {
+            await host.setAppSetting(id, value);
+        }
+    } else if (method !== 'get') {
+        return { status: 405, body: { success: false, error: 'GET or POST' } };
+    }
+    const settings = (await host.appSettings()).map(({ id, type, value, packageValue }) => ({
+        id,
+        value: type === 'password' ? (value ? '(set)' : '(empty)') : value ?? packageValue,
+    }));
+    return { status: 200, body: { success: true, settings } };
 }
 
 async function timed(call: () => Promise<ApiResult>): Promise<{ ms: number; result: ApiResult }> {
