@@ -14,7 +14,7 @@ export const HELP_TEXT = [
     `• \`/${COMMAND}\` sends Rocket.Chat's own test sample (\`LivechatSession\`).`,
     `• \`/${COMMAND} <event>\` sends a sample of another event: ${EVENT_TYPES.join(', ')}.`,
     `• \`/${COMMAND} room [event]\` builds the payload from this Omnichannel room (its visitor, agent and last 100 messages).`,
-    `• \`/${COMMAND} url <https://…> [event] [room]\` tests another URL than the saved one (the same network policy applies).`,
+    `• \`/${COMMAND} url <https://…> [event] [room]\` tests another URL than the saved one (the same network policy applies), without the secret token and unsigned: secrets go only to the saved URL.`,
     `• \`/${COMMAND} history\` lists the last ${HISTORY_LINES} deliveries; \`/${COMMAND} redeliver <id>\` sends one again.`,
     `• \`/${COMMAND} help\` shows this help.`,
     'The receiver is the app setting "Webhook URL", or else the workspace\'s Omnichannel Webhook URL. ' +

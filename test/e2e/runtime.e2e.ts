@@ -7,6 +7,7 @@ import { expectSample } from '../fixtures';
 import { closedConversation } from '../host/conversations';
 import { APP_USER, GENERAL_ROOM } from '../host/localHost';
 import { PermissionHost, startPermissionHost } from '../host/permissionHost';
+import { startHostileReceiver } from '../host/hostileReceivers';
 import { Receiver, startReceiver } from '../host/receiver';
 import { AUTH_TOKENS, credentialsOf, LOOPBACK, USERS } from '../host/world';
 import { packagedZipPath } from '../host/zipLoader';
@@ -115,7 +116,8 @@ describe('the app in the real Apps-Engine runtime', () => {
         const again = await host.api('post', 'webhook.redeliver', { ...asAdmin, content: { id: newest.id } });
         expect(again.status).toBe(200);
         expect(again.content.delivery.redeliveryOf).toBe(newest.id);
-        expect(host.store.records).toHaveLength(1);
+        // The history record, and the permission table the app stores for calls without credentials.
+        expect(host.store.records).toHaveLength(2);
     });
 
     it('lists the event types', async () => {
@@ -145,6 +147,31 @@ describe('the app in the real Apps-Engine runtime', () => {
         expect(receiver.requests.length).toBe(before + 1);
     });
 
+    it('sends the secrets only to the saved URL: a test of another URL carries no token and no signature', async () => {
+        const theirs = await startReceiver({}, '/theirs');
+        try {
+            await host.setAppSetting('webhook_secret_token', 'e2e-token');
+            await host.setAppSetting('webhook_signing_secret', SIGNING_SECRET);
+            const other = await host.api('post', 'webhook.test', { user: USERS.manager, headers: credentialsOf(USERS.manager), content: { url: theirs.url } });
+            const saved = await host.api('post', 'webhook.test', asAdmin);
+            await host.setAppSetting('webhook_secret_token', '');
+            await host.setAppSetting('webhook_signing_secret', '');
+            expect(other.content.delivery).toMatchObject({ secretsSent: false, signed: false });
+            expect(theirs.requests[0].headers['x-rocketchat-livechat-token']).toBeUndefined();
+            expect(theirs.requests[0].headers['webhook-signature']).toBeUndefined();
+            expect(saved.content.delivery).toMatchObject({ secretsSent: true, signed: true });
+            expect(receiver.requests[receiver.requests.length - 1].headers['x-rocketchat-livechat-token']).toBe('e2e-token');
+        } finally {
+            await theirs.close();
+        }
+    });
+
+    it('stores the permission table it read through the persistence bridge, which the slash command and the button decide with', () => {
+        const stored = host.store.records.find((record) => record.associations.some((key) => key.id === 'livechat-webhook-test:permission-table'));
+        expect(stored?.data).toEqual({ roles: ['admin', 'livechat-manager'], fetchedAt: expect.any(Number) });
+        expect(JSON.stringify(host.store.records)).not.toContain('auth-token-of-');
+    });
+
     it('writes the audit trail to the app log, without secrets, and called no bridge it lacks', () => {
         // The engine itself logs each API request, headers included, at debug level; the app's own lines are the rest.
         const appLines = host.logs.filter((entry) => entry.severity !== 'debug').map((entry) => entry.text);
@@ -157,3 +184,57 @@ describe('the app in the real Apps-Engine runtime', () => {
         expect(host.missing).toEqual([]);
     });
 });
+
+describe('the engine\'s own limits (Apps-Engine 1.58.1 runtime; see README, Known engine issues)', () => {
+    it('answers 500 from the engine for a method the endpoint lacks, and for a body nested over 100 deep; the app is unaffected', async () => {
+        const put = await host.api('put', 'webhook.test', asAdmin);
+        expect(put).toMatchObject({ status: 500, content: "webhook.test's put not exists" });
+        let deep: unknown = 1;
+        for (let index = 0; index < 101; index++) {
+            deep = { a: deep };
+        }
+        const nested = await host.api('post', 'webhook.test', { ...asAdmin, content: deep });
+        expect(nested).toMatchObject({ status: 500, content: expect.stringContaining('Too deep objects') });
+        expect((await host.api('post', 'webhook.test', asAdmin)).status).toBe(200);
+    });
+
+    it('a 50 MiB answer: the host hands all of it to the app\'s process, so the test times out and the next call waits for the copy', async () => {
+        const huge = await startHostileReceiver('huge');
+        try {
+            const started = Date.now();
+            const response = await host.api('post', 'webhook.test', { ...asAdmin, content: { url: huge.url } });
+            const testMs = Date.now() - started;
+            const next = Date.now();
+            expect((await host.api('post', 'webhook.test', asAdmin)).status).toBe(200);
+            const nextMs = Date.now() - next;
+            console.log(`50 MiB answer: test answered in ${testMs} ms (${response.content.delivery.errorKind || response.content.delivery.verdict}), next call ${nextMs} ms`);
+            expect(response.status).toBe(400);
+            expect(response.content.delivery).toMatchObject({ errorKind: 'timeout' });
+            expect(testMs).toBeLessThan(5000 + 500);
+        } finally {
+            await huge.close();
+        }
+    }, 60000);
+
+    it('known engine issue: a __proto__ key in a request body ends the app\'s message loop; calls answer 500 after 30 s until the engine restarts the app', async () => {
+        const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+        const started = Date.now();
+        const poisoned = host.api('post', 'webhook.test', { ...asAdmin, content: JSON.parse('{"event": "Message", "x": {"__proto__": {"polluted": true}}}') });
+        await sleep(200);
+        const inFlight = host.api('post', 'webhook.test', asAdmin);
+        const [bad, healthy] = await Promise.all([poisoned, inFlight]);
+        expect(bad).toMatchObject({ status: 500, content: expect.stringContaining('timed out after 30000ms') });
+        expect(healthy).toMatchObject({ status: 500, content: expect.stringContaining('timed out after 30000ms') });
+        expect(host.logText()).toContain('The key __proto__ is not allowed');
+        // The engine's liveness check (a ping every 10 s, restart after 4 missed) restarts the subprocess.
+        while (!host.logText().includes('Successfully restarted app subprocess') && Date.now() - started < 120000) {
+            await sleep(250);
+        }
+        const restartedMs = Date.now() - started;
+        const after = await host.api('post', 'webhook.test', asAdmin);
+        console.log(`__proto__: in-flight calls answered 500 after ${bad.status === 500 ? '30' : '?'} s; app restarted ${restartedMs} ms after the bad request`);
+        expect(after.status).toBe(200);
+        expect(restartedMs).toBeLessThan(120000);
+    }, 180000);
+});
+

@@ -41,10 +41,26 @@ export interface Notification {
     message: Loose;
 }
 
+/** Bridge calls the host has not answered yet. */
+const inFlight = { count: 0 };
+
 /** Makes a bridge from the engine's base class; calls to anything else throw and are recorded. */
 function bridge(Base: any, name: string, implementation: Loose, missing: Array<string>): any {
     const instance = new (class extends Base {})();
-    Object.assign(instance, implementation);
+    for (const [key, value] of Object.entries(implementation)) {
+        instance[key] = typeof value !== 'function' ? value : (...args: Array<unknown>) => {
+            inFlight.count++;
+            let result: unknown;
+            try {
+                result = value(...args);
+            } catch (error) {
+                inFlight.count--;
+                throw error;
+            }
+            Promise.resolve(result).then(() => inFlight.count--, () => inFlight.count--);
+            return result;
+        };
+    }
     return new Proxy(instance, {
         get(target, property, receiver) {
             if (property in target || typeof property === 'symbol' || property === 'then' || property === 'toJSON' || property === 'constructor') {
@@ -104,7 +120,17 @@ export class RuntimeHost {
         this.timings = { loadMs: loaded - started, installMs: installed - loaded };
     }
 
+    /**
+     * Waits for the bridge calls in flight (a history write the app queued after answering, say),
+     * then unloads. The engine answers a finished bridge call on the subprocess's stdin; once the
+     * subprocess is gone that write fails with EPIPE, which nothing in the engine handles, and the
+     * host process dies of it.
+     */
     public async stop(): Promise<void> {
+        for (const started = Date.now(); inFlight.count > 0 && Date.now() - started < 5000; ) {
+            await new Promise((resolve) => setTimeout(resolve, 5));
+        }
+        await new Promise((resolve) => setTimeout(resolve, 20));
         if (this.manager) {
             await this.manager.unload(true);
             this.manager = undefined;
@@ -112,20 +138,25 @@ export class RuntimeHost {
     }
 
     /** What Rocket.Chat does for `/api/apps/public/<app-id>/<path>` once it has authenticated the caller. */
-    public async api(method: 'get' | 'post', path: string, call: ApiCall = {}): Promise<ApiResult> {
+    public async api(method: 'get' | 'post' | 'put' | 'delete', path: string, call: ApiCall = {}): Promise<ApiResult> {
         const headers: { [name: string]: string } = {};
         for (const [name, value] of Object.entries(call.headers || {})) {
             headers[name.toLowerCase()] = value;
         }
-        const response = await this.manager.getApiManager().executeApi(this.appId, path, {
-            method,
-            headers,
-            query: call.query || {},
-            params: {},
-            content: method === 'get' ? undefined : call.content ?? {},
-            user: call.user,
-        });
-        return { status: response.status, headers: response.headers, content: response.content };
+        try {
+            const response = await this.manager.getApiManager().executeApi(this.appId, path, {
+                method,
+                headers,
+                query: call.query || {},
+                params: {},
+                content: method === 'get' ? undefined : call.content ?? {},
+                user: call.user,
+            });
+            return { status: response.status, headers: response.headers, content: response.content };
+        } catch (reason) {
+            // Rocket.Chat's API bridge: `res.status(500).send(reason.message)` for anything the engine throws.
+            return { status: 500, content: reason instanceof Error || (reason && typeof reason === 'object') ? String((reason as { message?: unknown }).message) : String(reason) };
+        }
     }
 
     public async command(sender: IUser, room: Loose, args: Array<string>, command = 'livechat-webhook-test'): Promise<void> {

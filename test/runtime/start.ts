@@ -208,7 +208,8 @@ async function serve(host: RuntimeHost, port: number): Promise<http.Server> {
             if (url.pathname === '/_host/app-settings') {
                 return appSettings(host, method, Buffer.concat(chunks).toString('utf8')).then(({ status, body }) => send(status, body));
             }
-            if (!url.pathname.startsWith(prefix) || (method !== 'get' && method !== 'post')) {
+            // Rocket.Chat hands every method to the engine, which answers 500 for one the endpoint lacks.
+            if (!url.pathname.startsWith(prefix) || !['get', 'post', 'put', 'delete'].includes(method)) {
                 return send(404, { success: false, error: 'Not found' });
             }
             const userId = String(req.headers['x-user-id'] || '');
@@ -226,7 +227,7 @@ async function serve(host: RuntimeHost, port: number): Promise<http.Server> {
             }
             try {
                 const headers = Object.fromEntries(Object.entries(req.headers).map(([name, value]) => [name, String(value)]));
-                const result = await host.api(method as 'get' | 'post', url.pathname.slice(prefix.length), {
+                const result = await host.api(method as 'get' | 'post' | 'put' | 'delete', url.pathname.slice(prefix.length), {
                     user,
                     headers,
                     content,
