@@ -4,8 +4,8 @@ import { IHttpResponse, RequestMethod } from '@rocket.chat/apps-engine/definitio
 
 import { LivechatWebhookTestApp } from '../LivechatWebhookTestApp';
 import { HISTORY_LIMIT } from '../src/history/DeliveryHistory';
-import { buildDeliveryHeaders } from '../src/webhook/delivery';
-import { buildSamplePayload } from '../src/webhook/payload';
+import { buildDeliveryHeaders } from '../src/delivery/delivery';
+import { buildSamplePayload } from '../src/payloads/hostSample';
 import { startReceiver } from '../test/host/receiver';
 import { AUTH_TOKENS, startWorld, USERS } from '../test/host/world';
 

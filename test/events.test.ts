@@ -5,7 +5,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 
 import { LivechatWebhookTestApp } from '../LivechatWebhookTestApp';
-import { buildEventSample, EVENT_TYPES, EventType } from '../src/webhook/events';
+import { buildEventSample, EVENT_TYPES, EventType } from '../src/payloads/events';
 import { sampleFixture } from './fixtures';
 import { credentialsOf, startWorld, USERS, World } from './host/world';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 
-import { buildSamplePayload } from '../src/webhook/payload';
+import { buildSamplePayload } from '../src/payloads/hostSample';
 import { sampleFixture } from './fixtures';
 
 describe('buildSamplePayload', () => {

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import * as fc from 'fast-check';
 
 import { LivechatWebhookTestApp } from '../LivechatWebhookTestApp';
-import { parseAllowedHosts, checkUrlPolicy } from '../src/webhook/urlPolicy';
+import { parseAllowedHosts, checkUrlPolicy } from '../src/network/urlPolicy';
 import { isBlockedByHost } from './host/loopbackHttp';
 import { credentialsOf, startWorld, USERS, World } from './host/world';
 

@@ -3,10 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 
 import { PermissionGuard, rolesGranting } from '../src/permissions/PermissionGuard';
 import { parseRoleList, parseTimeoutMs } from '../src/settings/settings';
-import { buildDeliveryHeaders } from '../src/webhook/delivery';
-import { describeUserAgent } from '../src/webhook/conversation';
-import { redactUrl } from '../src/webhook/url';
-import { checkUrlPolicy } from '../src/webhook/urlPolicy';
+import { buildDeliveryHeaders } from '../src/delivery/delivery';
+import { describeUserAgent } from '../src/payloads/conversation';
+import { redactUrl } from '../src/network/url';
+import { checkUrlPolicy } from '../src/network/urlPolicy';
 import { CapturingLogger } from './host/fakes';
 import { LocalHost } from './host/localHost';
 import { PermissionHost, startPermissionHost } from './host/permissionHost';

@@ -3,7 +3,7 @@ import { ISlashCommand, SlashCommandContext } from '@rocket.chat/apps-engine/def
 
 import { WEBHOOK_PERMISSION } from '../permissions/PermissionGuard';
 import { Caller, WebhookTestRunner } from '../runner/WebhookTestRunner';
-import { EVENT_TYPES } from '../webhook/events';
+import { EVENT_TYPES } from '../payloads/events';
 import { buildOutcomeBlocks, formatHistory, formatOutcome, replyPrivately } from './reply';
 
 export const COMMAND = 'livechat-webhook-test';

@@ -5,7 +5,7 @@ import { IUser } from '@rocket.chat/apps-engine/definition/users';
 import type { LayoutBlock } from '@rocket.chat/ui-kit';
 
 import { HistoryItem, TestOutcome } from '../runner/WebhookTestRunner';
-import { DeliveryReport, urlHost, Verdict } from '../webhook/report';
+import { DeliveryReport, urlHost, Verdict } from '../delivery/report';
 
 export const REDELIVER_ACTION_ID = 'livechat-webhook-test.redeliver';
 

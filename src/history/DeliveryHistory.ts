@@ -5,7 +5,7 @@
 import { IPersistence, IPersistenceRead } from '@rocket.chat/apps-engine/definition/accessors';
 import { RocketChatAssociationModel, RocketChatAssociationRecord } from '@rocket.chat/apps-engine/definition/metadata';
 
-import { DeliveryReport } from '../webhook/report';
+import { DeliveryReport } from '../delivery/report';
 
 export const HISTORY_LIMIT = 50;
 /** Larger request bodies are not kept (the report is): 50 of them must fit in one host record. */

@@ -1,8 +1,8 @@
 // What the runner answers. The endpoints send an answer as JSON (minus httpStatus); the slash
 // command and the button present it as a private message.
-import { DeliveryReport } from '../webhook/report';
-import type { EventType } from '../webhook/events';
-import { UrlSource } from '../webhook/url';
+import { DeliveryReport } from '../delivery/report';
+import type { EventType } from '../payloads/events';
+import { UrlSource } from '../network/url';
 
 export type ErrorCode =
     | 'error-unauthenticated'

@@ -3,10 +3,10 @@ import { Buffer } from 'buffer';
 import { randomBytes } from 'crypto';
 
 import { SettingId } from '../settings/settings';
-import { DeliveryResult } from '../webhook/delivery';
-import { DeliveryReport, judgeDelivery, Judgement, SentCredentials } from '../webhook/report';
-import { maskSecrets } from '../webhook/secrets';
-import { redactUrl } from '../webhook/url';
+import { DeliveryResult } from '../delivery/delivery';
+import { DeliveryReport, judgeDelivery, Judgement, SentCredentials } from '../delivery/report';
+import { maskSecrets } from '../delivery/secrets';
+import { redactUrl } from '../network/url';
 import { failure, TestOutcome } from './answers';
 import { SECRETS_WITHHELD_HINT } from './target';
 

@@ -1,10 +1,10 @@
 // The body a test sends: an event's sample, or a payload built from a real Omnichannel room.
 import { IRead } from '@rocket.chat/apps-engine/definition/accessors';
 
-import { buildRoomPayload } from '../webhook/conversation';
-import { buildEventSample, buildOfflineMessagePayload, EventType } from '../webhook/events';
-import { DeliveryReport } from '../webhook/report';
-import { loadConversation } from '../webhook/roomSource';
+import { buildRoomPayload } from '../payloads/conversation';
+import { buildEventSample, buildOfflineMessagePayload, EventType } from '../payloads/events';
+import { DeliveryReport } from '../delivery/report';
+import { loadConversation } from '../payloads/roomSource';
 import { Answer, failure } from './answers';
 
 export interface Payload {

@@ -1,5 +1,5 @@
 // The fields callers may send, checked before anything else happens. Pure, so it is easy to test.
-import { EventType, parseEventType } from '../webhook/events';
+import { EventType, parseEventType } from '../payloads/events';
 
 export interface TestRequestFields {
     event: EventType;

@@ -3,7 +3,7 @@
 // the workspace's when the app's is empty). Any other URL a caller names is sent to without them.
 import { IServerSettingRead } from '@rocket.chat/apps-engine/definition/accessors';
 
-import { isSameUrl, resolveWebhookTarget, UrlSource } from '../webhook/url';
+import { isSameUrl, resolveWebhookTarget, UrlSource } from '../network/url';
 
 export interface Target {
     url: string;

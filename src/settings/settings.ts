@@ -3,8 +3,8 @@ import { Buffer } from 'buffer';
 import { ISetting, SettingType } from '@rocket.chat/apps-engine/definition/settings';
 import { ISettingRead } from '@rocket.chat/apps-engine/definition/accessors';
 
-import { parseSigningSecret } from '../webhook/signature';
-import { AllowedHost, parseAllowedHosts } from '../webhook/urlPolicy';
+import { parseSigningSecret } from '../delivery/signature';
+import { AllowedHost, parseAllowedHosts } from '../network/urlPolicy';
 
 export enum SettingId {
     WebhookUrl = 'webhook_url',

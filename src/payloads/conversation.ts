@@ -1,7 +1,7 @@
 // How Rocket.Chat turns an Omnichannel room into a webhook payload (its getLivechatRoomGuestInfo
 // plus sendToCRM), as pure functions over a plain snapshot of the room. The same mapping serves the
 // fixed samples and real rooms read through the engine, so both have the shape real deliveries have.
-import type { EventType } from './events';
+import type { EventType } from './eventTypes';
 
 export interface SnapshotUser {
     id: string;

@@ -2,7 +2,7 @@
 // only 200 counts; 5xx, 429, network errors and timeouts are retried up to 5 attempts in all,
 // 4 × the timeout apart; every other status is dropped at once. Pure functions, no I/O.
 import { DeliveryResult } from './delivery';
-import type { EventType } from './events';
+import type { EventType } from '../payloads/eventTypes';
 
 export const HOST_ATTEMPTS = 5;
 export const HOST_RETRY_FACTOR = 4;

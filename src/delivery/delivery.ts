@@ -3,7 +3,7 @@ import { Buffer } from 'buffer';
 import { IHttp } from '@rocket.chat/apps-engine/definition/accessors';
 
 import { DEADLINE_GRACE_MS, DEADLINE_PASSED, withDeadline } from '../util/deadline';
-import { parseIp } from './ip';
+import { parseIp } from '../network/ip';
 import { maskedExcerpt } from './secrets';
 import { buildSignatureHeaders } from './signature';
 
