@@ -83,13 +83,22 @@ async function main(): Promise<void> {
         }
         const ratio = median(endpointTimes) / median(rawTimes);
         const overheadMs = median(endpointTimes) - median(rawTimes);
-        console.log(`endpoint post: median ${median(endpointTimes).toFixed(3)} ms; raw IHttp POST: median ${median(rawTimes).toFixed(3)} ms (${SAMPLES} each, permission look-up cached)`);
+        console.log(
+            `endpoint post: median ${median(endpointTimes).toFixed(3)} ms; raw IHttp POST: median ${median(rawTimes).toFixed(3)} ms (${SAMPLES} each, permission look-up cached)`,
+        );
         report('endpoint / raw POST, medians, receiver answering at once', `${ratio.toFixed(2)} (+${overheadMs.toFixed(3)} ms)`, '<= 1.10', ratio <= 1.1);
 
         // The app's own work alone: the same post with an IHttp that answers 200 at once, without a network.
         const instant = {
             ...host.http,
-            post: async (url: string) => ({ url, method: RequestMethod.POST, statusCode: 200, headers: { 'content-type': 'application/json' }, content: '{"ok":true}', data: null }),
+            post: async (url: string) => ({
+                url,
+                method: RequestMethod.POST,
+                statusCode: 200,
+                headers: { 'content-type': 'application/json' },
+                content: '{"ok":true}',
+                data: null,
+            }),
         } as unknown as typeof host.http;
         const appOnly = () => (endpoint.post as NonNullable<typeof endpoint.post>).call(endpoint, request, info, read, modify, instant, persis);
         for (let index = 0; index < 1000; index++) {
@@ -113,7 +122,12 @@ async function main(): Promise<void> {
         }
         receiver.behave({ status: 200 });
         const slowRatio = median(slowEndpoint) / median(slowRaw);
-        report('endpoint / raw POST, medians, receiver answering in 5 ms', `${slowRatio.toFixed(2)} (${median(slowEndpoint).toFixed(2)} / ${median(slowRaw).toFixed(2)} ms)`, '<= 1.10', slowRatio <= 1.1);
+        report(
+            'endpoint / raw POST, medians, receiver answering in 5 ms',
+            `${slowRatio.toFixed(2)} (${median(slowEndpoint).toFixed(2)} / ${median(slowRaw).toFixed(2)} ms)`,
+            '<= 1.10',
+            slowRatio <= 1.1,
+        );
 
         // 2. A receiver that never answers, with a 500 ms timeout.
         const hung = await startReceiver({ hang: true });
@@ -126,7 +140,12 @@ async function main(): Promise<void> {
         await hung.close();
         host.settings.set('webhook_url', receiver.url);
         host.settings.set('webhook_timeout_ms', 5000);
-        report('answer with a hung receiver, 500 ms timeout (worst of 3)', `${Math.max(...hangTimes).toFixed(0)} ms`, '<= 600 ms', Math.max(...hangTimes) <= 600);
+        report(
+            'answer with a hung receiver, 500 ms timeout (worst of 3)',
+            `${Math.max(...hangTimes).toFixed(0)} ms`,
+            '<= 600 ms',
+            Math.max(...hangTimes) <= 600,
+        );
 
         // 3. Many tests at once: all answered, and the history holds the newest HISTORY_LIMIT of them.
         const before = receiver.requests.length;
@@ -141,11 +160,25 @@ async function main(): Promise<void> {
                 }
             }
         });
-        const history = ((await host.get('webhook.deliveries', { user: USERS.admin, headers: { 'X-User-Id': USERS.admin.id, 'X-Auth-Token': `auth-token-of-${USERS.admin.username}` } })).content as any).deliveries as Array<any>;
+        const history = (
+            (
+                await host.get('webhook.deliveries', {
+                    user: USERS.admin,
+                    headers: { 'X-User-Id': USERS.admin.id, 'X-Auth-Token': `auth-token-of-${USERS.admin.username}` },
+                })
+            ).content as any
+        ).deliveries as Array<any>;
         const kept = history.filter((item) => ids.has(item.id)).length;
         const received = receiver.requests.length - before;
-        console.log(`${CONCURRENT} concurrent tests in ${burst.toFixed(0)} ms: ${answered} answered 200, receiver got ${received}, history keeps ${kept} of them`);
-        report(`${CONCURRENT} concurrent tests`, `${answered} answered, ${kept}/${HISTORY_LIMIT} history slots filled by them`, `all answered, history full`, answered === CONCURRENT && received === CONCURRENT && kept === HISTORY_LIMIT);
+        console.log(
+            `${CONCURRENT} concurrent tests in ${burst.toFixed(0)} ms: ${answered} answered 200, receiver got ${received}, history keeps ${kept} of them`,
+        );
+        report(
+            `${CONCURRENT} concurrent tests`,
+            `${answered} answered, ${kept}/${HISTORY_LIMIT} history slots filled by them`,
+            `all answered, history full`,
+            answered === CONCURRENT && received === CONCURRENT && kept === HISTORY_LIMIT,
+        );
 
         // 4. Heap growth over many tests (the history's cap keeps the persisted record bounded too).
         receiver.requests.length = 0;

@@ -21,7 +21,7 @@ interface Options {
 
 const USAGE = [
     'RECEIVER_TOKEN=<token> RECEIVER_SIGNING_SECRET=<whsec_…> npm run receiver -- --port 8080 [--status 200] [--delay-ms N] [--host 127.0.0.1]',
-    '  (--token T and --signing-secret S also work, but show in ps and in npm\'s banner)',
+    "  (--token T and --signing-secret S also work, but show in ps and in npm's banner)",
 ].join('\n');
 
 function parseOptions(argv: Array<string>, env: NodeJS.ProcessEnv): Options {
@@ -165,7 +165,9 @@ function main(): void {
     server.on('error', (error) => fail(error.message));
     server.listen(options.port, options.host, () => {
         const address = server.address() as { port: number };
-        console.log(`Listening on http://${options.host}:${address.port}/ (answers ${options.status}${options.delayMs ? ` after ${options.delayMs} ms` : ''}${options.token ? ', checks the token' : ''}${webhook ? ', checks signatures' : ''}). Ctrl-C stops.`);
+        console.log(
+            `Listening on http://${options.host}:${address.port}/ (answers ${options.status}${options.delayMs ? ` after ${options.delayMs} ms` : ''}${options.token ? ', checks the token' : ''}${webhook ? ', checks signatures' : ''}). Ctrl-C stops.`,
+        );
     });
     const stop = () => {
         console.log(`\nStopped after ${count} deliveries.`);

@@ -27,7 +27,9 @@ async function reply(...args: Array<string>): Promise<{ text: string; blocks: Ar
 }
 
 function fields(blocks: Array<any>): { [label: string]: string } {
-    return Object.fromEntries(blocks[1].fields.map((field: any) => field.text.split('\n')).map(([label, value]: Array<string>) => [label.replace(/\*/g, ''), value]));
+    return Object.fromEntries(
+        blocks[1].fields.map((field: any) => field.text.split('\n')).map(([label, value]: Array<string>) => [label.replace(/\*/g, ''), value]),
+    );
 }
 
 describe('the block reply', () => {
@@ -41,11 +43,16 @@ describe('the block reply', () => {
         expect(blocks.map((block) => block.type)).toEqual(['section', 'section', 'context', 'actions']);
         expect(blocks[0].text).toEqual({ type: 'mrkdwn', text: `*${header}*` });
         const values = fields(blocks);
-        expect(values).toMatchObject({ Status: status, Event: 'Message', 'URL host': new URL(world.receiver.url).host });
+        expect(values).toMatchObject({ 'Status': status, 'Event': 'Message', 'URL host': new URL(world.receiver.url).host });
         expect(values.Time).toMatch(/^\d+ ms$/);
         expect(blocks[2].elements[0].text.length).toBeGreaterThan(10);
         const [button] = blocks[3].elements;
-        expect(button).toMatchObject({ type: 'button', actionId: REDELIVER_ACTION_ID, appId: world.host.info.id, text: { type: 'plain_text', text: 'Send again' } });
+        expect(button).toMatchObject({
+            type: 'button',
+            actionId: REDELIVER_ACTION_ID,
+            appId: world.host.info.id,
+            text: { type: 'plain_text', text: 'Send again' },
+        });
         expect(button.value).toMatch(/^dlv_/);
         // The plain-text fallback says the same.
         expect(text).toContain(header);
@@ -63,7 +70,7 @@ describe('the block reply', () => {
         world.host.settings.set('webhook_url', '');
         const { blocks } = await reply();
         expect(blocks[0].text.text).toContain('Not sent');
-        expect(fields(blocks)).toMatchObject({ Status: 'url-not-set', 'URL host': '-' });
+        expect(fields(blocks)).toMatchObject({ 'Status': 'url-not-set', 'URL host': '-' });
         expect(blocks[2].elements[0].text).toContain('Webhook URL');
     });
 
@@ -71,7 +78,7 @@ describe('the block reply', () => {
         world.host.settings.set('allowed_private_hosts', '');
         const { blocks, text } = await reply('url', 'http://10.1.2.3/hook');
         expect(blocks[0].text.text).toContain('Refused: nothing was sent');
-        expect(fields(blocks)).toMatchObject({ Status: 'ssrf', 'URL host': '10.1.2.3' });
+        expect(fields(blocks)).toMatchObject({ 'Status': 'ssrf', 'URL host': '10.1.2.3' });
         expect(blocks[2].elements[0].text).toContain('allowed_private_hosts');
         expect(text).toContain('error-ssrf-validation-failed');
         expect(world.receiver.requests).toHaveLength(0);

@@ -48,7 +48,7 @@ describe('sample payloads of each event type', () => {
         );
     });
 
-    it('keeps LivechatSession exactly the host\'s own webhook.test sample', () => {
+    it("keeps LivechatSession exactly the host's own webhook.test sample", () => {
         expect(buildEventSample('LivechatSession', new Date(FIXTURE_NOW))).toStrictEqual(sampleFixture(FIXTURE_NOW));
     });
 
@@ -85,7 +85,7 @@ describe('sample payloads of each event type', () => {
         expect(payload.visitor.phone).toEqual([{ phoneNumber: '+15550100' }]);
     });
 
-    it('shapes the offline message as the host\'s offline-message hook does: no room, only the form', () => {
+    it("shapes the offline message as the host's offline-message hook does: no room, only the form", () => {
         expect(Object.keys(eventFixture('LivechatOfflineMessage'))).toEqual(['type', 'sentAt', 'visitor', 'message']);
     });
 });
@@ -136,7 +136,7 @@ describe('choosing the event', () => {
         expect(world.receiver.requests).toHaveLength(0);
     });
 
-    it('takes the event from the slash command\'s first argument', async () => {
+    it("takes the event from the slash command's first argument", async () => {
         await world.host.runCommand('livechat-webhook-test', USERS.admin, ['LivechatSessionTaken']);
         expect(JSON.parse(world.receiver.requests[0].body).type).toBe('LivechatSessionTaken');
         expect(world.host.notifier.toUsers[0].message.text).toContain('LivechatSessionTaken');

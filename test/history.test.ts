@@ -43,7 +43,9 @@ describe('the delivery history', () => {
         }
         const listed = await history();
         expect(listed.map((item) => item.id)).toEqual(ids.reverse().slice(0, HISTORY_LIMIT));
-        expect(world.host.store.records.filter((record) => record.associations.some((key) => key.id === 'livechat-webhook-test:delivery-history'))).toHaveLength(1);
+        expect(
+            world.host.store.records.filter((record) => record.associations.some((key) => key.id === 'livechat-webhook-test:delivery-history')),
+        ).toHaveLength(1);
     });
 
     it('loses no entry when tests run concurrently', async () => {
@@ -63,7 +65,7 @@ describe('the delivery history', () => {
         expect(missing.status).toBe(404);
     });
 
-    it('stores no secret: neither the token, nor URL credentials and query, nor the caller\'s auth token', async () => {
+    it("stores no secret: neither the token, nor URL credentials and query, nor the caller's auth token", async () => {
         world.host.settings.set('webhook_secret_token', 'history-secret-token');
         world.host.settings.set('webhook_url', `${world.receiver.url}?sig=url-query-secret`);
         world.receiver.behave({ status: 500, body: 'echo history-secret-token' });
@@ -90,7 +92,10 @@ describe('the delivery history', () => {
     });
 
     it('keeps the report but not a body too large to store, and says it cannot be redelivered', async () => {
-        world.host.rooms.addRoom(closedConversation('lc-big', 100, () => 'x'.repeat(2000)).room, closedConversation('lc-big', 100, () => 'x'.repeat(2000)).messages);
+        world.host.rooms.addRoom(
+            closedConversation('lc-big', 100, () => 'x'.repeat(2000)).room,
+            closedConversation('lc-big', 100, () => 'x'.repeat(2000)).messages,
+        );
         const response = await world.host.post('webhook.test', { ...asAdmin, content: { roomId: 'lc-big' } });
         expect(response.status).toBe(200);
         const [item] = await history();

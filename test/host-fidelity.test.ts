@@ -16,7 +16,7 @@ const room = new RocketChatAssociationRecord(RocketChatAssociationModel.ROOM, 'r
 const user = new RocketChatAssociationRecord(RocketChatAssociationModel.USER, 'user-1');
 const misc = new RocketChatAssociationRecord(RocketChatAssociationModel.MISC, 'misc-1');
 
-describe('persistence, as Rocket.Chat\'s AppPersistenceBridge', () => {
+describe("persistence, as Rocket.Chat's AppPersistenceBridge", () => {
     let store: PersistenceStore;
 
     beforeEach(() => {
@@ -102,7 +102,7 @@ describe('the app on that persistence', () => {
     });
 });
 
-describe('HTTP, as Rocket.Chat\'s HTTP bridge over server-fetch', () => {
+describe("HTTP, as Rocket.Chat's HTTP bridge over server-fetch", () => {
     let target: Receiver;
     let http: LoopbackHttp;
 
@@ -116,26 +116,35 @@ describe('HTTP, as Rocket.Chat\'s HTTP bridge over server-fetch', () => {
         await target.close();
     });
 
-    it.each([301, 302, 303, 307, 308])('follows a %i itself, re-sending the same method, body and headers to the next hop, across origins too', async (status) => {
-        // server-fetch follows redirects in its own loop (redirect: 'manual') with the same options each
-        // hop: unlike a browser's fetch, a 303 does not become a GET, and no header is dropped.
-        const redirect = await startHostileReceiver('redirect-to', { redirectTo: target.url, redirectStatus: status });
-        try {
-            const response = await http.post(redirect.url, { content: '{"a":1}', headers: { 'Content-Type': 'application/json', 'X-RocketChat-Livechat-Token': 'tok' }, ssrfValidation: true });
-            expect(response.statusCode).toBe(200);
-            expect(target.requests).toHaveLength(1);
-            expect(target.requests[0]).toMatchObject({ method: 'POST', body: '{"a":1}' });
-            expect(target.requests[0].headers['x-rocketchat-livechat-token']).toBe('tok');
-            // The answer names the URL asked for, not the one that answered: the app cannot see a redirect.
-            expect(response.url).toBe(redirect.url);
-        } finally {
-            await redirect.close();
-        }
-    });
+    it.each([301, 302, 303, 307, 308])(
+        'follows a %i itself, re-sending the same method, body and headers to the next hop, across origins too',
+        async (status) => {
+            // server-fetch follows redirects in its own loop (redirect: 'manual') with the same options each
+            // hop: unlike a browser's fetch, a 303 does not become a GET, and no header is dropped.
+            const redirect = await startHostileReceiver('redirect-to', { redirectTo: target.url, redirectStatus: status });
+            try {
+                const response = await http.post(redirect.url, {
+                    content: '{"a":1}',
+                    headers: { 'Content-Type': 'application/json', 'X-RocketChat-Livechat-Token': 'tok' },
+                    ssrfValidation: true,
+                });
+                expect(response.statusCode).toBe(200);
+                expect(target.requests).toHaveLength(1);
+                expect(target.requests[0]).toMatchObject({ method: 'POST', body: '{"a":1}' });
+                expect(target.requests[0].headers['x-rocketchat-livechat-token']).toBe('tok');
+                // The answer names the URL asked for, not the one that answered: the app cannot see a redirect.
+                expect(response.url).toBe(redirect.url);
+            } finally {
+                await redirect.close();
+            }
+        },
+    );
 
     it('refuses a name that does not resolve under its SSRF check, even when allow-listed (no network error)', async () => {
         http.ssrfAllowlist = '127.0.0.1,crm.does-not-exist.invalid';
-        await expect(http.post('http://crm.does-not-exist.invalid/hook', { content: '{}', ssrfValidation: true })).rejects.toThrow('error-ssrf-validation-failed');
+        await expect(http.post('http://crm.does-not-exist.invalid/hook', { content: '{}', ssrfValidation: true })).rejects.toThrow(
+            'error-ssrf-validation-failed',
+        );
         // Without the check (as real deliveries send) it is a DNS failure of the connection.
         await expect(http.post('http://crm.does-not-exist.invalid/hook', { content: '{}' })).rejects.toThrow(/ENOTFOUND|EAI_AGAIN/);
     });

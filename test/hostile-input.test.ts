@@ -76,7 +76,12 @@ describe('properties of request validation', () => {
         {
             event: fc.oneof(fc.string(), fc.constantFrom('Message', 'LeadCapture', 'message '), anyJson),
             roomId: fc.oneof(fc.string(), fc.stringMatching(/^[\w-]{1,70}$/), anyJson),
-            url: fc.oneof(fc.webPath().map((path) => `https://crm.invalid${path}`), fc.string(), fc.constantFrom('http://127.0.0.1:1/x', 'http://[::1]/', 'https://crm.example.com/\r\n'), anyJson),
+            url: fc.oneof(
+                fc.webPath().map((path) => `https://crm.invalid${path}`),
+                fc.string(),
+                fc.constantFrom('http://127.0.0.1:1/x', 'http://[::1]/', 'https://crm.example.com/\r\n'),
+                anyJson,
+            ),
             id: fc.oneof(fc.string(), anyJson),
         },
         { requiredKeys: [] },

@@ -25,7 +25,10 @@ afterEach(async () => {
     await world.close();
 });
 
-async function testAgainst(kind: HostileKind, options?: Parameters<typeof startHostileReceiver>[1]): Promise<{ elapsedMs: number; status: number; content: any }> {
+async function testAgainst(
+    kind: HostileKind,
+    options?: Parameters<typeof startHostileReceiver>[1],
+): Promise<{ elapsedMs: number; status: number; content: any }> {
     hostile = await startHostileReceiver(kind, options);
     world.host.settings.set('webhook_url', hostile.url);
     const started = Date.now();
@@ -62,7 +65,7 @@ describe('hostile receivers', () => {
         expect(elapsedMs).toBeLessThan(TIMEOUT_MS + GRACE_MS);
     });
 
-    it('redirects to a private address: the host\'s SSRF check refuses the hop, nothing reaches it', async () => {
+    it("redirects to a private address: the host's SSRF check refuses the hop, nothing reaches it", async () => {
         const { content } = await testAgainst('redirect-to', { redirectTo: 'http://169.254.169.254/latest/meta-data/' });
         expect(content.error).toBe('error-ssrf-validation-failed');
         expect(content.delivery).toMatchObject({ verdict: 'refused', errorKind: 'ssrf' });
@@ -87,7 +90,10 @@ describe('hostile receivers', () => {
         expect(status).toBe(200);
         expect(content.delivery.responseExcerpt).toBe('x'.repeat(1024));
         expect(elapsedMs).toBeLessThan(10000 + GRACE_MS);
-        await world.host.get('webhook.deliveries', { user: USERS.admin, headers: { 'X-User-Id': USERS.admin.id, 'X-Auth-Token': `auth-token-of-${USERS.admin.username}` } });
+        await world.host.get('webhook.deliveries', {
+            user: USERS.admin,
+            headers: { 'X-User-Id': USERS.admin.id, 'X-Auth-Token': `auth-token-of-${USERS.admin.username}` },
+        });
         gc();
         const grownMb = (process.memoryUsage().heapUsed - before) / 1024 / 1024;
         expect(grownMb).toBeLessThan(10);

@@ -28,7 +28,7 @@ afterAll(async () => {
 });
 
 describe('the package made by rc-apps package', () => {
-    it('holds the app\'s files only: no tests, scripts, receiver, runtime host or lock file', () => {
+    it("holds the app's files only: no tests, scripts, receiver, runtime host or lock file", () => {
         const sources = listTs(path.join(ROOT, 'src')).map((file) => path.relative(ROOT, file).split(path.sep).join('/').replace(/\.ts$/, '.js'));
         const i18n = fs.readdirSync(path.join(ROOT, 'i18n')).map((file) => `i18n/${file}`);
         const expected = ['.packagedby', 'LivechatWebhookTestApp.js', 'app.json', 'icon.png', 'package.json', ...i18n, ...sources];

@@ -101,19 +101,22 @@ describe('a look-up the workspace refuses never opens the fallback', () => {
         ['a table without the permission', 'not-listed', false],
     ];
 
-    it.each(refusals)('%s with no stored table: 503 for the manager the workspace took it from, and for an admin, nothing sent', async (_name, fault, retry) => {
-        world.permissionHost.setTable(ADMINS_ONLY);
-        world.permissionHost.setFault(fault);
-        for (const user of [USERS.manager, USERS.admin]) {
-            const response = await world.testAs(user);
-            expect(response.status).toBe(503);
-            expect(response.content).toMatchObject({ success: false, error: 'error-permission-check-unavailable' });
-            expect(response.content.reason).toContain('nothing was sent');
-            expect(response.headers?.['Retry-After']).toBe(retry ? '60' : undefined);
-        }
-        expect(world.receiver.requests).toHaveLength(0);
-        expect(world.host.logger.text()).not.toContain('fallback roles');
-    });
+    it.each(refusals)(
+        '%s with no stored table: 503 for the manager the workspace took it from, and for an admin, nothing sent',
+        async (_name, fault, retry) => {
+            world.permissionHost.setTable(ADMINS_ONLY);
+            world.permissionHost.setFault(fault);
+            for (const user of [USERS.manager, USERS.admin]) {
+                const response = await world.testAs(user);
+                expect(response.status).toBe(503);
+                expect(response.content).toMatchObject({ success: false, error: 'error-permission-check-unavailable' });
+                expect(response.content.reason).toContain('nothing was sent');
+                expect(response.headers?.['Retry-After']).toBe(retry ? '60' : undefined);
+            }
+            expect(world.receiver.requests).toHaveLength(0);
+            expect(world.host.logger.text()).not.toContain('fallback roles');
+        },
+    );
 
     it('429 with a table stored by another instance: the stored table decides (the manager gets 403, the admin 200)', async () => {
         world.permissionHost.setTable(ADMINS_ONLY);

@@ -18,7 +18,10 @@ interface Running {
 }
 
 async function startCli(args: Array<string>, env: { [name: string]: string } = {}): Promise<Running> {
-    const child = spawn(process.execPath, ['-r', './test/host/register.js', path.join('scripts', 'receiver.ts'), '--port', '0', ...args], { cwd: ROOT, env: { ...process.env, ...env } });
+    const child = spawn(process.execPath, ['-r', './test/host/register.js', path.join('scripts', 'receiver.ts'), '--port', '0', ...args], {
+        cwd: ROOT,
+        env: { ...process.env, ...env },
+    });
     let output = '';
     child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -58,12 +61,16 @@ describe('npm run receiver', () => {
         world.host.settings.set('webhook_url', cli.url);
         world.host.settings.set('webhook_secret_token', TOKEN);
         world.host.settings.set('webhook_signing_secret', SIGNING_SECRET);
-        const response = await world.host.post('webhook.test', { user: USERS.admin, headers: { 'X-User-Id': USERS.admin.id, 'X-Auth-Token': 'auth-token-of-admin.user' }, content: { event: 'Message' } });
+        const response = await world.host.post('webhook.test', {
+            user: USERS.admin,
+            headers: { 'X-User-Id': USERS.admin.id, 'X-Auth-Token': 'auth-token-of-admin.user' },
+            content: { event: 'Message' },
+        });
         expect(response.status).toBe(200);
         const output = cli.output();
         expect(output).toMatch(/── delivery 1 · \S+ · POST \/rocketchat · Message/);
         expect(output).toContain('token      ✔ matches');
-        expect(output).toMatch(/signature  ✔ verified \(webhook-id dlv_[0-9a-f]{12}\)/);
+        expect(output).toMatch(/signature {2}✔ verified \(webhook-id dlv_[0-9a-f]{12}\)/);
         expect(output).toContain('"type": "Message"');
         expect(output).toContain('answer     200');
         expect(output).not.toContain(TOKEN);
@@ -90,13 +97,15 @@ describe('npm run receiver', () => {
         world.host.settings.set('webhook_url', cli.url);
         world.host.settings.set('webhook_secret_token', 'not-the-token');
         const response = await world.testAs(USERS.admin);
-        expect(response.content).toMatchObject({ delivery: { status: 401, verdict: 'dropped', responseExcerpt: expect.stringContaining('token does not match, signature missing') } });
+        expect(response.content).toMatchObject({
+            delivery: { status: 401, verdict: 'dropped', responseExcerpt: expect.stringContaining('token does not match, signature missing') },
+        });
         expect(cli.output()).toContain('token      ✘ does not match RECEIVER_TOKEN');
         expect(cli.output()).toContain('signature  ✘ not signed');
         expect(cli.output()).not.toContain('not-the-token');
     });
 
-    it('answers 401 to a wrong signature, and the app\'s hint then names the signature', async () => {
+    it("answers 401 to a wrong signature, and the app's hint then names the signature", async () => {
         cli = await startCli([], { RECEIVER_TOKEN: TOKEN, RECEIVER_SIGNING_SECRET: SIGNING_SECRET });
         world.host.settings.set('webhook_url', cli.url);
         world.host.settings.set('webhook_secret_token', TOKEN);

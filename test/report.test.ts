@@ -56,7 +56,7 @@ describe('the delivery report', () => {
         [400, 'rejected the delivery with 400'],
         [401, 'X-RocketChat-Livechat-Token'],
         [403, 'X-RocketChat-Livechat-Token'],
-        [404, 'check the URL\'s path'],
+        [404, "check the URL's path"],
         [422, 'rejected the delivery with 422'],
     ])('reports a %i as dropped: the host never retries it', async (code, hint) => {
         world.receiver.behave({ status: code, body: code === 204 ? '' : 'nope' });
@@ -152,21 +152,24 @@ describe('the delivery report', () => {
         expect(JSON.stringify(content)).not.toContain('tok-echoed-1234');
     });
 
-    it.each([1000, 1018, 1020, 1023, 1024, 1030])('masks a token the receiver echoes across the 1 KiB cut (starting at byte %i), showing none of it', async (offset) => {
-        const token = 'TOKstraddles-the-cut-0123456789';
-        world.host.settings.set('webhook_secret_token', token);
-        world.receiver.behave({ status: 200, body: `${'a'.repeat(offset)}${token}${'b'.repeat(2000)}`, contentType: 'text/plain' });
-        const { report } = await delivery();
-        const excerpt: string = report.responseExcerpt;
-        expect(Buffer.byteLength(excerpt)).toBeLessThanOrEqual(1024);
-        const tail = excerpt.slice(offset);
-        // Only the mask (or the part of it that fits) follows the a's: no character of the token.
-        expect(excerpt.startsWith('a'.repeat(Math.min(offset, 1024)))).toBe(true);
-        expect(/^\**b*$/.test(tail)).toBe(true);
-        for (let length = 3; length <= token.length; length++) {
-            expect(excerpt).not.toContain(token.slice(0, length));
-        }
-    });
+    it.each([1000, 1018, 1020, 1023, 1024, 1030])(
+        'masks a token the receiver echoes across the 1 KiB cut (starting at byte %i), showing none of it',
+        async (offset) => {
+            const token = 'TOKstraddles-the-cut-0123456789';
+            world.host.settings.set('webhook_secret_token', token);
+            world.receiver.behave({ status: 200, body: `${'a'.repeat(offset)}${token}${'b'.repeat(2000)}`, contentType: 'text/plain' });
+            const { report } = await delivery();
+            const excerpt: string = report.responseExcerpt;
+            expect(Buffer.byteLength(excerpt)).toBeLessThanOrEqual(1024);
+            const tail = excerpt.slice(offset);
+            // Only the mask (or the part of it that fits) follows the a's: no character of the token.
+            expect(excerpt.startsWith('a'.repeat(Math.min(offset, 1024)))).toBe(true);
+            expect(/^\**b*$/.test(tail)).toBe(true);
+            for (let length = 3; length <= token.length; length++) {
+                expect(excerpt).not.toContain(token.slice(0, length));
+            }
+        },
+    );
 
     it('masks every secret the same way, whatever its length, also JSON-escaped or URL-encoded', async () => {
         world.host.settings.set('webhook_secret_token', 'short/"t"');

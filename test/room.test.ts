@@ -50,7 +50,7 @@ describe('a room as the sample', () => {
         expect(times).toEqual([...times].sort((a, b) => a - b));
     });
 
-    it('applies the chosen event\'s rules to the room: Message carries only the newest message', async () => {
+    it("applies the chosen event's rules to the room: Message carries only the newest message", async () => {
         addConversation(closedConversation('lc-room-2'));
         await testRoom({ roomId: 'lc-room-2', event: 'Message' });
         const payload = JSON.parse(world.receiver.requests[0].body);

@@ -40,7 +40,11 @@ function expectNoSecrets(request: ReceivedRequest): void {
     }
     expect(JSON.stringify(request)).not.toContain(TOKEN);
     // Even with headers made up around it, no signature over the body verifies with the secret.
-    const forged = { 'webhook-id': 'x', 'webhook-timestamp': String(Math.floor(Date.now() / 1000)), 'webhook-signature': String(request.headers['webhook-signature'] ?? 'v1,') };
+    const forged = {
+        'webhook-id': 'x',
+        'webhook-timestamp': String(Math.floor(Date.now() / 1000)),
+        'webhook-signature': String(request.headers['webhook-signature'] ?? 'v1,'),
+    };
     expect(() => new Webhook(SIGNING_SECRET).verify(request.body, forged)).toThrow();
 }
 
@@ -69,7 +73,10 @@ describe('a test of another URL than the saved one', () => {
 
     it.each([
         ['the same URL', (url: string) => url],
-        ['the same URL, host in capitals and the default port spelled out', (url: string) => url.replace('127.0.0.1', '127.0.0.1').replace('http://', 'HTTP://')],
+        [
+            'the same URL, host in capitals and the default port spelled out',
+            (url: string) => url.replace('127.0.0.1', '127.0.0.1').replace('http://', 'HTTP://'),
+        ],
         ['the same URL with surrounding spaces', (url: string) => `  ${url} `],
     ])('counts %s as the saved URL: secrets sent', async (_name, spell) => {
         const response = await world.host.post('webhook.test', { ...asManager, content: { url: spell(world.receiver.url) } });
@@ -90,7 +97,7 @@ describe('a test of another URL than the saved one', () => {
         expect(sent[0].options.headers?.['webhook-signature']).toBeUndefined();
     });
 
-    it('compares with the workspace\'s webhook URL when the app\'s setting is empty', async () => {
+    it("compares with the workspace's webhook URL when the app's setting is empty", async () => {
         world.host.settings.set('webhook_url', '');
         world.host.serverSettings.set('Livechat_webhookUrl', world.receiver.url);
         await world.host.post('webhook.test', { ...asManager, content: { url: world.receiver.url } });
@@ -117,7 +124,11 @@ describe('a test of another URL than the saved one', () => {
         await new Promise((resolve) => setTimeout(resolve, 20));
         const again = await world.host.post('webhook.redeliver', { ...asManager, content: { id: first.content.delivery.id } });
         expect(again.status).toBe(200);
-        expect(again.content).toMatchObject({ urlSource: 'request', url: theirs.url, delivery: { redeliveryOf: first.content.delivery.id, secretsSent: false } });
+        expect(again.content).toMatchObject({
+            urlSource: 'request',
+            url: theirs.url,
+            delivery: { redeliveryOf: first.content.delivery.id, secretsSent: false },
+        });
         expect(theirs.requests).toHaveLength(2);
         expect(theirs.requests[1].body).toBe(theirs.requests[0].body);
         expectNoSecrets(theirs.requests[1]);
@@ -134,7 +145,7 @@ describe('a test of another URL than the saved one', () => {
     });
 });
 
-describe('the slash command\'s `url <…>`', () => {
+describe("the slash command's `url <…>`", () => {
     beforeEach(async () => {
         await world.primePermissionTable();
     });

@@ -26,11 +26,9 @@ async function everythingShown(): Promise<string> {
     await world.host.runCommand('livechat-webhook-test', USERS.admin);
     answers.push(await world.testAs(USERS.plain));
     await world.host.runCommand('livechat-webhook-test', USERS.plain);
-    return [
-        JSON.stringify(answers),
-        world.host.notifier.toUsers.map((notification) => notification.message.text).join('\n'),
-        world.host.logger.text(),
-    ].join('\n');
+    return [JSON.stringify(answers), world.host.notifier.toUsers.map((notification) => notification.message.text).join('\n'), world.host.logger.text()].join(
+        '\n',
+    );
 }
 
 describe('the secret token and URL credentials never show', () => {
@@ -43,10 +41,13 @@ describe('the secret token and URL credentials never show', () => {
 
     it.each([
         ['a receiver that fails', (w: World) => w.receiver.behave({ status: 500, body: `{"echo":"${TOKEN}"}` })],
-        ['a receiver that times out', (w: World) => {
-            w.host.settings.set('webhook_timeout_ms', 150);
-            w.receiver.behave({ hang: true });
-        }],
+        [
+            'a receiver that times out',
+            (w: World) => {
+                w.host.settings.set('webhook_timeout_ms', 150);
+                w.receiver.behave({ hang: true });
+            },
+        ],
     ])('%s', async (_name, setUp) => {
         setUp(world);
         const shown = await everythingShown();
@@ -87,12 +88,23 @@ describe('the audit trail', () => {
         world.host.settings.set('webhook_signing_secret', 'whsec_c2lnbmluZy1zZWNyZXQtZm9yLWF1ZGl0');
         world.host.settings.set('webhook_url', `${world.receiver.url}?key=${QUERY_KEY}`);
         const entriesBefore = world.host.logger.entries.length;
-        await world.host.post('webhook.test', { user: USERS.admin, headers: { 'X-User-Id': USERS.admin.id, 'X-Auth-Token': 'auth-token-of-admin.user' }, content: { event: 'Message' } });
+        await world.host.post('webhook.test', {
+            user: USERS.admin,
+            headers: { 'X-User-Id': USERS.admin.id, 'X-Auth-Token': 'auth-token-of-admin.user' },
+            content: { event: 'Message' },
+        });
         await world.testAs(USERS.plain);
-        const lines = world.host.logger.entries.slice(entriesBefore).map((entry) => entry.args.join(' ')).filter((line) => line.startsWith('Webhook test'));
+        const lines = world.host.logger.entries
+            .slice(entriesBefore)
+            .map((entry) => entry.args.join(' '))
+            .filter((line) => line.startsWith('Webhook test'));
         expect(lines).toHaveLength(2);
         const { host } = new URL(world.receiver.url);
-        expect(lines[0]).toMatch(new RegExp(`^Webhook test dlv_[0-9a-f]{12} by admin\\.user \\(admin\\.user-id\\): event Message, host ${host.replace('.', '\\.')} -> 200 delivered in \\d+ ms$`));
+        expect(lines[0]).toMatch(
+            new RegExp(
+                `^Webhook test dlv_[0-9a-f]{12} by admin\\.user \\(admin\\.user-id\\): event Message, host ${host.replace('.', '\\.')} -> 200 delivered in \\d+ ms$`,
+            ),
+        );
         expect(lines[1]).toBe('Webhook test by plain.user (plain.user-id): refused 403 error-unauthorized');
         const all = world.host.logger.text();
         for (const secret of [TOKEN, QUERY_KEY, 'c2lnbmluZy1zZWNyZXQtZm9yLWF1ZGl0', '/webhook', 'auth-token-of-']) {

@@ -20,7 +20,11 @@ afterEach(async () => {
 
 function signatureHeaders(index = 0): Record<string, string> {
     const headers = world.receiver.requests[index].headers;
-    return { 'webhook-id': String(headers['webhook-id']), 'webhook-timestamp': String(headers['webhook-timestamp']), 'webhook-signature': String(headers['webhook-signature']) };
+    return {
+        'webhook-id': String(headers['webhook-id']),
+        'webhook-timestamp': String(headers['webhook-timestamp']),
+        'webhook-signature': String(headers['webhook-signature']),
+    };
 }
 
 describe('signed test deliveries (Standard Webhooks)', () => {
@@ -87,10 +91,18 @@ describe('signed test deliveries (Standard Webhooks)', () => {
     it('never shows the secret: not in answers, replies, logs or the history', async () => {
         world.host.settings.set('webhook_signing_secret', BASE64_SECRET);
         world.receiver.behave({ status: 500, body: `echo ${BASE64_SECRET}` });
-        const answers = [await world.testAs(USERS.admin), await world.host.get('webhook.deliveries', { user: USERS.admin, headers: credentialsOf(USERS.admin) })];
+        const answers = [
+            await world.testAs(USERS.admin),
+            await world.host.get('webhook.deliveries', { user: USERS.admin, headers: credentialsOf(USERS.admin) }),
+        ];
         await world.host.runCommand('livechat-webhook-test', USERS.admin, ['history']);
         const secretBody = BASE64_SECRET.slice('whsec_'.length);
-        const shown = [JSON.stringify(answers), world.host.logger.text(), JSON.stringify(world.host.notifier.toUsers), JSON.stringify(world.host.store.records)].join('\n');
+        const shown = [
+            JSON.stringify(answers),
+            world.host.logger.text(),
+            JSON.stringify(world.host.notifier.toUsers),
+            JSON.stringify(world.host.store.records),
+        ].join('\n');
         expect(shown).not.toContain(secretBody);
     });
 });

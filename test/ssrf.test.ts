@@ -22,7 +22,7 @@ afterEach(async () => {
 
 const sentTo = (fragment: string) => world.host.http.sent.filter((request) => request.url.includes(fragment));
 
-describe('the app\'s own policy', () => {
+describe("the app's own policy", () => {
     it.each([
         'http://127.0.0.1:9/x',
         'http://2130706433/x',
@@ -90,8 +90,8 @@ describe('the app\'s own policy', () => {
     });
 });
 
-describe('the host\'s SSRF check', () => {
-    it('is asked for on every delivery, but not on the app\'s own call to the host', async () => {
+describe("the host's SSRF check", () => {
+    it("is asked for on every delivery, but not on the app's own call to the host", async () => {
         await world.testAs(USERS.admin);
         const delivery = sentTo('/webhook');
         const lookUp = sentTo('permissions.listAll');
@@ -124,7 +124,11 @@ describe('testing a URL before saving it', () => {
         expect(sentTo('saved.example.com')).toHaveLength(0);
     });
 
-    it.each([['an empty string', ''], ['spaces', '   '], ['a tab and spaces', ' \t ']])('answers 400 error-invalid-params to a blank url (%s), never testing the saved URL instead', async (_name, url) => {
+    it.each([
+        ['an empty string', ''],
+        ['spaces', '   '],
+        ['a tab and spaces', ' \t '],
+    ])('answers 400 error-invalid-params to a blank url (%s), never testing the saved URL instead', async (_name, url) => {
         const response = await world.host.post('webhook.test', { user: USERS.admin, headers: credentialsOf(USERS.admin), content: { url } });
         expect(response.status).toBe(400);
         expect(response.content).toMatchObject({ error: 'error-invalid-params' });
@@ -133,7 +137,11 @@ describe('testing a URL before saving it', () => {
     });
 
     it('needs the same permission', async () => {
-        const response = await world.host.post('webhook.test', { user: USERS.plain, headers: credentialsOf(USERS.plain), content: { url: world.receiver.url } });
+        const response = await world.host.post('webhook.test', {
+            user: USERS.plain,
+            headers: credentialsOf(USERS.plain),
+            content: { url: world.receiver.url },
+        });
         expect(response.status).toBe(403);
         expect(world.receiver.requests).toHaveLength(0);
     });
@@ -174,7 +182,7 @@ describe('properties of the URL policy', () => {
         );
     });
 
-    it('refuses an IPv4 address in every spelling exactly when the host\'s ranges hold it', () => {
+    it("refuses an IPv4 address in every spelling exactly when the host's ranges hold it", () => {
         fc.assert(
             fc.property(fc.integer({ min: 0, max: 0xffffffff }), (n) => {
                 const blocked = hostBlocks(dotted(n));
@@ -208,11 +216,13 @@ describe('properties of the URL policy', () => {
         );
     });
 
-    it('refuses an IPv6 address whenever the host\'s ranges hold it', () => {
+    it("refuses an IPv6 address whenever the host's ranges hold it", () => {
         const group = fc.integer({ min: 0, max: 0xffff });
         const address = fc.oneof(
             fc.array(group, { minLength: 8, maxLength: 8 }),
-            fc.tuple(fc.constantFrom(0xfc00, 0xfd00, 0xfe80, 0xff02, 0x2001, 0x2002, 0x64), fc.array(group, { minLength: 7, maxLength: 7 })).map(([head, rest]) => [head, ...rest]),
+            fc
+                .tuple(fc.constantFrom(0xfc00, 0xfd00, 0xfe80, 0xff02, 0x2001, 0x2002, 0x64), fc.array(group, { minLength: 7, maxLength: 7 }))
+                .map(([head, rest]) => [head, ...rest]),
         );
         fc.assert(
             fc.property(address, (groups) => {

@@ -14,7 +14,14 @@ import { LivechatWebhookTestApp } from '../LivechatWebhookTestApp';
 import { AUTH_TOKENS, USERS } from './host/world';
 
 describe('rolesGranting', () => {
-    const table = { update: [{ _id: 'manage-apps', roles: ['admin'] }, { _id: 'view-livechat-webhooks', roles: ['admin', 'crm', 7] }], remove: [], success: true };
+    const table = {
+        update: [
+            { _id: 'manage-apps', roles: ['admin'] },
+            { _id: 'view-livechat-webhooks', roles: ['admin', 'crm', 7] },
+        ],
+        remove: [],
+        success: true,
+    };
 
     it('returns the roles of the matching entry, strings only', () => {
         expect(rolesGranting(table, 'view-livechat-webhooks')).toEqual(['admin', 'crm']);
@@ -80,7 +87,13 @@ describe('PermissionGuard: cache, stored table, fallback', () => {
     it('treats a user without roles as holding none', async () => {
         const guard = new PermissionGuard(new CapturingLogger());
         const user = { ...USERS.admin, roles: undefined as unknown as Array<string> };
-        const check = { read: host.read(), http: host.http, persis: host.persistence(), credentials: { userId: USERS.admin.id, authToken: AUTH_TOKENS[USERS.admin.id] }, fallbackRoles: ['admin'] };
+        const check = {
+            read: host.read(),
+            http: host.http,
+            persis: host.persistence(),
+            credentials: { userId: USERS.admin.id, authToken: AUTH_TOKENS[USERS.admin.id] },
+            fallbackRoles: ['admin'],
+        };
         expect(await guard.check(user, check)).toMatchObject({ allowed: false });
     });
 });
@@ -146,12 +159,32 @@ describe('buildDeliveryHeaders', () => {
 
 describe('describeUserAgent', () => {
     it.each([
-        ['Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.6099.71 Safari/537.36', 'Windows 10', 'Chrome 120.0.6099.71'],
-        ['Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36 Edg/120.0.2210.61', 'Windows 10', 'Edge 120.0.2210.61'],
-        ['Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Safari/605.1.15', 'Mac OS 10.15.7', 'Safari 17.1'],
+        [
+            'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.6099.71 Safari/537.36',
+            'Windows 10',
+            'Chrome 120.0.6099.71',
+        ],
+        [
+            'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36 Edg/120.0.2210.61',
+            'Windows 10',
+            'Edge 120.0.2210.61',
+        ],
+        [
+            'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Safari/605.1.15',
+            'Mac OS 10.15.7',
+            'Safari 17.1',
+        ],
         ['Mozilla/5.0 (X11; Linux x86_64; rv:121.0) Gecko/20100101 Firefox/121.0', 'Linux x86_64', 'Firefox 121.0'],
-        ['Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Mobile/15E148 Safari/604.1', 'iOS 17.1', 'Safari 17.1'],
-        ['Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/119.0.6045.163 Mobile Safari/537.36', 'Android 14', 'Chrome 119.0.6045.163'],
+        [
+            'Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Mobile/15E148 Safari/604.1',
+            'iOS 17.1',
+            'Safari 17.1',
+        ],
+        [
+            'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/119.0.6045.163 Mobile Safari/537.36',
+            'Android 14',
+            'Chrome 119.0.6045.163',
+        ],
     ])('%s', (userAgent, os, browser) => {
         expect(describeUserAgent(userAgent)).toEqual({ os, browser });
     });
@@ -161,4 +194,3 @@ describe('describeUserAgent', () => {
         expect(describeUserAgent(undefined)).toEqual({});
     });
 });
-

@@ -6,7 +6,10 @@ import { buildOutcomeBlocks, formatOutcome, REDELIVER_ACTION_ID, replyPrivately 
 
 /** The "Send again" button of a reply: redelivers that delivery (same permission check) and replies privately. */
 export class RedeliverButton {
-    constructor(private readonly runner: WebhookTestRunner, private readonly appId: string) {}
+    constructor(
+        private readonly runner: WebhookTestRunner,
+        private readonly appId: string,
+    ) {}
 
     public async handle(context: UIKitBlockInteractionContext, read: IRead, http: IHttp, persis: IPersistence, modify: IModify): Promise<IUIKitResponse> {
         const data = context.getInteractionData();

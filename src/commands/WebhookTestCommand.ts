@@ -30,7 +30,10 @@ export class WebhookTestCommand implements ISlashCommand {
     public permission = WEBHOOK_PERMISSION;
     public providesPreview = false;
 
-    constructor(private readonly runner: WebhookTestRunner, private readonly appId: string) {}
+    constructor(
+        private readonly runner: WebhookTestRunner,
+        private readonly appId: string,
+    ) {}
 
     public async executor(context: SlashCommandContext, read: IRead, modify: IModify, http: IHttp, persis: IPersistence): Promise<void> {
         const args = context.getArguments().filter((arg) => arg.trim() !== '');

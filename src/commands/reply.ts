@@ -46,7 +46,10 @@ export function buildOutcomeBlocks(outcome: TestOutcome, appId: string): Array<L
     }
     const field = (label: string, value: string) => ({ type: 'mrkdwn' as const, text: `*${label}*\n${value}` });
     const blocks: Array<LayoutBlock> = [
-        { type: 'section', text: { type: 'mrkdwn', text: `*${VERDICT_TITLES[delivery.verdict]}*${delivery.redeliveryOf ? ` (redelivery of ${delivery.redeliveryOf})` : ''}` } },
+        {
+            type: 'section',
+            text: { type: 'mrkdwn', text: `*${VERDICT_TITLES[delivery.verdict]}*${delivery.redeliveryOf ? ` (redelivery of ${delivery.redeliveryOf})` : ''}` },
+        },
         {
             type: 'section',
             fields: [
@@ -97,14 +100,7 @@ function statusText(delivery: DeliveryReport): string {
 }
 
 /** "Only you can see this": a notification to one user in the room the command came from. */
-export async function replyPrivately(
-    read: IRead,
-    modify: IModify,
-    to: IUser,
-    room: IRoom,
-    text: string,
-    blocks?: Array<LayoutBlock>,
-): Promise<void> {
+export async function replyPrivately(read: IRead, modify: IModify, to: IUser, room: IRoom, text: string, blocks?: Array<LayoutBlock>): Promise<void> {
     const builder = modify.getCreator().startMessage().setRoom(room).setText(text).setGroupable(false);
     if (blocks) {
         builder.setBlocks(blocks);

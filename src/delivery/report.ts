@@ -91,7 +91,7 @@ export function judgeDelivery(result: DeliveryResult, timeoutMs: number, sent: S
  * resolve at all, with one and the same error; a name gets both explanations.
  */
 export function hostRefusalReason(name?: string): string {
-    const allow = 'add the host to the workspace\'s SSRF_Allowlist setting, and to the app\'s allowed_private_hosts, if it really is your receiver';
+    const allow = "add the host to the workspace's SSRF_Allowlist setting, and to the app's allowed_private_hosts, if it really is your receiver";
     if (!name) {
         return `the workspace's SSRF check refused the URL or one of its redirects; ${allow}`;
     }

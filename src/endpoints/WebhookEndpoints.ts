@@ -9,7 +9,10 @@ import { callerOf, respond } from './caller';
 abstract class RunnerEndpoint extends ApiEndpoint {
     public authRequired = true;
 
-    constructor(app: IApp, protected readonly runner: WebhookTestRunner) {
+    constructor(
+        app: IApp,
+        protected readonly runner: WebhookTestRunner,
+    ) {
         super(app);
     }
 }
@@ -18,7 +21,14 @@ abstract class RunnerEndpoint extends ApiEndpoint {
 export class WebhookTestEndpoint extends RunnerEndpoint {
     public path = 'webhook.test';
 
-    public async post(request: IApiRequest, endpoint: IApiEndpointInfo, read: IRead, modify: IModify, http: IHttp, persis: IPersistence): Promise<IApiResponse> {
+    public async post(
+        request: IApiRequest,
+        endpoint: IApiEndpointInfo,
+        read: IRead,
+        modify: IModify,
+        http: IHttp,
+        persis: IPersistence,
+    ): Promise<IApiResponse> {
         return respond(await this.runner.run(callerOf(request, read, http, persis), request.content));
     }
 }
@@ -46,7 +56,14 @@ export class WebhookDeliveriesEndpoint extends RunnerEndpoint {
 export class WebhookRedeliverEndpoint extends RunnerEndpoint {
     public path = 'webhook.redeliver';
 
-    public async post(request: IApiRequest, endpoint: IApiEndpointInfo, read: IRead, modify: IModify, http: IHttp, persis: IPersistence): Promise<IApiResponse> {
+    public async post(
+        request: IApiRequest,
+        endpoint: IApiEndpointInfo,
+        read: IRead,
+        modify: IModify,
+        http: IHttp,
+        persis: IPersistence,
+    ): Promise<IApiResponse> {
         return respond(await this.runner.redeliver(callerOf(request, read, http, persis), request.content));
     }
 }

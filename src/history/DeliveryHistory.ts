@@ -44,7 +44,10 @@ export class DeliveryHistory {
 
     /** Queues adding an entry at the front (keeping the newest HISTORY_LIMIT); resolves once written. */
     public record(reader: IPersistenceRead, persis: IPersistence, entry: StoredDelivery): Promise<void> {
-        const stored: StoredDelivery = entry.body !== undefined && byteLength(entry.body) > MAX_STORED_BODY_BYTES ? { report: entry.report, by: entry.by, ...(entry.url && { url: entry.url }) } : entry;
+        const stored: StoredDelivery =
+            entry.body !== undefined && byteLength(entry.body) > MAX_STORED_BODY_BYTES
+                ? { report: entry.report, by: entry.by, ...(entry.url && { url: entry.url }) }
+                : entry;
         const write = this.queue.then(async () => {
             const entries = [stored, ...(await this.read(reader))].slice(0, HISTORY_LIMIT);
             try {

@@ -11,12 +11,11 @@ export interface AllowedHost {
     cidr?: Cidr;
 }
 
-export type PolicyCheck =
-    | { ok: true; url: URL }
-    | { ok: false; error: 'error-invalid-webhook-url' | 'error-ssrf-validation-failed'; reason: string };
+export type PolicyCheck = { ok: true; url: URL } | { ok: false; error: 'error-invalid-webhook-url' | 'error-ssrf-validation-failed'; reason: string };
 
 const CONTROL_OR_SPACE = /[\u0000-\u0020\u007f-\u009f\u2028\u2029]/;
-const LOCAL_NAMES = /^(localhost|localhost\.localdomain|ip6-localhost|ip6-loopback|metadata|metadata\.google\.internal|metadata\.goog|instance-data|instance-data\.ec2\.internal)$/;
+const LOCAL_NAMES =
+    /^(localhost|localhost\.localdomain|ip6-localhost|ip6-loopback|metadata|metadata\.google\.internal|metadata\.goog|instance-data|instance-data\.ec2\.internal)$/;
 
 export function checkUrlPolicy(raw: string, allowed: Array<AllowedHost>): PolicyCheck {
     if (CONTROL_OR_SPACE.test(raw)) {
@@ -28,13 +27,25 @@ export function checkUrlPolicy(raw: string, allowed: Array<AllowedHost>): Policy
         url = new URL(raw);
     } catch {
         // The raw text is not echoed: a mistyped URL can still hold credentials.
-        return { ok: false, error: 'error-invalid-webhook-url', reason: 'it is not an absolute URL; expected something like https://crm.example.com/rocketchat' };
+        return {
+            ok: false,
+            error: 'error-invalid-webhook-url',
+            reason: 'it is not an absolute URL; expected something like https://crm.example.com/rocketchat',
+        };
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-        return { ok: false, error: 'error-ssrf-validation-failed', reason: `only http and https URLs can receive webhooks, not ${url.protocol.replace(/:$/, '')}` };
+        return {
+            ok: false,
+            error: 'error-ssrf-validation-failed',
+            reason: `only http and https URLs can receive webhooks, not ${url.protocol.replace(/:$/, '')}`,
+        };
     }
     if (url.username || url.password) {
-        return { ok: false, error: 'error-ssrf-validation-failed', reason: 'it has a user name or password in it (user:password@host); use the Secret token setting instead' };
+        return {
+            ok: false,
+            error: 'error-ssrf-validation-failed',
+            reason: 'it has a user name or password in it (user:password@host); use the Secret token setting instead',
+        };
     }
     const host = canonicalHost(url.hostname);
     const ip = parseIp(host);
@@ -52,7 +63,10 @@ export function checkUrlPolicy(raw: string, allowed: Array<AllowedHost>): Policy
 /** Parses allowed_private_hosts: "crm.internal, 10.0.0.0/8, 127.0.0.1:8080, [fd00::1]". */
 export function parseAllowedHosts(value: string): { ok: true; hosts: Array<AllowedHost> } | { ok: false; entry: string } {
     const hosts: Array<AllowedHost> = [];
-    for (const entry of value.split(',').map((part) => part.trim()).filter((part) => part.length > 0)) {
+    for (const entry of value
+        .split(',')
+        .map((part) => part.trim())
+        .filter((part) => part.length > 0)) {
         const parsed = parseAllowedHost(entry);
         if (!parsed) {
             return { ok: false, entry: entry.slice(0, 60) };
@@ -93,7 +107,10 @@ function isAllowed(host: string, port: string, allowed: Array<AllowedHost>): boo
 }
 
 function canonicalHost(hostname: string): string {
-    return hostname.replace(/^\[|\]$/g, '').replace(/\.$/, '').toLowerCase();
+    return hostname
+        .replace(/^\[|\]$/g, '')
+        .replace(/\.$/, '')
+        .toLowerCase();
 }
 
 function effectivePort(url: URL): string {

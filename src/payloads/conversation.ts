@@ -152,7 +152,12 @@ function additionalFields(event: RoomEventType, { room }: ConversationSnapshot):
         case 'LivechatSessionTaken':
             return { departmentId: room.departmentId, servedBy };
         case 'LivechatSessionForwarded':
-            return { departmentId: room.departmentId, servedBy, oldDepartmentId: room.oldDepartmentId, oldServedBy: room.oldServedBy && userRef(room.oldServedBy) };
+            return {
+                departmentId: room.departmentId,
+                servedBy,
+                oldDepartmentId: room.oldDepartmentId,
+                oldServedBy: room.oldServedBy && userRef(room.oldServedBy),
+            };
         default:
             return {};
     }

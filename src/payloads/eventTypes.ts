@@ -17,14 +17,14 @@ export const DEFAULT_EVENT: EventType = 'LivechatSession';
 
 /** When the host sends each event (the workspace switch that turns it on is in brackets). */
 export const EVENT_DESCRIPTIONS: { [event in EventType]: string } = {
-    LivechatSession: 'A conversation was closed (Livechat_webhook_on_close). The default test sends the host\'s own fixed sample of it.',
+    LivechatSession: "A conversation was closed (Livechat_webhook_on_close). The default test sends the host's own fixed sample of it.",
     LivechatSessionStart: 'A conversation started (Livechat_webhook_on_start).',
     LivechatSessionQueued: 'A conversation entered the queue (Livechat_webhook_on_chat_queued).',
     LivechatSessionTaken: 'An agent took a conversation (Livechat_webhook_on_chat_taken).',
     LivechatSessionForwarded: 'A conversation was forwarded to another agent or department (Livechat_webhook_on_forward).',
-    LivechatEdit: 'A closed conversation\'s details were edited (Livechat_webhook_on_close).',
+    LivechatEdit: "A closed conversation's details were edited (Livechat_webhook_on_close).",
     Message: 'A visitor or agent sent a message (Livechat_webhook_on_visitor_message, Livechat_webhook_on_agent_message).',
-    LeadCapture: 'A visitor\'s message matched the lead capture patterns (Livechat_webhook_on_capture).',
+    LeadCapture: "A visitor's message matched the lead capture patterns (Livechat_webhook_on_capture).",
     LivechatOfflineMessage: 'A visitor left a message while no agent was online (Livechat_webhook_on_offline_msg).',
 };
 

@@ -14,7 +14,10 @@ export function buildEventSample(event: EventType, now: Date): { [key: string]: 
         return { ...buildSamplePayload(now) };
     }
     if (event === 'LivechatOfflineMessage') {
-        return buildOfflineMessagePayload({ name: 'Visitor Name', email: 'visitor@example.com', message: 'Hello, I would like to know more about your product.' }, now);
+        return buildOfflineMessagePayload(
+            { name: 'Visitor Name', email: 'visitor@example.com', message: 'Hello, I would like to know more about your product.' },
+            now,
+        );
     }
     return buildRoomPayload(event, sampleConversation(event, now));
 }

@@ -70,7 +70,9 @@ export class PermissionGuard {
         return { kind: 'decided', allowed: userRoles.some((role) => roles.roles.includes(role)), allowedRoles: roles.roles, source: roles.source };
     }
 
-    private async allowedRoles(check: PermissionCheck): Promise<{ roles: Array<string>; source: RoleSource } | Extract<PermissionDecision, { kind: 'unavailable' }>> {
+    private async allowedRoles(
+        check: PermissionCheck,
+    ): Promise<{ roles: Array<string>; source: RoleSource } | Extract<PermissionDecision, { kind: 'unavailable' }>> {
         const now = this.now();
         if (this.cached && now - this.cached.fetchedAt < this.ttlMs) {
             return { roles: this.cached.roles, source: 'host-cache' };
@@ -90,14 +92,16 @@ export class PermissionGuard {
         const stored = await this.stored.load(check.read.getPersistenceReader());
         if (stored && now - stored.fetchedAt < STORED_TABLE_MAX_AGE_MS && stored.fetchedAt <= now + this.ttlMs) {
             if (failure) {
-                this.logger.warn(`Could not read the workspace's permission table (${describeLookupFailure(failure)}); deciding with the table read ${ageText(now - stored.fetchedAt)} ago.`);
+                this.logger.warn(
+                    `Could not read the workspace's permission table (${describeLookupFailure(failure)}); deciding with the table read ${ageText(now - stored.fetchedAt)} ago.`,
+                );
             }
             return { roles: stored.roles, source: 'host-stored' };
         }
         if (failure && failure.opensFallback) {
             this.logger.warn(
                 `Could not read the workspace's permission table (${describeLookupFailure(failure)}) and none was read in the last 24 h; ` +
-                `using the fallback roles from permission_fallback_roles: ${check.fallbackRoles.join(', ') || '(none)'}`,
+                    `using the fallback roles from permission_fallback_roles: ${check.fallbackRoles.join(', ') || '(none)'}`,
             );
             return { roles: check.fallbackRoles, source: 'fallback' };
         }
@@ -112,7 +116,7 @@ export class PermissionGuard {
                 kind: 'unavailable',
                 reason:
                     `${start}: slash commands and buttons carry no credentials to read the workspace's permission table, and no table was read in the last 24 h. ` +
-                    'Call one of the app\'s endpoints once with your X-User-Id and X-Auth-Token (e.g. GET webhook.events), then try again.',
+                    "Call one of the app's endpoints once with your X-User-Id and X-Auth-Token (e.g. GET webhook.events), then try again.",
             };
         }
         this.logger.warn(`${start}: ${describeLookupFailure(failure)}, and no permission table was read in the last 24 h.`);

@@ -108,13 +108,23 @@ export class WebhookTestRunner {
             }
             const entries = await this.history.list(caller.read.getPersistenceReader());
             if (id === undefined || id === '') {
-                return { success: true, httpStatus: 200, reason: `${entries.length} recorded deliveries, newest first.`, deliveries: entries.map(toHistoryItem) };
+                return {
+                    success: true,
+                    httpStatus: 200,
+                    reason: `${entries.length} recorded deliveries, newest first.`,
+                    deliveries: entries.map(toHistoryItem),
+                };
             }
             const entry = typeof id === 'string' ? entries.find((candidate) => candidate.report.id === id) : undefined;
             if (!entry) {
                 return failure(404, 'error-delivery-not-found', 'No delivery with that id in the history.');
             }
-            return { success: true, httpStatus: 200, reason: 'One recorded delivery, with the exact body sent.', entry: { ...toHistoryItem(entry), body: entry.body } };
+            return {
+                success: true,
+                httpStatus: 200,
+                reason: 'One recorded delivery, with the exact body sent.',
+                entry: { ...toHistoryItem(entry), body: entry.body },
+            };
         });
     }
 
@@ -151,7 +161,9 @@ export class WebhookTestRunner {
         }
         const status = delivery.status === undefined ? '' : ` ${delivery.status}`;
         const timing = delivery.durationMs === undefined ? '' : ` in ${delivery.durationMs} ms`;
-        this.logger.info(`Webhook ${what} ${delivery.id} by ${who}: event ${delivery.event}, host ${urlHost(delivery.url) || '-'} ->${status} ${delivery.verdict}${timing}`);
+        this.logger.info(
+            `Webhook ${what} ${delivery.id} by ${who}: event ${delivery.event}, host ${urlHost(delivery.url) || '-'} ->${status} ${delivery.verdict}${timing}`,
+        );
         return outcome;
     }
 
@@ -185,7 +197,11 @@ export class WebhookTestRunner {
         const decision = this.limiter.take(user.id, limit);
         if (!decision.allowed) {
             return {
-                ...failure(429, 'error-too-many-requests', `You ran ${limit} tests in the last minute (${SettingId.TestsPerMinute}); try again in ${decision.retryAfterSeconds} s.`),
+                ...failure(
+                    429,
+                    'error-too-many-requests',
+                    `You ran ${limit} tests in the last minute (${SettingId.TestsPerMinute}); try again in ${decision.retryAfterSeconds} s.`,
+                ),
                 retryAfterSeconds: decision.retryAfterSeconds,
             };
         }
@@ -208,7 +224,11 @@ export class WebhookTestRunner {
 
         const target = await resolveTarget(settings.webhookUrl, caller.read.getEnvironmentReader().getServerSettings(), requestedUrl);
         if (!target) {
-            const outcome = failure(400, 'Webhook_URL_not_set', `No webhook URL: set the app's ${SettingId.WebhookUrl} setting or the workspace's Omnichannel Webhook URL.`);
+            const outcome = failure(
+                400,
+                'Webhook_URL_not_set',
+                `No webhook URL: set the app's ${SettingId.WebhookUrl} setting or the workspace's Omnichannel Webhook URL.`,
+            );
             return this.finish(caller, payload, undefined, { ...outcome, delivery: report(base, judgeUrlNotSet()) });
         }
         const url = redactUrl(target.url);

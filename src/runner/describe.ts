@@ -61,14 +61,20 @@ function summarize(result: DeliveryResult, timeoutMs: number, secrets: Array<str
             return invalid('The receiver redirected more than 5 times.');
         case 'host-refused': {
             const which = result.name ? `${result.name} (it does not resolve, or resolves to a private address)` : 'the URL';
-            return { ...failure(400, 'error-ssrf-validation-failed', `The workspace's SSRF check refused ${which} or one of its redirects; nothing was delivered.`), durationMs };
+            return {
+                ...failure(400, 'error-ssrf-validation-failed', `The workspace's SSRF check refused ${which} or one of its redirects; nothing was delivered.`),
+                durationMs,
+            };
         }
     }
 }
 
 /** Text from the host's HTTP layer may quote URLs or secrets: keep both out. */
 export function scrub(message: string, secrets: Array<string>): string {
-    const text = maskSecrets(message.replace(/https?:\/\/[^\s'"<>]+/gi, (url) => redactUrl(url)), secrets).replace(/[.\s]+$/, '');
+    const text = maskSecrets(
+        message.replace(/https?:\/\/[^\s'"<>]+/gi, (url) => redactUrl(url)),
+        secrets,
+    ).replace(/[.\s]+$/, '');
     return text.length > MAX_REASON_LENGTH ? `${text.slice(0, MAX_REASON_LENGTH)}…` : text;
 }
 

@@ -27,7 +27,11 @@ export function parseTestRequest(body: unknown): Parsed<TestRequestFields> {
     }
     const { url } = fields;
     if (url !== undefined && url !== null && (typeof url !== 'string' || url.length > MAX_URL_LENGTH || CONTROL.test(url))) {
-        return { ok: false, error: 'error-invalid-params', reason: `"url" must be a string of at most ${MAX_URL_LENGTH} characters without line breaks or control characters.` };
+        return {
+            ok: false,
+            error: 'error-invalid-params',
+            reason: `"url" must be a string of at most ${MAX_URL_LENGTH} characters without line breaks or control characters.`,
+        };
     }
     if (typeof url === 'string' && url.trim() === '') {
         // A blank URL is a mistake, never "the saved one": leave "url" out to test the saved URL.
@@ -53,7 +57,11 @@ export function parseRedeliverRequest(body: unknown): Parsed<{ id: string }> {
     const fields = tooLarge(body) ? undefined : objectFields(body);
     const id = fields && typeof fields.id === 'string' ? fields.id.trim() : undefined;
     if (!id || !isId(id)) {
-        return { ok: false, error: 'error-invalid-params', reason: 'Give the "id" of a delivery from the history (GET webhook.deliveries), e.g. {"id": "dlv_0123456789ab"}.' };
+        return {
+            ok: false,
+            error: 'error-invalid-params',
+            reason: 'Give the "id" of a delivery from the history (GET webhook.deliveries), e.g. {"id": "dlv_0123456789ab"}.',
+        };
     }
     return { ok: true, value: { id } };
 }

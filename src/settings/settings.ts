@@ -165,7 +165,10 @@ export function checkDeliverySettings(settings: AppSettings): DeliverySettingsCh
     }
     const allowed = parseAllowedHosts(settings.allowedPrivateHosts);
     if (!allowed.ok) {
-        return { ok: false, reason: `The ${SettingId.AllowedPrivateHosts} setting has an entry that is not a host, host:port, IP or CIDR: "${allowed.entry}".` };
+        return {
+            ok: false,
+            reason: `The ${SettingId.AllowedPrivateHosts} setting has an entry that is not a host, host:port, IP or CIDR: "${allowed.entry}".`,
+        };
     }
     return { ok: true, timeoutMs, signingKey, allowedHosts: allowed.hosts };
 }

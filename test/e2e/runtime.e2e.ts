@@ -105,7 +105,12 @@ describe('the app in the real Apps-Engine runtime', () => {
         const response = await host.api('post', 'webhook.test', { ...asAdmin, content: { roomId: 'e2e-room', event: 'LivechatSessionTaken' } });
         expect(response.status).toBe(200);
         const payload = JSON.parse(receiver.requests[receiver.requests.length - 1].body);
-        expect(payload).toMatchObject({ _id: 'e2e-room', type: 'LivechatSessionTaken', agent: { username: 'jane.agent' }, servedBy: { username: 'jane.agent' } });
+        expect(payload).toMatchObject({
+            _id: 'e2e-room',
+            type: 'LivechatSessionTaken',
+            agent: { username: 'jane.agent' },
+            servedBy: { username: 'jane.agent' },
+        });
         expect(payload.messages.map((message: any) => message._id)).toEqual(['e2e-room-m1', 'e2e-room-m2', 'e2e-room-m3', 'e2e-room-close']);
     });
 
@@ -175,7 +180,9 @@ describe('the app in the real Apps-Engine runtime', () => {
     it('writes the audit trail to the app log, without secrets, and called no bridge it lacks', () => {
         // The engine itself logs each API request, headers included, at debug level; the app's own lines are the rest.
         const appLines = host.logs.filter((entry) => entry.severity !== 'debug').map((entry) => entry.text);
-        expect(appLines.join('\n')).toMatch(/Webhook test dlv_[0-9a-f]{12} by admin\.user \(admin\.user-id\): event LivechatSession, host 127\.0\.0\.1:\d+ -> 200 delivered in \d+ ms/);
+        expect(appLines.join('\n')).toMatch(
+            /Webhook test dlv_[0-9a-f]{12} by admin\.user \(admin\.user-id\): event LivechatSession, host 127\.0\.0\.1:\d+ -> 200 delivered in \d+ ms/,
+        );
         expect(appLines).toContain('Webhook test by plain.user (plain.user-id): refused 403 error-unauthorized');
         for (const secret of ['auth-token-of-', SIGNING_SECRET.slice(6), '/webhook']) {
             expect(appLines.join('\n')).not.toContain(secret);
@@ -185,7 +192,7 @@ describe('the app in the real Apps-Engine runtime', () => {
     });
 });
 
-describe('the engine\'s own limits (Apps-Engine 1.58.1 runtime; see README, Known engine issues)', () => {
+describe("the engine's own limits (Apps-Engine 1.58.1 runtime; see README, Known engine issues)", () => {
     it('answers 500 from the engine for a method the endpoint lacks, and for a body nested over 100 deep; the app is unaffected', async () => {
         const put = await host.api('put', 'webhook.test', asAdmin);
         expect(put).toMatchObject({ status: 500, content: "webhook.test's put not exists" });
@@ -198,7 +205,7 @@ describe('the engine\'s own limits (Apps-Engine 1.58.1 runtime; see README, Know
         expect((await host.api('post', 'webhook.test', asAdmin)).status).toBe(200);
     });
 
-    it('a 50 MiB answer: the host hands all of it to the app\'s process, so the test times out and the next call waits for the copy', async () => {
+    it("a 50 MiB answer: the host hands all of it to the app's process, so the test times out and the next call waits for the copy", async () => {
         const huge = await startHostileReceiver('huge');
         try {
             const started = Date.now();
@@ -207,7 +214,9 @@ describe('the engine\'s own limits (Apps-Engine 1.58.1 runtime; see README, Know
             const next = Date.now();
             expect((await host.api('post', 'webhook.test', asAdmin)).status).toBe(200);
             const nextMs = Date.now() - next;
-            console.log(`50 MiB answer: test answered in ${testMs} ms (${response.content.delivery.errorKind || response.content.delivery.verdict}), next call ${nextMs} ms`);
+            console.log(
+                `50 MiB answer: test answered in ${testMs} ms (${response.content.delivery.errorKind || response.content.delivery.verdict}), next call ${nextMs} ms`,
+            );
             expect(response.status).toBe(400);
             expect(response.content.delivery).toMatchObject({ errorKind: 'timeout' });
             expect(testMs).toBeLessThan(5000 + 500);
@@ -216,7 +225,7 @@ describe('the engine\'s own limits (Apps-Engine 1.58.1 runtime; see README, Know
         }
     }, 60000);
 
-    it('known engine issue: a __proto__ key in a request body ends the app\'s message loop; calls answer 500 after 30 s until the engine restarts the app', async () => {
+    it("known engine issue: a __proto__ key in a request body ends the app's message loop; calls answer 500 after 30 s until the engine restarts the app", async () => {
         const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
         const started = Date.now();
         const poisoned = host.api('post', 'webhook.test', { ...asAdmin, content: JSON.parse('{"event": "Message", "x": {"__proto__": {"polluted": true}}}') });
@@ -232,9 +241,10 @@ describe('the engine\'s own limits (Apps-Engine 1.58.1 runtime; see README, Know
         }
         const restartedMs = Date.now() - started;
         const after = await host.api('post', 'webhook.test', asAdmin);
-        console.log(`__proto__: in-flight calls answered 500 after ${bad.status === 500 ? '30' : '?'} s; app restarted ${restartedMs} ms after the bad request`);
+        console.log(
+            `__proto__: in-flight calls answered 500 after ${bad.status === 500 ? '30' : '?'} s; app restarted ${restartedMs} ms after the bad request`,
+        );
         expect(after.status).toBe(200);
         expect(restartedMs).toBeLessThan(120000);
     }, 180000);
 });
-

@@ -8,7 +8,12 @@ import { IUser } from '@rocket.chat/apps-engine/definition/users';
 
 import { makeUser } from './localHost';
 
-export const AGENT = { ...makeUser('jane.agent', ['user', 'livechat-agent']), id: 'agent-jane', name: 'Jane Agent', emails: [{ address: 'jane@example.com', verified: true }] };
+export const AGENT = {
+    ...makeUser('jane.agent', ['user', 'livechat-agent']),
+    id: 'agent-jane',
+    name: 'Jane Agent',
+    emails: [{ address: 'jane@example.com', verified: true }],
+};
 
 const T0 = Date.parse('2026-03-02T09:00:00.000Z');
 const minute = (n: number) => new Date(T0 + n * 60 * 1000);
@@ -35,7 +40,14 @@ export function closedConversation(id: string, count = 4, textOf: (index: number
             text: textOf(index),
         });
     }
-    messages.push({ id: `${id}-close`, roomId: id, sender: agentLookup, createdAt: minute(3 + count), text: 'Closed by agent', _unmappedProperties_: { t: 'livechat-close' } } as IMessageRaw);
+    messages.push({
+        id: `${id}-close`,
+        roomId: id,
+        sender: agentLookup,
+        createdAt: minute(3 + count),
+        text: 'Closed by agent',
+        _unmappedProperties_: { t: 'livechat-close' },
+    } as IMessageRaw);
     const room = {
         id,
         displayName: 'Ana Visitor',

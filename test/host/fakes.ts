@@ -1,13 +1,7 @@
 // Fakes of what the Rocket.Chat host owns (settings stores, logger, notifier, message builder),
 // shaped after the engine's own accessors. Anything the app touches that is not implemented
 // here throws, so a new dependency of the app shows up as a loud test failure.
-import {
-    ILogger,
-    IMessageBuilder,
-    INotifier,
-    IServerSettingRead,
-    ISettingRead,
-} from '@rocket.chat/apps-engine/definition/accessors';
+import { ILogger, IMessageBuilder, INotifier, IServerSettingRead, ISettingRead } from '@rocket.chat/apps-engine/definition/accessors';
 import { ILogEntry, LogMessageSeverity } from '@rocket.chat/apps-engine/definition/accessors/ILogEntry';
 import { IMessage } from '@rocket.chat/apps-engine/definition/messages';
 import { RocketChatAssociationModel } from '@rocket.chat/apps-engine/definition/metadata';
@@ -108,7 +102,11 @@ export class CapturingLogger implements ILogger {
     private readonly startedAt = new Date();
     private closed = false;
 
-    constructor(private readonly echo = false, public readonly entries: Array<ILogEntry> = [], private readonly counts = { lost: 0 }) {}
+    constructor(
+        private readonly echo = false,
+        public readonly entries: Array<ILogEntry> = [],
+        private readonly counts = { lost: 0 },
+    ) {}
 
     /** Entries written to closed call loggers. */
     public get lost(): number {

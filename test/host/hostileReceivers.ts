@@ -4,14 +4,7 @@ import * as net from 'net';
 
 import { listenOnLoopback } from './receiver';
 
-export type HostileKind =
-    | 'close-mid-response'
-    | 'stall-after-headers'
-    | 'drip'
-    | 'huge'
-    | 'redirect-loop'
-    | 'redirect-to'
-    | 'invalid-http';
+export type HostileKind = 'close-mid-response' | 'stall-after-headers' | 'drip' | 'huge' | 'redirect-loop' | 'redirect-to' | 'invalid-http';
 
 export interface HostileReceiver {
     url: string;
@@ -22,7 +15,10 @@ export interface HostileReceiver {
 
 export const HUGE_BYTES = 50 * 1024 * 1024;
 
-export async function startHostileReceiver(kind: HostileKind, options: { dripIntervalMs?: number; redirectTo?: string; redirectStatus?: number } = {}): Promise<HostileReceiver> {
+export async function startHostileReceiver(
+    kind: HostileKind,
+    options: { dripIntervalMs?: number; redirectTo?: string; redirectStatus?: number } = {},
+): Promise<HostileReceiver> {
     const receiver = { url: '', hits: 0, close: async () => undefined as void };
     const timers = new Set<NodeJS.Timeout>();
     if (kind === 'invalid-http') {

@@ -90,7 +90,12 @@ export class LocalHost {
      * `store`: the app's persistence. Another LocalHost built over the same store is another app
      * instance of a cluster (or the app after a restart): memory apart, persistence shared.
      */
-    private constructor(AppCtor: AppClass, public readonly info: IAppInfo, public readonly logger: CapturingLogger, public readonly store: PersistenceStore) {
+    private constructor(
+        AppCtor: AppClass,
+        public readonly info: IAppInfo,
+        public readonly logger: CapturingLogger,
+        public readonly store: PersistenceStore,
+    ) {
         this.app = new AppCtor(info, logger.forCall('constructor' as ILogger['method']), loud<IAppAccessors>('AppAccessors'));
     }
 
@@ -154,7 +159,9 @@ export class LocalHost {
             triggerId: 'trigger-1',
             container: { type: UIKitIncomingInteractionContainerType.MESSAGE, id: 'message-1' },
         });
-        return this.withCallLogger('executeBlockActionHandler' as ILogger['method'], () => handler.call(this.app, context, this.read(), this.http, this.persistence(), this.modify()));
+        return this.withCallLogger('executeBlockActionHandler' as ILogger['method'], () =>
+            handler.call(this.app, context, this.read(), this.http, this.persistence(), this.modify()),
+        );
     }
 
     private async callEndpoint(method: RequestMethod, path: string, call: EndpointCall): Promise<IApiResponse> {
@@ -173,18 +180,22 @@ export class LocalHost {
             headers,
             query: call.query || {},
             params: {},
-            content: method === RequestMethod.GET ? undefined : call.content ?? {},
+            content: method === RequestMethod.GET ? undefined : (call.content ?? {}),
             user: call.user,
         };
         const basePath = `/api/apps/public/${this.info.id}`;
         const info = { basePath, fullPath: `${basePath}/${path}`, appId: this.info.id };
-        return this.withCallLogger('apiExecutor' as ILogger['method'], () => handler.call(endpoint, request, info, this.read(), this.modify(), this.http, this.persistence()));
+        return this.withCallLogger('apiExecutor' as ILogger['method'], () =>
+            handler.call(endpoint, request, info, this.read(), this.modify(), this.http, this.persistence()),
+        );
     }
 
     /** Runs a slash command as the engine's command manager does for `/<command> <args>`. */
     public async runCommand(name: string, sender: IUser, args: Array<string> = [], room: IRoom = GENERAL_ROOM): Promise<void> {
         const context = new SlashCommandContext(sender, room, args);
-        await this.withCallLogger('executor' as ILogger['method'], () => this.command(name).executor(context, this.read(), this.modify(), this.http, this.persistence()));
+        await this.withCallLogger('executor' as ILogger['method'], () =>
+            this.command(name).executor(context, this.read(), this.modify(), this.http, this.persistence()),
+        );
     }
 
     public read(): IRead {

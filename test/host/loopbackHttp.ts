@@ -16,13 +16,45 @@ const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
  */
 const BLOCKED_V4 = new net.BlockList();
 const BLOCKED_V6 = new net.BlockList();
-for (const range of ['0.0.0.0/8', '10.0.0.0/8', '100.64.0.0/10', '127.0.0.0/8', '169.254.0.0/16', '172.16.0.0/12', '192.0.0.0/24', '192.0.2.0/24',
-    '192.88.99.0/24', '192.168.0.0/16', '198.18.0.0/15', '198.51.100.0/24', '203.0.113.0/24', '224.0.0.0/4', '240.0.0.0/4', '255.255.255.255/32', '100.100.100.200/32']) {
+for (const range of [
+    '0.0.0.0/8',
+    '10.0.0.0/8',
+    '100.64.0.0/10',
+    '127.0.0.0/8',
+    '169.254.0.0/16',
+    '172.16.0.0/12',
+    '192.0.0.0/24',
+    '192.0.2.0/24',
+    '192.88.99.0/24',
+    '192.168.0.0/16',
+    '198.18.0.0/15',
+    '198.51.100.0/24',
+    '203.0.113.0/24',
+    '224.0.0.0/4',
+    '240.0.0.0/4',
+    '255.255.255.255/32',
+    '100.100.100.200/32',
+]) {
     const [address, prefix] = range.split('/');
     BLOCKED_V4.addSubnet(address, Number(prefix), 'ipv4');
 }
-for (const range of ['::/128', '::1/128', '::ffff:0:0/96', '3fff::/20', '5f00::/16', '64:ff9b::/96', '64:ff9b:1::/48', '100::/64', '2001::/32', '2001:20::/28',
-    '2001:db8::/32', '2002::/16', 'fc00::/7', 'fe80::/10', 'ff00::/8']) {
+for (const range of [
+    '::/128',
+    '::1/128',
+    '::ffff:0:0/96',
+    '3fff::/20',
+    '5f00::/16',
+    '64:ff9b::/96',
+    '64:ff9b:1::/48',
+    '100::/64',
+    '2001::/32',
+    '2001:20::/28',
+    '2001:db8::/32',
+    '2002::/16',
+    'fc00::/7',
+    'fe80::/10',
+    'ff00::/8',
+]) {
     const [address, prefix] = range.split('/');
     BLOCKED_V6.addSubnet(address, Number(prefix), 'ipv6');
 }
@@ -130,7 +162,10 @@ export class LoopbackHttp implements IHttp {
         }
         const host = url.hostname.replace(/^\[|\]$/g, '');
         const port = url.port || (url.protocol === 'https:' ? '443' : '80');
-        const allowed = this.ssrfAllowlist.split(',').map((entry) => entry.trim()).filter(Boolean);
+        const allowed = this.ssrfAllowlist
+            .split(',')
+            .map((entry) => entry.trim())
+            .filter(Boolean);
         const listed = allowed.some((entry) => entry === host || entry === `${host}:${port}` || inSubnet(host, entry));
         if (net.isIP(host)) {
             return listed || !isBlockedByHost(host);
@@ -172,7 +207,14 @@ declare const fetch: (
 ) => Promise<FetchResponse>;
 
 /** Sends one request with Node's fetch; resolves once the headers are in (or rejects on error or timeout). */
-async function send(url: URL, method: RequestMethod, headers: { [name: string]: string }, body: string | undefined, timeoutMs: number, rawUrl: string): Promise<FetchResponse> {
+async function send(
+    url: URL,
+    method: RequestMethod,
+    headers: { [name: string]: string },
+    body: string | undefined,
+    timeoutMs: number,
+    rawUrl: string,
+): Promise<FetchResponse> {
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
         throw new TypeError(`Only absolute URLs are supported: ${rawUrl}`);
     }

@@ -15,7 +15,8 @@ export const DEFAULT_PERMISSION_TABLE: Array<PermissionEntry> = [
 ];
 
 /** How `permissions.listAll` misbehaves, when it does. */
-export type PermissionHostFault = 'none' | 'status-500' | 'status-502' | 'status-401' | 'status-403' | 'status-404' | 'status-429' | 'bad-json' | 'not-listed' | 'hang';
+export type PermissionHostFault =
+    'none' | 'status-500' | 'status-502' | 'status-401' | 'status-403' | 'status-404' | 'status-429' | 'bad-json' | 'not-listed' | 'hang';
 
 export interface PermissionHost {
     siteUrl: string;
@@ -65,7 +66,12 @@ export async function startPermissionHost(tokens: { [userId: string]: string }):
             case 'status-429':
                 // Rocket.Chat's REST rate limiter.
                 res.writeHead(429, { 'Content-Type': 'application/json', 'X-RateLimit-Limit': '10', 'X-RateLimit-Remaining': '0' });
-                return res.end(JSON.stringify({ success: false, error: 'Error, too many requests. Please slow down. You must wait 60 seconds before trying this endpoint again. [error-too-many-requests]' }));
+                return res.end(
+                    JSON.stringify({
+                        success: false,
+                        error: 'Error, too many requests. Please slow down. You must wait 60 seconds before trying this endpoint again. [error-too-many-requests]',
+                    }),
+                );
             case 'not-listed':
                 return send(200, JSON.stringify({ update: table.filter((entry) => entry._id !== 'view-livechat-webhooks'), remove: [], success: true }));
             case 'bad-json':

@@ -81,16 +81,18 @@ export class PersistenceStore {
     public bridgeMethods(): { [name: string]: (...args: Array<any>) => Promise<unknown> } {
         return {
             // Rocket.Chat's purge is a deleteOne({ appId }) too.
-            purge: () => this.roundTrip(async () => {
-                this.write();
-                this.records.splice(0, 1);
-            }),
+            purge: () =>
+                this.roundTrip(async () => {
+                    this.write();
+                    this.records.splice(0, 1);
+                }),
             create: (data: object) => this.roundTrip(() => this.create(data, undefined)),
             createWithAssociations: (data: object, associations: Array<Association>) => this.roundTrip(() => this.create(data, associations)),
             readById: (id: string) => this.roundTrip(() => this.readById(id)),
             readByAssociations: (associations: Array<Association>) => this.roundTrip(() => this.readByAssociations(associations)),
             update: () => this.roundTrip(() => this.updateById()),
-            updateByAssociations: (associations: Array<Association>, data: object, upsert: boolean) => this.roundTrip(() => this.updateByAssociations(associations, data, upsert)),
+            updateByAssociations: (associations: Array<Association>, data: object, upsert: boolean) =>
+                this.roundTrip(() => this.updateByAssociations(associations, data, upsert)),
             remove: (id: string) => this.roundTrip(() => this.removeById(id)),
             removeByAssociations: (associations: Array<Association>) => this.roundTrip(() => this.removeByAssociations(associations)),
         };
@@ -135,7 +137,9 @@ export class PersistenceStore {
         checkData(data);
         this.write();
         const wanted = associations.map(keyOf);
-        const existing = this.records.find((record) => record.associations.length === wanted.length && record.associations.every((own, index) => sameKey(own, wanted[index])));
+        const existing = this.records.find(
+            (record) => record.associations.length === wanted.length && record.associations.every((own, index) => sameKey(own, wanted[index])),
+        );
         if (existing) {
             existing.data = this.copy(data);
         } else if (upsert) {

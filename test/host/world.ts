@@ -19,9 +19,7 @@ export type UserName = keyof typeof USERS;
 export const LOOPBACK = '127.0.0.1';
 
 /** Each user's REST personal access token at the stand-in host. */
-export const AUTH_TOKENS: { [userId: string]: string } = Object.fromEntries(
-    Object.values(USERS).map((user) => [user.id, `auth-token-of-${user.username}`]),
-);
+export const AUTH_TOKENS: { [userId: string]: string } = Object.fromEntries(Object.values(USERS).map((user) => [user.id, `auth-token-of-${user.username}`]));
 
 export function credentialsOf(user: IUser): { [name: string]: string } {
     return { 'X-User-Id': user.id, 'X-Auth-Token': AUTH_TOKENS[user.id] };

@@ -11,7 +11,21 @@ import { AppClass, readAppInfo, ROOT } from './localHost';
 
 /** Node modules the Apps-Engine runtime lets app code require. */
 export const RUNTIME_ALLOWED_MODULES = [
-    'path', 'url', 'crypto', 'buffer', 'stream', 'net', 'http', 'https', 'zlib', 'util', 'punycode', 'os', 'querystring', 'fs', 'uuid',
+    'path',
+    'url',
+    'crypto',
+    'buffer',
+    'stream',
+    'net',
+    'http',
+    'https',
+    'zlib',
+    'util',
+    'punycode',
+    'os',
+    'querystring',
+    'fs',
+    'uuid',
 ];
 
 export interface LoadedPackage {
@@ -30,7 +44,10 @@ export function packagedZipPath(): string {
 
 export function loadAppFromZip(zipPath: string): LoadedPackage {
     const zip = new AdmZip(zipPath);
-    const files = zip.getEntries().filter((entry) => !entry.isDirectory).map((entry) => entry.entryName);
+    const files = zip
+        .getEntries()
+        .filter((entry) => !entry.isDirectory)
+        .map((entry) => entry.entryName);
     const sources = new Map<string, string>();
     for (const entry of zip.getEntries()) {
         if (entry.entryName.endsWith('.js')) {

@@ -12,7 +12,6 @@ import { LoopbackHttp } from '../host/loopbackHttp';
 import { PersistenceStore, RoomStore } from '../host/storage';
 import { useDeno } from './deno';
 
-/* eslint-disable @typescript-eslint/no-var-requires */
 const bridges = require('apps-engine-runtime/server/bridges');
 const { AppManager } = require('apps-engine-runtime/server/AppManager');
 const { AppMetadataStorage, AppLogStorage, AppSourceStorage } = require('apps-engine-runtime/server/storage');
@@ -48,18 +47,24 @@ const inFlight = { count: 0 };
 function bridge(Base: any, name: string, implementation: Loose, missing: Array<string>): any {
     const instance = new (class extends Base {})();
     for (const [key, value] of Object.entries(implementation)) {
-        instance[key] = typeof value !== 'function' ? value : (...args: Array<unknown>) => {
-            inFlight.count++;
-            let result: unknown;
-            try {
-                result = value(...args);
-            } catch (error) {
-                inFlight.count--;
-                throw error;
-            }
-            Promise.resolve(result).then(() => inFlight.count--, () => inFlight.count--);
-            return result;
-        };
+        instance[key] =
+            typeof value !== 'function'
+                ? value
+                : (...args: Array<unknown>) => {
+                      inFlight.count++;
+                      let result: unknown;
+                      try {
+                          result = value(...args);
+                      } catch (error) {
+                          inFlight.count--;
+                          throw error;
+                      }
+                      Promise.resolve(result).then(
+                          () => inFlight.count--,
+                          () => inFlight.count--,
+                      );
+                      return result;
+                  };
     }
     return new Proxy(instance, {
         get(target, property, receiver) {
@@ -127,7 +132,7 @@ export class RuntimeHost {
      * host process dies of it.
      */
     public async stop(): Promise<void> {
-        for (const started = Date.now(); inFlight.count > 0 && Date.now() - started < 5000; ) {
+        for (const started = Date.now(); inFlight.count > 0 && Date.now() - started < 5000;) {
             await new Promise((resolve) => setTimeout(resolve, 5));
         }
         await new Promise((resolve) => setTimeout(resolve, 20));
@@ -149,13 +154,16 @@ export class RuntimeHost {
                 headers,
                 query: call.query || {},
                 params: {},
-                content: method === 'get' ? undefined : call.content ?? {},
+                content: method === 'get' ? undefined : (call.content ?? {}),
                 user: call.user,
             });
             return { status: response.status, headers: response.headers, content: response.content };
         } catch (reason) {
             // Rocket.Chat's API bridge: `res.status(500).send(reason.message)` for anything the engine throws.
-            return { status: 500, content: reason instanceof Error || (reason && typeof reason === 'object') ? String((reason as { message?: unknown }).message) : String(reason) };
+            return {
+                status: 500,
+                content: reason instanceof Error || (reason && typeof reason === 'object') ? String((reason as { message?: unknown }).message) : String(reason),
+            };
         }
     }
 
@@ -197,59 +205,89 @@ export class RuntimeHost {
         const host = this;
         const missing = this.missing;
         const made: Loose = {
-            command: bridge(bridges.CommandBridge, 'command', {
-                doesCommandExist: async (command: string) => host.commands.has(command),
-                registerCommand: async (command: Loose) => {
-                    host.commands.set(command.command, command);
+            command: bridge(
+                bridges.CommandBridge,
+                'command',
+                {
+                    doesCommandExist: async (command: string) => host.commands.has(command),
+                    registerCommand: async (command: Loose) => {
+                        host.commands.set(command.command, command);
+                    },
+                    unregisterCommand: async (command: string) => {
+                        host.commands.delete(command);
+                    },
+                    enableCommand: async () => undefined,
+                    disableCommand: async () => undefined,
+                    modifyCommand: async () => undefined,
                 },
-                unregisterCommand: async (command: string) => {
-                    host.commands.delete(command);
+                missing,
+            ),
+            api: bridge(
+                bridges.ApiBridge,
+                'api',
+                {
+                    registerApi: async (api: Loose) => {
+                        host.apis.push(api.endpoint.path);
+                    },
+                    unregisterApis: async () => {
+                        host.apis.length = 0;
+                    },
                 },
-                enableCommand: async () => undefined,
-                disableCommand: async () => undefined,
-                modifyCommand: async () => undefined,
-            }, missing),
-            api: bridge(bridges.ApiBridge, 'api', {
-                registerApi: async (api: Loose) => {
-                    host.apis.push(api.endpoint.path);
-                },
-                unregisterApis: async () => {
-                    host.apis.length = 0;
-                },
-            }, missing),
+                missing,
+            ),
             // Rocket.Chat's HTTP bridge, as the local host's LoopbackHttp mirrors it (SSRF check, redirects, timeout).
-            http: bridge(bridges.HttpBridge, 'http', {
-                call: async (info: Loose) => {
-                    const method = String(info.method).toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'del';
-                    const fn = (host.http as Loose)[method === ('delete' as string) ? 'del' : method];
-                    return fn.call(host.http, info.url, info.request);
+            http: bridge(
+                bridges.HttpBridge,
+                'http',
+                {
+                    call: async (info: Loose) => {
+                        const method = String(info.method).toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'del';
+                        const fn = (host.http as Loose)[method === ('delete' as string) ? 'del' : method];
+                        return fn.call(host.http, info.url, info.request);
+                    },
                 },
-            }, missing),
-            serverSetting: bridge(bridges.ServerSettingBridge, 'serverSetting', {
-                getOneById: async (id: string) => {
-                    if (!host.serverSettings.has(id)) {
-                        throw new Error(`No Server Setting found, or it is unaccessible, by the id of "${id}".`);
-                    }
-                    return { id, type: 'string', packageValue: '', value: host.serverSettings.get(id), required: false, public: true, i18nLabel: id };
+                missing,
+            ),
+            serverSetting: bridge(
+                bridges.ServerSettingBridge,
+                'serverSetting',
+                {
+                    getOneById: async (id: string) => {
+                        if (!host.serverSettings.has(id)) {
+                            throw new Error(`No Server Setting found, or it is unaccessible, by the id of "${id}".`);
+                        }
+                        return { id, type: 'string', packageValue: '', value: host.serverSettings.get(id), required: false, public: true, i18nLabel: id };
+                    },
+                    isReadableById: async (id: string) => host.serverSettings.has(id),
+                    getAll: async () => [...host.serverSettings].map(([id, value]) => ({ id, value, packageValue: '' })),
                 },
-                isReadableById: async (id: string) => host.serverSettings.has(id),
-                getAll: async () => [...host.serverSettings].map(([id, value]) => ({ id, value, packageValue: '' })),
-            }, missing),
+                missing,
+            ),
             user: bridge(bridges.UserBridge, 'user', { ...host.rooms.userReader(host.appUser) }, missing),
-            message: bridge(bridges.MessageBridge, 'message', {
-                notifyUser: async (user: IUser, message: Loose) => {
-                    host.notifications.push({ to: user, message });
+            message: bridge(
+                bridges.MessageBridge,
+                'message',
+                {
+                    notifyUser: async (user: IUser, message: Loose) => {
+                        host.notifications.push({ to: user, message });
+                    },
                 },
-            }, missing),
+                missing,
+            ),
             room: bridge(bridges.RoomBridge, 'room', { ...host.rooms.roomReader() }, missing),
             persistence: bridge(bridges.PersistenceBridge, 'persistence', host.store.bridgeMethods(), missing),
-            activation: bridge(bridges.AppActivationBridge, 'activation', {
-                appAdded: async () => undefined,
-                appUpdated: async () => undefined,
-                appRemoved: async () => undefined,
-                appStatusChanged: async () => undefined,
-                actionsChanged: async () => undefined,
-            }, missing),
+            activation: bridge(
+                bridges.AppActivationBridge,
+                'activation',
+                {
+                    appAdded: async () => undefined,
+                    appUpdated: async () => undefined,
+                    appRemoved: async () => undefined,
+                    appStatusChanged: async () => undefined,
+                    actionsChanged: async () => undefined,
+                },
+                missing,
+            ),
             details: bridge(bridges.AppDetailChangesBridge, 'details', { onAppSettingsChange: () => undefined }, missing),
             internal: bridge(Object, 'internal', { doGetWorkspacePublicKey: async () => ({ id: 'Cloud_Workspace_PublicKey', value: '' }) }, missing),
             // The engine signs installed apps with the workspace's key pair (RS512).
@@ -269,9 +307,24 @@ export class RuntimeHost {
             getInternalBridge: () => made.internal,
             getInternalFederationBridge: () => made.federation,
         };
-        const others = ['getContactBridge', 'getEnvironmentalVariableBridge', 'getListenerBridge', 'getLivechatBridge', 'getUploadBridge', 'getEmailBridge',
-            'getUiInteractionBridge', 'getSchedulerBridge', 'getCloudWorkspaceBridge', 'getVideoConferenceBridge', 'getOAuthAppsBridge', 'getModerationBridge',
-            'getThreadBridge', 'getRoleBridge', 'getOutboundMessageBridge', 'getExperimentalBridge'];
+        const others = [
+            'getContactBridge',
+            'getEnvironmentalVariableBridge',
+            'getListenerBridge',
+            'getLivechatBridge',
+            'getUploadBridge',
+            'getEmailBridge',
+            'getUiInteractionBridge',
+            'getSchedulerBridge',
+            'getCloudWorkspaceBridge',
+            'getVideoConferenceBridge',
+            'getOAuthAppsBridge',
+            'getModerationBridge',
+            'getThreadBridge',
+            'getRoleBridge',
+            'getOutboundMessageBridge',
+            'getExperimentalBridge',
+        ];
         const unused: Loose = {};
         for (const name of others) {
             unused[name] = bridge(Object, name.replace(/^get|Bridge$/g, ''), {}, missing);
@@ -293,16 +346,46 @@ export class RuntimeHost {
             constructor() {
                 super('memory');
             }
-            public async create(item: Loose) { items.set(item.id, item); return item; }
-            public async retrieveOne(id: string) { return items.get(id) || null; }
-            public async retrieveAll() { return new Map(items); }
-            public async retrieveAllPrivate() { return new Map(items); }
-            public async remove(id: string) { items.delete(id); return { deletedCount: 1 }; }
-            public async updatePartialAndReturnDocument(item: Loose) { const merged = Object.assign(items.get(item.id) || {}, item); items.set(item.id, merged); return merged; }
-            public async updateStatus(id: string, status: string) { const item = items.get(id); if (item) item.status = status; return true; }
-            public async updateSetting(id: string, setting: Loose) { const item = items.get(id); if (item) item.settings[setting.id] = setting; return true; }
-            public async updateAppInfo(id: string, info: Loose) { const item = items.get(id); if (item) item.info = info; return true; }
-            public async updateMarketplaceInfo() { return true; }
+            public async create(item: Loose) {
+                items.set(item.id, item);
+                return item;
+            }
+            public async retrieveOne(id: string) {
+                return items.get(id) || null;
+            }
+            public async retrieveAll() {
+                return new Map(items);
+            }
+            public async retrieveAllPrivate() {
+                return new Map(items);
+            }
+            public async remove(id: string) {
+                items.delete(id);
+                return { deletedCount: 1 };
+            }
+            public async updatePartialAndReturnDocument(item: Loose) {
+                const merged = Object.assign(items.get(item.id) || {}, item);
+                items.set(item.id, merged);
+                return merged;
+            }
+            public async updateStatus(id: string, status: string) {
+                const item = items.get(id);
+                if (item) item.status = status;
+                return true;
+            }
+            public async updateSetting(id: string, setting: Loose) {
+                const item = items.get(id);
+                if (item) item.settings[setting.id] = setting;
+                return true;
+            }
+            public async updateAppInfo(id: string, info: Loose) {
+                const item = items.get(id);
+                if (item) item.info = info;
+                return true;
+            }
+            public async updateMarketplaceInfo() {
+                return true;
+            }
         }
         return new Metadata();
     }
@@ -313,7 +396,9 @@ export class RuntimeHost {
             constructor() {
                 super('memory');
             }
-            public async findPaginated() { return { logs: [], total: 0 }; }
+            public async findPaginated() {
+                return { logs: [], total: 0 };
+            }
             public async storeEntries(entry: Loose) {
                 for (const item of entry.entries || []) {
                     const text = (item.args || []).map((arg: unknown) => (typeof arg === 'string' ? arg : JSON.stringify(arg))).join(' ');
@@ -321,8 +406,12 @@ export class RuntimeHost {
                 }
                 return entry;
             }
-            public async getEntriesFor() { return []; }
-            public async removeEntriesFor() { logs.length = 0; }
+            public async getEntriesFor() {
+                return [];
+            }
+            public async removeEntriesFor() {
+                logs.length = 0;
+            }
         }
         return new Logs();
     }
@@ -333,10 +422,20 @@ export class RuntimeHost {
             constructor() {
                 super('memory');
             }
-            public async store(item: Loose, zip: Buffer) { zips.set(item.id, zip); return item.id; }
-            public async fetch(item: Loose) { return zips.get(item.id); }
-            public async update(item: Loose, zip: Buffer) { zips.set(item.id, zip); return item.id; }
-            public async remove(item: Loose) { zips.delete(item.id); }
+            public async store(item: Loose, zip: Buffer) {
+                zips.set(item.id, zip);
+                return item.id;
+            }
+            public async fetch(item: Loose) {
+                return zips.get(item.id);
+            }
+            public async update(item: Loose, zip: Buffer) {
+                zips.set(item.id, zip);
+                return item.id;
+            }
+            public async remove(item: Loose) {
+                zips.delete(item.id);
+            }
         }
         return new Sources();
     }

@@ -80,7 +80,9 @@ async function main(): Promise<void> {
         console.log('Livechat Webhook Test: the packaged app in the Apps-Engine runtime');
         console.log(`  app       ${path.relative(ROOT, zipPath)}, installed by apps-engine 1.58.1's AppManager, running in a Deno subprocess`);
         await host.install(zipPath);
-        console.log(`  runtime   engine loaded in ${host.timings.loadMs} ms; zip installed (parsed, Deno subprocess started, app enabled) in ${host.timings.installMs} ms`);
+        console.log(
+            `  runtime   engine loaded in ${host.timings.loadMs} ms; zip installed (parsed, Deno subprocess started, app enabled) in ${host.timings.installMs} ms`,
+        );
         console.log(`  receiver  ${receiverUrl}${ownReceiver ? ' (a real HTTP server on loopback)' : ' (yours)'}`);
         console.log(`  host API  ${permissionHost.siteUrl.replace(/\/$/, '')}/api/v1/permissions.listAll (stand-in for the Rocket.Chat server)`);
         await host.setAppSetting('webhook_url', receiverUrl);
@@ -108,7 +110,13 @@ async function main(): Promise<void> {
         const conversation = closedConversation('demo-room', 3);
         host.rooms.addRoom(conversation.room, conversation.messages);
         host.rooms.addUser(conversation.agent);
-        printResult(await host.api('post', 'webhook.test', { user: USERS.admin, headers: credentialsOf(USERS.admin), content: { roomId: 'demo-room', event: 'LivechatSessionTaken' } }));
+        printResult(
+            await host.api('post', 'webhook.test', {
+                user: USERS.admin,
+                headers: credentialsOf(USERS.admin),
+                content: { roomId: 'demo-room', event: 'LivechatSessionTaken' },
+            }),
+        );
 
         console.log(`\n3. As ${USERS.plain.username} (roles: ${USERS.plain.roles.join(', ')}), and with no user`);
         printResult(await host.api('post', 'webhook.test', { user: USERS.plain, headers: credentialsOf(USERS.plain) }));
@@ -132,18 +140,32 @@ async function main(): Promise<void> {
             console.log(`   webhook-signature: ${signed.headers['webhook-signature']} → verified with the standardwebhooks package`);
         }
         await host.setAppSetting('webhook_signing_secret', '');
-        printResult(await host.api('post', 'webhook.test', { user: USERS.admin, headers: credentialsOf(USERS.admin), content: { url: 'http://169.254.169.254/latest/meta-data/' } }));
+        printResult(
+            await host.api('post', 'webhook.test', {
+                user: USERS.admin,
+                headers: credentialsOf(USERS.admin),
+                content: { url: 'http://169.254.169.254/latest/meta-data/' },
+            }),
+        );
 
         if (ownReceiver) {
             console.log('\n6. A URL that is not the saved one ({"url": ...}): sent without the secret token and unsigned');
             const theirs = await startReceiver({ status: 200 }, '/elsewhere');
             try {
                 await host.setAppSetting('webhook_signing_secret', DEMO_SIGNING_SECRET);
-                const other = await host.api('post', 'webhook.test', { user: USERS.manager, headers: credentialsOf(USERS.manager), content: { url: theirs.url } });
+                const other = await host.api('post', 'webhook.test', {
+                    user: USERS.manager,
+                    headers: credentialsOf(USERS.manager),
+                    content: { url: theirs.url },
+                });
                 await host.setAppSetting('webhook_signing_secret', '');
                 const got = theirs.requests[0];
-                console.log(`   ${USERS.manager.username} → HTTP ${other.status}, secretsSent: ${other.content.delivery.secretsSent}; hint: ${other.content.delivery.hint}`);
-                console.log(`   that receiver got: token header ${got.headers['x-rocketchat-livechat-token'] === undefined ? 'absent' : 'PRESENT'}, signature ${got.headers['webhook-signature'] === undefined ? 'absent' : 'PRESENT'}`);
+                console.log(
+                    `   ${USERS.manager.username} → HTTP ${other.status}, secretsSent: ${other.content.delivery.secretsSent}; hint: ${other.content.delivery.hint}`,
+                );
+                console.log(
+                    `   that receiver got: token header ${got.headers['x-rocketchat-livechat-token'] === undefined ? 'absent' : 'PRESENT'}, signature ${got.headers['webhook-signature'] === undefined ? 'absent' : 'PRESENT'}`,
+                );
             } finally {
                 await theirs.close();
             }
@@ -173,14 +195,22 @@ async function main(): Promise<void> {
             console.log(`   curl -s -X POST ${base}/webhook.test ${auth} ${json} -d '{"event":"Message"}'`);
             console.log(`   curl -s -X POST ${base}/webhook.test ${auth} ${json} -d '{"roomId":"demo-room"}'    # an Omnichannel conversation`);
             console.log(`   curl -s -X POST ${base}/webhook.test ${auth} ${json} -d '{"roomId":"GENERAL"}'      # a channel: 400 error-not-omnichannel-room`);
-            console.log(`   for i in $(seq ${options.testsPerMinute + 1}); do curl -s -o /dev/null -w '%{http_code} ' -X POST ${base}/webhook.test ${auth}; done; echo   # the last one: 429`);
+            console.log(
+                `   for i in $(seq ${options.testsPerMinute + 1}); do curl -s -o /dev/null -w '%{http_code} ' -X POST ${base}/webhook.test ${auth}; done; echo   # the last one: 429`,
+            );
             console.log(`   curl -s ${base}/webhook.deliveries ${auth}`);
             console.log(`   curl -s ${base}/webhook.events ${auth}`);
-            console.log('   The app\'s settings, as an admin changes them (this host\'s own endpoint, not Rocket.Chat\'s):');
+            console.log("   The app's settings, as an admin changes them (this host's own endpoint, not Rocket.Chat's):");
             console.log(`   curl -s ${root}/_host/app-settings`);
-            console.log(`   curl -s -X POST ${root}/_host/app-settings ${json} -d '{"webhook_timeout_ms": 0}'   # then a test answers 400 error-invalid-setting`);
+            console.log(
+                `   curl -s -X POST ${root}/_host/app-settings ${json} -d '{"webhook_timeout_ms": 0}'   # then a test answers 400 error-invalid-setting`,
+            );
             console.log(`   curl -s -X POST ${root}/_host/app-settings ${json} -d '{"webhook_timeout_ms": 5000, "tests_per_minute": 0}'`);
-            console.log(`   Users: ${Object.values(USERS).map((user) => `${user.username} (${user.id} / ${AUTH_TOKENS[user.id]})`).join(', ')}`);
+            console.log(
+                `   Users: ${Object.values(USERS)
+                    .map((user) => `${user.username} (${user.id} / ${AUTH_TOKENS[user.id]})`)
+                    .join(', ')}`,
+            );
             await new Promise<void>((resolve) => {
                 process.once('SIGINT', () => resolve());
                 process.once('SIGTERM', () => resolve());
@@ -261,7 +291,10 @@ async function appSettings(host: RuntimeHost, method: string, body: string): Pro
         const known = await host.appSettings();
         const unknown = Object.keys(changes).filter((id) => !known.some((setting) => setting.id === id));
         if (unknown.length) {
-            return { status: 400, body: { success: false, error: `No such setting: ${unknown.join(', ')}. Known: ${known.map((setting) => setting.id).join(', ')}.` } };
+            return {
+                status: 400,
+                body: { success: false, error: `No such setting: ${unknown.join(', ')}. Known: ${known.map((setting) => setting.id).join(', ')}.` },
+            };
         }
         for (const [id, value] of Object.entries(changes as { [id: string]: unknown })) {
             await host.setAppSetting(id, value);
@@ -271,7 +304,7 @@ async function appSettings(host: RuntimeHost, method: string, body: string): Pro
     }
     const settings = (await host.appSettings()).map(({ id, type, value, packageValue }) => ({
         id,
-        value: type === 'password' ? (value ? '(set)' : '(empty)') : value ?? packageValue,
+        value: type === 'password' ? (value ? '(set)' : '(empty)') : (value ?? packageValue),
     }));
     return { status: 200, body: { success: true, settings } };
 }
