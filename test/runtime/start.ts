@@ -196,7 +196,7 @@ async function main(): Promise<void> {
             console.log(`   curl -s -X POST ${base}/webhook.test ${auth} ${json} -d '{"roomId":"demo-room"}'    # an Omnichannel conversation`);
             console.log(`   curl -s -X POST ${base}/webhook.test ${auth} ${json} -d '{"roomId":"GENERAL"}'      # a channel: 400 error-not-omnichannel-room`);
             console.log(
-                `   for i in $(seq ${options.testsPerMinute + 1}); do curl -s -o /dev/null -w '%{http_code} ' -X POST ${base}/webhook.test ${auth}; done; echo   # the last one: 429`,
+                `   for i in $(seq ${options.testsPerMinute + 1}); do curl -s -o /dev/null -w '%{http_code} ' -X POST ${base}/webhook.test ${auth}; done; echo   # 429 once ${options.testsPerMinute} tests ran this minute (the lines above count too)`,
             );
             console.log(`   curl -s ${base}/webhook.deliveries ${auth}`);
             console.log(`   curl -s ${base}/webhook.events ${auth}`);
