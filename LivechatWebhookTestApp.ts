@@ -1,6 +1,7 @@
 import {
     IAppAccessors,
     IConfigurationExtend,
+    IConfigurationModify,
     IEnvironmentRead,
     IHttp,
     ILogger,
@@ -11,19 +12,20 @@ import {
 import { ApiSecurity, ApiVisibility } from '@rocket.chat/apps-engine/definition/api';
 import { App } from '@rocket.chat/apps-engine/definition/App';
 import { IAppInfo } from '@rocket.chat/apps-engine/definition/metadata';
+import { ISetting } from '@rocket.chat/apps-engine/definition/settings';
 import { IUIKitResponse, UIKitBlockInteractionContext } from '@rocket.chat/apps-engine/definition/uikit';
 
 import { RedeliverButton } from './src/commands/RedeliverButton';
 import { WebhookTestCommand } from './src/commands/WebhookTestCommand';
 import { WebhookDeliveriesEndpoint, WebhookEventsEndpoint, WebhookRedeliverEndpoint, WebhookTestEndpoint } from './src/endpoints/WebhookEndpoints';
-import { DeliveryHistory } from './src/history/DeliveryHistory';
-import { PermissionGuard } from './src/permissions/PermissionGuard';
+import { createRunner } from './src/runner/createRunner';
 import { WebhookTestRunner } from './src/runner/WebhookTestRunner';
 import { SETTINGS } from './src/settings/settings';
 import { currentLogger } from './src/util/log';
 
 export class LivechatWebhookTestApp extends App {
     private redeliverButton?: RedeliverButton;
+    private runner?: WebhookTestRunner;
 
     constructor(info: IAppInfo, logger: ILogger, accessors: IAppAccessors) {
         super(info, logger, accessors);
@@ -42,13 +44,16 @@ export class LivechatWebhookTestApp extends App {
         return this.redeliverButton.handle(context, read, http, persistence, modify);
     }
 
+    public async onSettingUpdated(_setting: ISetting, _configurationModify: IConfigurationModify, _read: IRead, _http: IHttp): Promise<void> {
+        this.runner?.settingsChanged();
+    }
+
     protected async extendConfiguration(configuration: IConfigurationExtend, _environmentRead: IEnvironmentRead): Promise<void> {
         for (const setting of SETTINGS) {
             await configuration.settings.provideSetting(setting);
         }
-        // One runner (one permission cache, one history write queue) behind every entry point.
-        const log = currentLogger(this);
-        const runner = new WebhookTestRunner(new PermissionGuard(log), new DeliveryHistory(), log);
+        const runner = createRunner(currentLogger(this));
+        this.runner = runner;
         await configuration.api.provideApi({
             visibility: ApiVisibility.PUBLIC,
             security: ApiSecurity.UNSECURE,

@@ -47,7 +47,7 @@ export class WebhookTestCommand implements ISlashCommand {
                 return reply(HELP_TEXT);
             case 'history': {
                 const answer = await this.runner.deliveries(caller);
-                return reply(answer.deliveries ? formatHistory(answer.deliveries, HISTORY_LINES) : `❌ ${answer.reason} (${answer.error})`);
+                return reply(answer.deliveries ? formatHistory(answer.deliveries, HISTORY_LINES, answer.stats) : `❌ ${answer.reason} (${answer.error})`);
             }
             case 'redeliver': {
                 const outcome = await this.runner.redeliver(caller, { id: second });

@@ -4,6 +4,7 @@ import { IRoom } from '@rocket.chat/apps-engine/definition/rooms';
 import { IUser } from '@rocket.chat/apps-engine/definition/users';
 import type { LayoutBlock } from '@rocket.chat/ui-kit';
 
+import type { HistoryStats } from '../history/stats';
 import { HistoryItem, TestOutcome } from '../runner/WebhookTestRunner';
 import { DeliveryReport, urlHost, Verdict } from '../delivery/report';
 
@@ -80,10 +81,13 @@ export function buildOutcomeBlocks(outcome: TestOutcome, appId: string): Array<L
 }
 
 /** One line per delivery, for `history`. */
-export function formatHistory(items: Array<HistoryItem>, limit: number): string {
+export function formatHistory(items: Array<HistoryItem>, limit: number, stats?: HistoryStats): string {
     if (items.length === 0) {
         return 'No deliveries recorded yet: run `/livechat-webhook-test` first.';
     }
+    const rate = stats && stats.successRate !== null ? `${Math.round(stats.successRate * 1000) / 10} % delivered` : undefined;
+    const p50 = stats && stats.p50Ms !== null ? `p50 ${stats.p50Ms} ms` : undefined;
+    const figures = [rate, p50].filter(Boolean).join(', ');
     const lines = items.slice(0, limit).map((item) => {
         const when = item.sentAt ? item.sentAt.replace('T', ' ').replace(/\.\d+Z$/, 'Z') : 'not sent';
         const result = item.status === undefined ? item.verdict : `${item.status} ${item.verdict}`;
@@ -91,7 +95,8 @@ export function formatHistory(items: Array<HistoryItem>, limit: number): string 
         const again = item.redeliveryOf ? ` · again ${item.redeliveryOf}` : '';
         return `\`${item.id}\` · ${when} · ${item.event} · ${result}${time} · by ${item.by}${again}`;
     });
-    return [`Last ${lines.length} of ${items.length} deliveries, newest first (\`redeliver <id>\` sends one again):`, ...lines].join('\n');
+    const summary = figures ? ` (${figures})` : '';
+    return [`Last ${lines.length} of ${items.length} deliveries${summary}, newest first (\`redeliver <id>\` sends one again):`, ...lines].join('\n');
 }
 
 /** The receiver's status, or else what kept it from answering. */

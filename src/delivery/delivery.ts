@@ -4,7 +4,7 @@ import { IHttp } from '@rocket.chat/apps-engine/definition/accessors';
 
 import { DEADLINE_GRACE_MS, DEADLINE_PASSED, withDeadline } from '../util/deadline';
 import { parseIp } from '../network/ip';
-import { maskedExcerpt } from './secrets';
+import { MASK, maskedExcerpt, maskSecrets } from './secrets';
 import { buildSignatureHeaders } from './signature';
 
 export const TOKEN_HEADER = 'X-RocketChat-Livechat-Token';
@@ -24,17 +24,24 @@ export interface DeliveryRequest {
 /** How much of the receiver's answer a report keeps. */
 export const RESPONSE_EXCERPT_BYTES = 1024;
 
-export type DeliveryResult = { sentAt: Date; durationMs: number } & (
-    | { kind: 'response'; status: number; contentType?: string; excerpt: string }
-    | { kind: 'timeout' }
-    | { kind: 'network-error'; message: string }
-    /**
-     * The host's SSRF check refused the URL or a redirect's target. `name`: the URL's host, when it
-     * is a name: the check also refuses a name that does not resolve, and says nothing of which.
-     */
-    | { kind: 'host-refused'; name?: string }
-    | { kind: 'too-many-redirects' }
-);
+/** At most this many response headers are kept, each value cut at MAX_HEADER_VALUE characters. */
+export const MAX_RESPONSE_HEADERS = 50;
+export const MAX_HEADER_VALUE = 256;
+
+/** `requestHeaders`: the headers sent, the token's and the signature's values masked. */
+export type DeliveryResult = { sentAt: Date; durationMs: number; requestHeaders: { [name: string]: string } } &
+    /** `headers`: the receiver's, at most MAX_RESPONSE_HEADERS, values cut and secrets masked. */
+    (
+        | { kind: 'response'; status: number; contentType?: string; excerpt: string; headers: { [name: string]: string } }
+        | { kind: 'timeout' }
+        | { kind: 'network-error'; message: string }
+        /**
+         * The host's SSRF check refused the URL or a redirect's target. `name`: the URL's host, when it
+         * is a name: the check also refuses a name that does not resolve, and says nothing of which.
+         */
+        | { kind: 'host-refused'; name?: string }
+        | { kind: 'too-many-redirects' }
+    );
 
 /** The messages Rocket.Chat's server-fetch throws for these two refusals. */
 const HOST_SSRF_REFUSAL = 'error-ssrf-validation-failed';
@@ -60,11 +67,12 @@ export function buildDeliveryHeaders(secretToken: string): { [name: string]: str
 export async function deliverTest(http: IHttp, request: DeliveryRequest): Promise<DeliveryResult> {
     const sentAt = new Date();
     const started = Date.now();
-    const timing = () => ({ sentAt, durationMs: Date.now() - started });
     const headers = buildDeliveryHeaders(request.secretToken);
     if (request.signing) {
         Object.assign(headers, buildSignatureHeaders(request.signing.key, request.signing.webhookId, sentAt, request.body));
     }
+    const requestHeaders = maskedRequestHeaders(headers);
+    const timing = () => ({ sentAt, durationMs: Date.now() - started, requestHeaders });
     try {
         const sent = http.post(request.url, {
             content: request.body,
@@ -85,6 +93,7 @@ export async function deliverTest(http: IHttp, request: DeliveryRequest): Promis
             status: response.statusCode,
             contentType: headerValue(response.headers, 'content-type'),
             excerpt: excerptOf(response.content, request.maskForms),
+            headers: keptResponseHeaders(response.headers, request.maskForms),
             ...timing(),
         };
     } catch (error) {
@@ -107,6 +116,27 @@ export async function deliverTest(http: IHttp, request: DeliveryRequest): Promis
 /** The first KiB of the body as text, secrets masked. */
 export function excerptOf(content: unknown, maskForms: Array<string> = []): string {
     return typeof content === 'string' ? maskedExcerpt(content, RESPONSE_EXCERPT_BYTES, maskForms) : '';
+}
+
+/** The headers as sent, for the history: the token's and the signature's values never kept. */
+export function maskedRequestHeaders(headers: { [name: string]: string }): { [name: string]: string } {
+    const masked: { [name: string]: string } = {};
+    for (const [name, value] of Object.entries(headers)) {
+        masked[name] = /^(x-rocketchat-livechat-token|webhook-signature)$/i.test(name) ? MASK : value;
+    }
+    return masked;
+}
+
+export function keptResponseHeaders(headers: unknown, maskForms: Array<string>): { [name: string]: string } {
+    const kept: { [name: string]: string } = {};
+    if (!headers || typeof headers !== 'object') {
+        return kept;
+    }
+    for (const [name, value] of Object.entries(headers as { [name: string]: unknown }).slice(0, MAX_RESPONSE_HEADERS)) {
+        const text = Array.isArray(value) ? value.join(', ') : String(value);
+        kept[maskSecrets(name, maskForms).slice(0, MAX_HEADER_VALUE)] = maskSecrets(text, maskForms).slice(0, MAX_HEADER_VALUE);
+    }
+    return kept;
 }
 
 function hostName(url: string): { name?: string } {

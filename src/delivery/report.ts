@@ -11,7 +11,8 @@ export const HOST_RETRY_FACTOR = 4;
  * `not-sent`: Rocket.Chat would not send anything at all (no webhook URL).
  * `refused`: the network policy (this app's, or the host's SSRF check) refused the URL; nothing was sent.
  */
-export type Verdict = 'delivered' | 'retried' | 'dropped' | 'not-sent' | 'refused';
+export const VERDICTS = ['delivered', 'retried', 'dropped', 'not-sent', 'refused'] as const;
+export type Verdict = (typeof VERDICTS)[number];
 
 export type ErrorKind = 'status' | 'timeout' | 'connection' | 'invalid-url' | 'url-not-set' | 'ssrf' | 'redirect-loop';
 

@@ -42,13 +42,12 @@ export class WebhookEventsEndpoint extends RunnerEndpoint {
     }
 }
 
-/** `GET webhook.deliveries[?id=...]`: the recorded deliveries, newest first, or one with its body. */
+/** `GET webhook.deliveries[?id=...|?verdict=&event=&source=&limit=]`: the recorded deliveries with stats, newest first, or one with its detail. */
 export class WebhookDeliveriesEndpoint extends RunnerEndpoint {
     public path = 'webhook.deliveries';
 
     public async get(request: IApiRequest, endpoint: IApiEndpointInfo, read: IRead, modify: IModify, http: IHttp, persis: IPersistence): Promise<IApiResponse> {
-        const id = request.query ? request.query.id : undefined;
-        return respond(await this.runner.deliveries(callerOf(request, read, http, persis), id));
+        return respond(await this.runner.deliveries(callerOf(request, read, http, persis), request.query || {}));
     }
 }
 

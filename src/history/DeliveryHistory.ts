@@ -1,75 +1,167 @@
-// The last deliveries, newest first, in one persisted record that is rewritten on each change
-// (the engine's persistence has no query, sort or limit). Writes go through one queue so that
-// concurrent tests in this app instance never overwrite each other's entries, and reads wait for
-// queued writes, so a caller always sees the deliveries it has just made.
+// The last deliveries, one record each (see records.ts). A test only ever creates its own records:
+// no test reads or rewrites another delivery's record, so its cost does not grow with the history,
+// and app instances sharing one persistence (a Rocket.Chat cluster) cannot overwrite each other.
+// The engine's persistence has no sort, limit or count, so the newest HISTORY_LIMIT are chosen on
+// read, and the older ones pruned after a read and after every PRUNE_EVERY writes of an instance
+// (off the answer's path). Pruning removes only records with at least HISTORY_LIMIT newer ones
+// beside them, so a prune racing with writes or with another instance's prune never removes one of
+// the newest HISTORY_LIMIT.
 import { IPersistence, IPersistenceRead } from '@rocket.chat/apps-engine/definition/accessors';
-import { RocketChatAssociationModel, RocketChatAssociationRecord } from '@rocket.chat/apps-engine/definition/metadata';
 
-import { DeliveryReport } from '../delivery/report';
+import { randomHex } from '../util/random';
+import { migrateLegacyHistory } from './migration';
+import {
+    DELIVERY,
+    DeliveryDetail,
+    DeliveryRecord,
+    deliveryKey,
+    DETAIL,
+    DetailRecord,
+    isDeliveryRecord,
+    isDetailRecord,
+    newestFirst,
+    recordKey,
+    StoredDelivery,
+} from './records';
+
+export { StoredDelivery } from './records';
+
+/** A delivery to record: the body as sent (kept unless larger than MAX_STORED_BODY_BYTES). */
+export type NewDelivery = Omit<StoredDelivery, 'bodyKept'>;
 
 export const HISTORY_LIMIT = 50;
-/** Larger request bodies are not kept (the report is): 50 of them must fit in one host record. */
-export const MAX_STORED_BODY_BYTES = 128 * 1024;
+/** Larger request bodies are not kept (the report and the headers are). */
+export const MAX_STORED_BODY_BYTES = 512 * 1024;
+/** A detail up to this size stays in the delivery's record; a larger one gets a record of its own, so listing stays cheap. */
+export const INLINE_DETAIL_BYTES = 8 * 1024;
+export const PRUNE_EVERY = 10;
 
-export interface StoredDelivery {
-    report: DeliveryReport;
-    /** Username of who ran it. */
-    by: string;
-    /** The exact bytes sent, so they can be sent again; absent when too large to keep. */
-    body?: string;
-    /** For a test of a URL that is not the saved webhook URL: that URL, so a redelivery goes there again. */
-    url?: string;
+export interface HistoryLog {
+    warn(...items: Array<unknown>): void;
 }
-
-const HISTORY_RECORD = new RocketChatAssociationRecord(RocketChatAssociationModel.MISC, 'livechat-webhook-test:delivery-history');
 
 export class DeliveryHistory {
-    private queue: Promise<unknown> = Promise.resolve();
+    /** Writes of this instance not settled yet: reads wait for them, so a caller sees what it just did. */
+    private readonly pending = new Set<Promise<unknown>>();
+    private writes = 0;
+    private pruning?: Promise<void>;
+    private migrated = false;
 
-    public async list(reader: IPersistenceRead): Promise<Array<StoredDelivery>> {
-        await this.queue;
-        return this.read(reader);
-    }
+    constructor(private readonly log: HistoryLog) {}
 
-    private async read(reader: IPersistenceRead): Promise<Array<StoredDelivery>> {
-        const records = await reader.readByAssociation(HISTORY_RECORD);
-        const record = records && records[0];
-        const entries = record && (record as { entries?: unknown }).entries;
-        return Array.isArray(entries) ? (entries.filter(isStoredDelivery) as Array<StoredDelivery>) : [];
-    }
-
-    public async find(reader: IPersistenceRead, id: string): Promise<StoredDelivery | undefined> {
-        return (await this.list(reader)).find((entry) => entry.report.id === id);
-    }
-
-    /** Queues adding an entry at the front (keeping the newest HISTORY_LIMIT); resolves once written. */
-    public record(reader: IPersistenceRead, persis: IPersistence, entry: StoredDelivery): Promise<void> {
-        const stored: StoredDelivery =
-            entry.body !== undefined && byteLength(entry.body) > MAX_STORED_BODY_BYTES
-                ? { report: entry.report, by: entry.by, ...(entry.url && { url: entry.url }) }
-                : entry;
-        const write = this.queue.then(async () => {
-            const entries = [stored, ...(await this.read(reader))].slice(0, HISTORY_LIMIT);
-            try {
-                await persis.updateByAssociation(HISTORY_RECORD, { entries }, true);
-            } catch (error) {
-                // Rocket.Chat's bridge rejects every update of an existing record after applying it
-                // (it answers the null upsertedId): read back before calling it lost.
-                const written = await this.read(reader);
-                if (!written.some((entry) => entry.report.id === stored.report.id)) {
-                    throw error;
-                }
+    /** Creates the delivery's record(s); resolves once written. Every PRUNE_EVERY writes, prunes in the background. */
+    public record(reader: IPersistenceRead, persis: IPersistence, entry: NewDelivery): Promise<void> {
+        const write = this.write(persis, entry, Date.now()).then(() => {
+            if (++this.writes % PRUNE_EVERY === 0) {
+                this.pruneInBackground(reader, persis);
             }
         });
-        // The next write waits for this one whatever its fate; this one's caller still sees its error.
-        this.queue = write.catch(() => undefined);
+        this.pending.add(write);
+        const settle = () => this.pending.delete(write);
+        write.then(settle, settle);
         return write;
+    }
+
+    /** The newest HISTORY_LIMIT deliveries, newest first, with the details kept inline (large ones are left for `find`). */
+    public async list(reader: IPersistenceRead, persis: IPersistence): Promise<Array<StoredDelivery>> {
+        await this.ready(reader, persis);
+        const { kept, surplus } = sortRecords(await reader.readByAssociation(DELIVERY));
+        if (surplus.length > 0) {
+            this.pruneInBackground(reader, persis, surplus);
+        }
+        return kept.map((record) => toStored(record, record.detail));
+    }
+
+    /** One delivery with its whole detail (the exact body sent, the headers). */
+    public async find(reader: IPersistenceRead, persis: IPersistence, id: string): Promise<StoredDelivery | undefined> {
+        await this.ready(reader, persis);
+        const records = await reader.readByAssociation(deliveryKey(id));
+        const main = records.filter(isDeliveryRecord).sort((a, b) => (a.nonce < b.nonce ? -1 : 1))[0];
+        if (!main) {
+            return undefined;
+        }
+        const apart = records.filter(isDetailRecord).find((record) => record.nonce === main.detailNonce);
+        return toStored(main, main.detail || (apart && apart.detail));
+    }
+
+    /** Waits for this instance's writes in flight, and moves a 0.1.0 history into records once. */
+    private async ready(reader: IPersistenceRead, persis: IPersistence): Promise<void> {
+        await Promise.all([...this.pending].map((write) => write.catch(() => undefined)));
+        if (this.migrated) {
+            return;
+        }
+        try {
+            await migrateLegacyHistory(reader, persis, (entry, at) => this.write(persis, entry, at));
+            this.migrated = true;
+        } catch (error) {
+            // The history stays readable; the next read tries again.
+            this.log.warn(`Could not move the 0.1.0 history into its new form: ${error instanceof Error ? error.message : 'unknown error'}`);
+        }
+    }
+
+    private async write(persis: IPersistence, entry: NewDelivery, at: number): Promise<void> {
+        const { report, by, url } = entry;
+        const detail: DeliveryDetail = {
+            ...(entry.body !== undefined && byteLength(entry.body) <= MAX_STORED_BODY_BYTES && { body: entry.body }),
+            ...(entry.request && { request: entry.request }),
+            ...(entry.response && { response: entry.response }),
+        };
+        const nonce = randomHex(8);
+        const main: DeliveryRecord = { v: 2, nonce, at, report, by, ...(url && { url }), bodyKept: detail.body !== undefined };
+        if (byteLength(JSON.stringify(detail)) <= INLINE_DETAIL_BYTES) {
+            await persis.createWithAssociations({ ...main, detail }, [DELIVERY, deliveryKey(report.id), recordKey(nonce)]);
+            return;
+        }
+        // The detail first: should the main record's write fail, an unreferenced detail is all that is left.
+        const detailNonce = randomHex(8);
+        const apart: DetailRecord = { v: 2, nonce: detailNonce, id: report.id, detail };
+        await persis.createWithAssociations(apart, [DETAIL, deliveryKey(report.id), recordKey(detailNonce)]);
+        await persis.createWithAssociations({ ...main, detailNonce }, [DELIVERY, deliveryKey(report.id), recordKey(nonce)]);
+    }
+
+    private pruneInBackground(reader: IPersistenceRead, persis: IPersistence, known?: Array<DeliveryRecord>): void {
+        if (this.pruning) {
+            return;
+        }
+        this.pruning = this.prune(reader, persis, known)
+            .catch((error) => this.log.warn(`Could not prune the delivery history: ${error instanceof Error ? error.message : 'unknown error'}`))
+            .then(() => {
+                this.pruning = undefined;
+            });
+    }
+
+    /** Removes each surplus record (and its detail) by its own association: one call each. */
+    private async prune(reader: IPersistenceRead, persis: IPersistence, known?: Array<DeliveryRecord>): Promise<void> {
+        const surplus = known || sortRecords(await reader.readByAssociation(DELIVERY)).surplus;
+        for (const record of surplus) {
+            await persis.removeByAssociation(recordKey(record.nonce));
+            if (record.detailNonce) {
+                await persis.removeByAssociation(recordKey(record.detailNonce));
+            }
+        }
     }
 }
 
-function isStoredDelivery(value: unknown): boolean {
-    const entry = value as StoredDelivery;
-    return !!entry && typeof entry === 'object' && !!entry.report && typeof entry.report.id === 'string';
+/** The newest HISTORY_LIMIT (one record per delivery id), and every other record. */
+export function sortRecords(data: Array<unknown>): { kept: Array<DeliveryRecord>; surplus: Array<DeliveryRecord> } {
+    // Two instances migrating at once may have written a delivery twice: the smallest nonce is kept.
+    const records = (data || []).filter(isDeliveryRecord).sort((a, b) => newestFirst(a, b) || (a.nonce < b.nonce ? -1 : 1));
+    const seen = new Set<string>();
+    const kept: Array<DeliveryRecord> = [];
+    const surplus: Array<DeliveryRecord> = [];
+    for (const record of records) {
+        if (seen.has(record.report.id) || kept.length >= HISTORY_LIMIT) {
+            surplus.push(record);
+        } else {
+            seen.add(record.report.id);
+            kept.push(record);
+        }
+    }
+    return { kept, surplus };
+}
+
+function toStored(record: DeliveryRecord, detail: DeliveryDetail | undefined): StoredDelivery {
+    return { report: record.report, by: record.by, ...(record.url && { url: record.url }), bodyKept: record.bodyKept !== false, ...detail };
 }
 
 function byteLength(text: string): number {

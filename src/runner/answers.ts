@@ -1,6 +1,8 @@
 // What the runner answers. The endpoints send an answer as JSON (minus httpStatus); the slash
 // command and the button present it as a private message.
 import { DeliveryReport } from '../delivery/report';
+import type { DeliveryDetail } from '../history/records';
+import type { HistoryStats } from '../history/stats';
 import type { EventType } from '../payloads/events';
 import { UrlSource } from '../network/url';
 
@@ -51,8 +53,10 @@ export interface HistoryItem extends DeliveryReport {
 
 export interface HistoryAnswer extends Answer {
     deliveries?: Array<HistoryItem>;
-    /** One delivery with the exact body sent, when asked for by id. */
-    entry?: HistoryItem & { body?: string };
+    /** Over every kept delivery that matches the filters (not only the `limit` listed). */
+    stats?: HistoryStats;
+    /** One delivery with the exact body sent and the headers, when asked for by id. */
+    entry?: HistoryItem & DeliveryDetail;
 }
 
 export interface EventsAnswer extends Answer {

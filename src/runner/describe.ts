@@ -1,12 +1,11 @@
 // How a delivery's result becomes the answer's fields and its report. Pure.
-import { Buffer } from 'buffer';
-import { randomBytes } from 'crypto';
 
 import { SettingId } from '../settings/settings';
 import { DeliveryResult } from '../delivery/delivery';
 import { DeliveryReport, judgeDelivery, Judgement, SentCredentials } from '../delivery/report';
 import { maskSecrets } from '../delivery/secrets';
 import { redactUrl } from '../network/url';
+import { randomHex } from '../util/random';
 import { failure, TestOutcome } from './answers';
 import { SECRETS_WITHHELD_HINT } from './target';
 
@@ -78,15 +77,7 @@ export function scrub(message: string, secrets: Array<string>): string {
     return text.length > MAX_REASON_LENGTH ? `${text.slice(0, MAX_REASON_LENGTH)}…` : text;
 }
 
-const ID_BYTES = 6;
-let idPool = Buffer.alloc(0);
-
-/** `dlv_` and 12 random hex digits; random bytes are drawn 1 KiB at a time (one call each is slow). */
+/** `dlv_` and 12 random hex digits. */
 export function newDeliveryId(): string {
-    if (idPool.length < ID_BYTES) {
-        idPool = randomBytes(1024);
-    }
-    const id = idPool.subarray(0, ID_BYTES).toString('hex');
-    idPool = idPool.subarray(ID_BYTES);
-    return `dlv_${id}`;
+    return `dlv_${randomHex(6)}`;
 }

@@ -1,5 +1,7 @@
 // The fields callers may send, checked before anything else happens. Pure, so it is easy to test.
-import { EventType, parseEventType } from '../payloads/events';
+import { Verdict, VERDICTS } from '../delivery/report';
+import { HistoryFilters } from '../history/stats';
+import { EVENT_TYPES, EventType, parseEventType } from '../payloads/eventTypes';
 
 export interface TestRequestFields {
     event: EventType;
@@ -50,6 +52,58 @@ export function parseTestRequest(body: unknown): Parsed<TestRequestFields> {
         return { ok: false, error: 'error-invalid-params', reason: '"roomId" must be the id of an Omnichannel room (letters, digits, "-" or "_").' };
     }
     return { ok: true, value: { event: event.event, roomId, ...override } };
+}
+
+export interface HistoryQuery {
+    /** One delivery, with its detail. */
+    id?: string;
+    filters: HistoryFilters;
+    /** How many of the matching deliveries to list (1 to HISTORY_LIMIT). */
+    limit: number;
+}
+
+const SOURCES = ['sample', 'room'] as const;
+
+/** `GET webhook.deliveries` query: `id`, or `verdict`, `event`, `source` and `limit`; an unknown value is named. */
+export function parseHistoryQuery(query: unknown, maxLimit: number): Parsed<HistoryQuery> {
+    const fields = query && typeof query === 'object' ? (query as { [key: string]: unknown }) : {};
+    const bad = (name: string, expected: string): Parsed<HistoryQuery> => ({
+        ok: false,
+        error: 'error-invalid-params',
+        reason: `The "${name}" query parameter must be ${expected}.`,
+    });
+    const text = (name: string) => {
+        const value = fields[name];
+        return value === undefined || value === '' ? undefined : Array.isArray(value) || typeof value !== 'string' ? null : value.trim();
+    };
+    const id = text('id');
+    if (id === null || (id !== undefined && !isId(id))) {
+        return bad('id', 'a delivery id, e.g. dlv_0123456789ab');
+    }
+    const verdict = text('verdict');
+    if (verdict === null || (verdict !== undefined && !(VERDICTS as ReadonlyArray<string>).includes(verdict))) {
+        return bad('verdict', `one of ${VERDICTS.join(', ')}`);
+    }
+    const source = text('source');
+    if (source === null || (source !== undefined && !(SOURCES as ReadonlyArray<string>).includes(source))) {
+        return bad('source', `one of ${SOURCES.join(', ')}`);
+    }
+    const eventText = text('event');
+    const event = eventText === undefined ? undefined : eventText === null ? undefined : parseEventType(eventText);
+    if (eventText === null || (event && !event.ok)) {
+        return bad('event', `one of ${EVENT_TYPES.join(', ')}`);
+    }
+    const limitText = text('limit');
+    const limit = limitText === undefined ? maxLimit : /^\d+$/.test(limitText || '') ? Number(limitText) : NaN;
+    if (!Number.isInteger(limit) || limit < 1 || limit > maxLimit) {
+        return bad('limit', `a whole number from 1 to ${maxLimit}`);
+    }
+    const filters: HistoryFilters = {
+        ...(verdict && { verdict: verdict as Verdict }),
+        ...(event && event.ok && { event: event.event }),
+        ...(source && { source: source as HistoryFilters['source'] }),
+    };
+    return { ok: true, value: { ...(id && { id }), filters, limit } };
 }
 
 /** A JSON object body with the "id" of a recorded delivery. */

@@ -32,12 +32,16 @@ export class AppSettingsStore implements ISettingRead {
         this.settings.set(setting.id, { ...setting });
     }
 
+    /** As the engine after an admin saves a setting: the app's onSettingUpdated is called (see LocalHost). */
+    public onUpdated?: (setting: ISetting) => void;
+
     public set(id: string, value: unknown): void {
         const setting = this.settings.get(id);
         if (!setting) {
             throw new Error(`test host: the app provides no setting "${id}"`);
         }
         setting.value = value;
+        this.onUpdated?.({ ...setting });
     }
 
     public provided(): Array<ISetting> {

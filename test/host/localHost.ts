@@ -97,7 +97,21 @@ export class LocalHost {
         public readonly store: PersistenceStore,
     ) {
         this.app = new AppCtor(info, logger.forCall('constructor' as ILogger['method']), loud<IAppAccessors>('AppAccessors'));
+        // The engine calls onSettingUpdated after every change of a setting (and awaits it).
+        this.settings.onUpdated = (setting) => {
+            const handler = (this.app as unknown as { onSettingUpdated?: App['onSettingUpdated'] }).onSettingUpdated;
+            if (handler) {
+                this.settingUpdates.push(
+                    this.withCallLogger('onSettingUpdated' as ILogger['method'], () =>
+                        handler.call(this.app, setting, loud('ConfigurationModify'), this.read(), this.http),
+                    ),
+                );
+            }
+        };
     }
+
+    /** The onSettingUpdated calls made so far (the engine awaits each; tests may too). */
+    public readonly settingUpdates: Array<Promise<void>> = [];
 
     /** Constructs and initializes the app, as the engine does when it enables an app. */
     public static async load(AppCtor: AppClass, options: { echoLogs?: boolean; store?: PersistenceStore } = {}): Promise<LocalHost> {

@@ -1,0 +1,85 @@
+// How a delivery is laid out in the app's persistence: one record per delivery (its report, who ran
+// it, and its detail when small), plus a detail record for a large body. Every record also carries
+// an association of its own, so that it can be removed alone: Rocket.Chat's removeByAssociations
+// deletes only one of the records it matches.
+import { RocketChatAssociationModel, RocketChatAssociationRecord } from '@rocket.chat/apps-engine/definition/metadata';
+
+import { DeliveryReport } from '../delivery/report';
+
+const PREFIX = 'livechat-webhook-test';
+const misc = (id: string) => new RocketChatAssociationRecord(RocketChatAssociationModel.MISC, id);
+
+/** On every delivery's main record: listing reads these. */
+export const DELIVERY = misc(`${PREFIX}:delivery`);
+/** On detail records kept apart. */
+export const DETAIL = misc(`${PREFIX}:delivery-detail`);
+/** On a delivery's main record and its detail record. */
+export const deliveryKey = (id: string) => misc(`${PREFIX}:delivery:${id}`);
+/** Unique to one record. */
+export const recordKey = (nonce: string) => misc(`${PREFIX}:record:${nonce}`);
+/** 0.1.0 kept the whole history in this one record: `{ entries: [...] }`, newest first. */
+export const LEGACY_HISTORY = misc(`${PREFIX}:delivery-history`);
+
+/** What a delivery's request and the receiver's answer carried, besides the report. */
+export interface DeliveryDetail {
+    /** The exact bytes sent, so they can be sent again; absent when too large to keep. */
+    body?: string;
+    /** The headers sent, the token's and the signature's values masked. */
+    request?: { headers: { [name: string]: string } };
+    /** The receiver's headers: at most 50, values cut at 256 characters, secrets masked. */
+    response?: { headers: { [name: string]: string } };
+}
+
+/** One delivery as the history hands it out. */
+export interface StoredDelivery extends DeliveryDetail {
+    report: DeliveryReport;
+    /** Username of who ran it. */
+    by: string;
+    /** For a test of a URL that is not the saved webhook URL: that URL, so a redelivery goes there again. */
+    url?: string;
+    /** Whether the body was kept (so it can be sent again), inline or in the detail record. */
+    bodyKept: boolean;
+}
+
+/** A delivery's main record. */
+export interface DeliveryRecord {
+    v: 2;
+    nonce: string;
+    /** When it was recorded (ms): orders deliveries that were never sent. */
+    at: number;
+    report: DeliveryReport;
+    by: string;
+    url?: string;
+    bodyKept: boolean;
+    /** Inline when small, else in the detail record `detailNonce`. */
+    detail?: DeliveryDetail;
+    detailNonce?: string;
+}
+
+export interface DetailRecord {
+    v: 2;
+    nonce: string;
+    id: string;
+    detail: DeliveryDetail;
+}
+
+export function isDeliveryRecord(value: unknown): value is DeliveryRecord {
+    const record = value as DeliveryRecord;
+    return !!record && record.v === 2 && typeof record.nonce === 'string' && !!record.report && typeof record.report.id === 'string' && 'at' in record;
+}
+
+export function isDetailRecord(value: unknown): value is DetailRecord {
+    const record = value as DetailRecord;
+    return !!record && record.v === 2 && typeof record.nonce === 'string' && typeof record.id === 'string' && !!record.detail && !('report' in record);
+}
+
+/** When it happened: sent, or else recorded. */
+export function timeOf(record: DeliveryRecord): number {
+    const sent = record.report.sentAt ? Date.parse(record.report.sentAt) : NaN;
+    return Number.isFinite(sent) ? sent : record.at;
+}
+
+/** Newest first; ties broken by id, so every instance orders alike. */
+export function newestFirst(a: DeliveryRecord, b: DeliveryRecord): number {
+    return timeOf(b) - timeOf(a) || (a.report.id < b.report.id ? 1 : a.report.id > b.report.id ? -1 : 0);
+}

@@ -1,0 +1,77 @@
+// Who may run a test, with which settings, and how often: the checks every entry point makes
+// before anything is sent.
+import { IUser } from '@rocket.chat/apps-engine/definition/users';
+
+import { PermissionGuard, WEBHOOK_PERMISSION } from '../permissions/PermissionGuard';
+import { AppSettings, checkDeliverySettings, DeliverySettings, parseTestsPerMinute, SettingId } from '../settings/settings';
+import { SettingsCache } from '../settings/SettingsCache';
+import { Answer, failure } from './answers';
+import { Caller } from './caller';
+import { RateLimiter } from './RateLimiter';
+
+export interface Allowed {
+    ok: true;
+    user: IUser;
+    settings: AppSettings;
+}
+
+export type Denied = { ok: false; answer: Answer };
+
+export class Access {
+    constructor(
+        private readonly guard: PermissionGuard,
+        public readonly settings = new SettingsCache(),
+        private readonly limiter = new RateLimiter(),
+    ) {}
+
+    /** 401 without a user; else the workspace's permission table decides (403, or 503 when it cannot be read). */
+    public async authorize({ user, credentials, read, http, persis }: Caller): Promise<Allowed | Denied> {
+        if (!user) {
+            return { ok: false, answer: failure(401, 'error-unauthenticated', 'You must be logged in to run the webhook test.') };
+        }
+        const settings = await this.settings.get(read.getEnvironmentReader().getSettings());
+        const decision = await this.guard.check(user, { read, http, persis, credentials, fallbackRoles: settings.fallbackRoles });
+        if (decision.kind === 'unavailable') {
+            const answer = failure(503, 'error-permission-check-unavailable', decision.reason);
+            return { ok: false, answer: decision.retryAfterSeconds === undefined ? answer : { ...answer, retryAfterSeconds: decision.retryAfterSeconds } };
+        }
+        if (!decision.allowed) {
+            const roles = decision.allowedRoles.length ? decision.allowedRoles.join(', ') : 'none';
+            return { ok: false, answer: failure(403, 'error-unauthorized', `You need the ${WEBHOOK_PERMISSION} permission (roles that hold it: ${roles}).`) };
+        }
+        return { ok: true, user, settings };
+    }
+
+    /** The settings a delivery needs, and the user's rate limit; an answer when either stops it. */
+    public readyToSend({ user, settings }: Allowed): DeliverySettings | Answer {
+        const usable = usableSettings(settings);
+        if (!('timeoutMs' in usable)) {
+            return usable;
+        }
+        const limit = parseTestsPerMinute(settings.testsPerMinute) as number;
+        const decision = this.limiter.take(user.id, limit);
+        if (!decision.allowed) {
+            return {
+                ...failure(
+                    429,
+                    'error-too-many-requests',
+                    `You ran ${limit} tests in the last minute (${SettingId.TestsPerMinute}); try again in ${decision.retryAfterSeconds} s.`,
+                ),
+                retryAfterSeconds: decision.retryAfterSeconds,
+            };
+        }
+        return usable;
+    }
+}
+
+/** The settings a delivery needs, or a 400 naming the one to fix. */
+export function usableSettings(settings: AppSettings): DeliverySettings | Answer {
+    const usable = checkDeliverySettings(settings);
+    if (!usable.ok) {
+        return failure(400, 'error-invalid-setting', usable.reason);
+    }
+    if (parseTestsPerMinute(settings.testsPerMinute) === undefined) {
+        return failure(400, 'error-invalid-setting', `The ${SettingId.TestsPerMinute} setting must be a whole number from 0 (no limit) upwards.`);
+    }
+    return usable;
+}

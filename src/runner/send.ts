@@ -1,0 +1,104 @@
+// One test, once the caller is allowed and the payload built: where it goes (and whether the
+// secrets go with it), the network policy, the POST, the report, and its record in the history.
+import { deliverTest } from '../delivery/delivery';
+import { judgeInvalidUrl, judgeRefusal, judgeUrlNotSet } from '../delivery/report';
+import { secretForms } from '../delivery/secrets';
+import { DeliveryHistory, NewDelivery } from '../history/DeliveryHistory';
+import { redactUrl, UrlSource } from '../network/url';
+import { checkUrlPolicy } from '../network/urlPolicy';
+import { AppSettings, DeliverySettings, SettingId } from '../settings/settings';
+import { Log } from '../util/log';
+import { failure, TestOutcome } from './answers';
+import { Accessors } from './caller';
+import { describeResult, newDeliveryId, report, ReportFields } from './describe';
+import { Payload } from './payloads';
+import { resolveTarget, Target } from './target';
+
+export interface SendRequest {
+    settings: AppSettings;
+    ready: DeliverySettings;
+    payload: Payload;
+    /** A URL the caller named, or the one a redelivered test went to; else the saved webhook URL. */
+    requestedUrl?: string;
+    /** Who ran it, for the history: a username. */
+    by: string;
+}
+
+export class Sender {
+    constructor(
+        private readonly history: DeliveryHistory,
+        private readonly logger: Log,
+    ) {}
+
+    public async send(accessors: Accessors, { settings, ready, payload, requestedUrl, by }: SendRequest): Promise<TestOutcome> {
+        const id = newDeliveryId();
+        const redelivery = payload.redeliveryOf;
+        const base: ReportFields = {
+            id,
+            event: payload.event,
+            source: payload.source,
+            ...(redelivery && { redeliveryOf: redelivery.id }),
+            webhookId: redelivery ? redelivery.webhookId : id,
+            signed: false,
+            secretsSent: false,
+        };
+        const record = (target: Target | undefined, outcome: TestOutcome, detail: Partial<NewDelivery> = {}) =>
+            this.record(accessors, outcome, { by, body: payload.body, ...(target && !target.saved && { url: target.url }), ...detail });
+
+        const target = await resolveTarget(settings.webhookUrl, accessors.read.getEnvironmentReader().getServerSettings(), requestedUrl);
+        if (!target) {
+            const reason = `No webhook URL: set the app's ${SettingId.WebhookUrl} setting or the workspace's Omnichannel Webhook URL.`;
+            return record(undefined, { ...failure(400, 'Webhook_URL_not_set', reason), delivery: report(base, judgeUrlNotSet()) });
+        }
+        const url = redactUrl(target.url);
+        const checked = checkUrlPolicy(target.url, ready.allowedHosts);
+        if (!checked.ok) {
+            const outcome = failure(400, checked.error, `The webhook URL in ${describeSource(target.source)} is not usable: ${checked.reason}.`);
+            const judgement = checked.error === 'error-ssrf-validation-failed' ? judgeRefusal(checked.reason) : judgeInvalidUrl(checked.reason);
+            return record(target, { ...outcome, urlSource: target.source, delivery: report({ ...base, url }, judgement) });
+        }
+
+        // The secrets go only to the saved webhook URL.
+        const token = target.saved ? settings.secretToken : '';
+        const signingKey = target.saved ? ready.signingKey : undefined;
+        const secrets = secretForms([settings.secretToken, settings.signingSecret, settings.signingSecret.replace(/^whsec_/, '')]);
+        const result = await deliverTest(accessors.http, {
+            url: checked.url.toString(),
+            body: payload.body,
+            secretToken: token,
+            timeoutMs: ready.timeoutMs,
+            maskForms: secrets,
+            ...(signingKey && { signing: { key: signingKey, webhookId: base.webhookId } }),
+        });
+        const sent = { token: !!token, signature: !!signingKey, withheld: !target.saved };
+        const fields = { ...base, url, signed: sent.signature, secretsSent: sent.token || sent.signature };
+        const outcome = describeResult(result, fields, ready.timeoutMs, secrets, sent);
+        const detail = { request: { headers: result.requestHeaders }, ...(result.kind === 'response' && { response: { headers: result.headers } }) };
+        return record(target, { ...outcome, url, urlSource: target.source }, detail);
+    }
+
+    /**
+     * Records the delivery without waiting for it (the answer should cost no more than the delivery;
+     * later reads wait for it). A failed write is logged only: the test happened.
+     */
+    private record(accessors: Accessors, outcome: TestOutcome, entry: Omit<NewDelivery, 'report'>): TestOutcome {
+        const delivery = outcome.delivery;
+        if (delivery) {
+            this.history.record(accessors.read.getPersistenceReader(), accessors.persis, { ...entry, report: delivery }).catch((error) => {
+                this.logger.warn(`Could not record delivery ${delivery.id} in the history: ${error instanceof Error ? error.message : 'unknown error'}`);
+            });
+        }
+        return outcome;
+    }
+}
+
+function describeSource(source: UrlSource): string {
+    switch (source) {
+        case 'app-setting':
+            return `the app's ${SettingId.WebhookUrl} setting`;
+        case 'workspace-setting':
+            return `the workspace's Omnichannel Webhook URL`;
+        case 'request':
+            return 'the request';
+    }
+}
