@@ -39,6 +39,8 @@ function parseOptions(argv: Array<string>, env: NodeJS.ProcessEnv): Options {
         }
         return next;
     };
+    // `--name=value` is `--name value`.
+    argv = argv.flatMap((arg) => (/^--[\w-]+=/.test(arg) ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg]));
     for (let index = 0; index < argv.length; index++) {
         const arg = argv[index];
         switch (arg) {
@@ -68,7 +70,8 @@ function parseOptions(argv: Array<string>, env: NodeJS.ProcessEnv): Options {
                 process.exit(0);
                 break;
             default:
-                fail(`unknown argument ${arg}`);
+                // Only the name: a mistyped option's value may be a secret.
+                fail(`unknown argument ${arg.startsWith('-') ? arg.replace(/=.*$/, '=…') : '(a value without an option)'}`);
         }
     }
     return options;
@@ -92,7 +95,11 @@ function fail(message: string): never {
 }
 
 function verifier(secret: string): Webhook {
-    return secret.startsWith('whsec_') ? new Webhook(secret) : new Webhook(new TextEncoder().encode(secret), { format: 'raw' });
+    try {
+        return secret.startsWith('whsec_') ? new Webhook(secret) : new Webhook(new TextEncoder().encode(secret), { format: 'raw' });
+    } catch {
+        return fail('the signing secret (RECEIVER_SIGNING_SECRET or --signing-secret) starts with whsec_ but the rest is not base64');
+    }
 }
 
 function main(): void {

@@ -259,6 +259,22 @@ describe('bad settings get a clear 400, never a 500', () => {
         expect(world.receiver.requests).toHaveLength(0);
     });
 
+    it.each([
+        ['webhook_secret_token', 'short7!', 'too short'],
+        ['webhook_signing_secret', ' whsec_c2F2ZWQtdXJsLW9ubHktc2lnbmluZy1zZWNyZXQ=', 'starts or ends with a space'],
+        ['webhook_signing_secret', 'whsec_c2F2ZWQtdXJsLW9ubHktc2lnbmluZy1zZWNyZXQ=\n', 'starts or ends with a space'],
+        ['webhook_signing_secret', 'short', 'too short'],
+        ['webhook_signing_secret', 'whsec_AAAA', 'too short'],
+    ])('refuses %s %j as error-invalid-setting (%s)', async (id, value, why) => {
+        world.host.settings.set(id, value);
+        const response = await world.testAs(USERS.admin);
+        expect(response.status).toBe(400);
+        expect(response.content).toMatchObject({ error: 'error-invalid-setting' });
+        expect(response.content.reason).toContain(id);
+        expect(response.content.reason).toContain(why);
+        expect(world.receiver.requests).toHaveLength(0);
+    });
+
     it('accepts a token of visible ASCII with spaces inside, and sends it unchanged', async () => {
         const token = 'Bearer a-b_c.d~e!f#g$h%i&j*k+l/m=n?o^p`q|r}s{t';
         world.host.settings.set('webhook_secret_token', token);

@@ -114,6 +114,35 @@ describe('npm run receiver', () => {
         expect(response.content.delivery.hint).toContain('its answer names the signature');
     });
 
+    it('takes --token=value too, and never echoes the value of an option it does not know', async () => {
+        cli = await startCli([`--token=${TOKEN}`]);
+        world.host.settings.set('webhook_url', cli.url);
+        world.host.settings.set('webhook_secret_token', TOKEN);
+        expect((await world.testAs(USERS.admin)).status).toBe(200);
+        expect(cli.output()).toContain('token      ✔ matches');
+        expect(cli.output()).not.toContain(TOKEN);
+        const child = spawn(process.execPath, ['-r', './test/host/register.js', path.join('scripts', 'receiver.ts'), `--tokn=${TOKEN}`], { cwd: ROOT });
+        let output = '';
+        child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+        expect(await new Promise<number | null>((resolve) => child.on('exit', resolve))).toBe(2);
+        expect(output).toContain('unknown argument --tokn\n');
+        expect(output).not.toContain(TOKEN);
+    });
+
+    it('says clearly that a whsec_ signing secret is not base64, without printing it', async () => {
+        const child = spawn(process.execPath, ['-r', './test/host/register.js', path.join('scripts', 'receiver.ts'), '--port', '0'], {
+            cwd: ROOT,
+            env: { ...process.env, RECEIVER_SIGNING_SECRET: 'whsec_not!base64-SECRET' },
+        });
+        let output = '';
+        child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+        child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+        expect(await new Promise<number | null>((resolve) => child.on('exit', resolve))).toBe(2);
+        expect(output).toContain('is not base64');
+        expect(output).not.toContain('not!base64-SECRET');
+        expect(output).not.toMatch(/\n\s+at /);
+    });
+
     it('answers the chosen status after the chosen delay', async () => {
         cli = await startCli(['--status', '503', '--delay-ms', '150']);
         world.host.settings.set('webhook_url', cli.url);

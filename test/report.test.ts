@@ -178,6 +178,55 @@ describe('the delivery report', () => {
         expect(report.responseExcerpt).toBe('raw *** json *** php *** url ***');
     });
 
+    it('masks a second echo that masking the first pulls across the cut', async () => {
+        const token = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345';
+        world.host.settings.set('webhook_secret_token', token);
+        // The second copy starts at byte 1025; once the first becomes "***" it would sit at byte 996.
+        const body = `{"headers":{"x-rocketchat-livechat-token":"${token}"},"pad":"${'x'.repeat(931)}","raw":"${token}"}`;
+        world.receiver.behave({ status: 401, body, contentType: 'application/json' });
+        const { report } = await delivery();
+        for (let length = 3; length <= token.length; length++) {
+            expect(report.responseExcerpt).not.toContain(token.slice(0, length));
+        }
+        expect(report.responseExcerpt.endsWith('"raw":"***"}')).toBe(true);
+    });
+
+    it.each([
+        [
+            "Go's JSON (\\u0026, \\u003c)",
+            'tok&en<x>SECRETVALUE',
+            (t: string) =>
+                JSON.stringify(t)
+                    .slice(1, -1)
+                    .replace(/[<>&]/g, (c) => `\\u00${c.charCodeAt(0).toString(16)}`),
+        ],
+        ['form encoding', 'my secret token value', (t: string) => encodeURIComponent(t).replace(/%20/g, '+')],
+        ['lower-case percent-encoding', 'tok/en=SECRET+', (t: string) => encodeURIComponent(t).replace(/%[0-9A-F]{2}/g, (e) => e.toLowerCase())],
+        ['HTML entities', 'tok&en"SECRET<', (t: string) => t.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;')],
+    ])('masks a token the receiver echoes in %s', async (_name, token, spell) => {
+        world.host.settings.set('webhook_secret_token', token);
+        world.receiver.behave({ status: 500, body: `echo: ${spell(token)}.`, contentType: 'text/plain' });
+        const { report } = await delivery();
+        expect(report.responseExcerpt).toBe('echo: ***.');
+    });
+
+    it('masks the signing key however the receiver spells it: base64 with or without padding, base64url, hex', async () => {
+        const key = Buffer.from('a signing key with +/ in base64!!', 'utf8');
+        world.host.settings.set('webhook_signing_secret', `whsec_${key.toString('base64')}`);
+        const b64 = key.toString('base64');
+        const spellings = [b64, b64.replace(/=+$/, ''), b64.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, ''), key.toString('hex')];
+        world.receiver.behave({ status: 500, body: spellings.join(' | '), contentType: 'text/plain' });
+        const { report } = await delivery();
+        expect(report.responseExcerpt).toBe('*** | *** | *** | ***');
+    });
+
+    it("masks the saved URL's query when the receiver echoes it, as a whole and by value", async () => {
+        world.host.settings.set('webhook_url', `${world.receiver.url}?key=query-key-SECRET&v=2`);
+        world.receiver.behave({ status: 404, body: 'Cannot POST /webhook?key=query-key-SECRET&v=2 (key query-key-SECRET)', contentType: 'text/plain' });
+        const { report } = await delivery();
+        expect(report.responseExcerpt).toBe('Cannot POST /webhook?*** (key ***)');
+    });
+
     it('gives no delivery object to answers that stop before a payload exists', async () => {
         const unauthorized = await world.testAs(USERS.plain);
         expect(unauthorized.status).toBe(403);

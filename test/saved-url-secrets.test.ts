@@ -119,6 +119,19 @@ describe('a test of another URL than the saved one', () => {
         expect(response.content.delivery.hint).not.toContain('make its secret token match');
     });
 
+    it('does not mask its answer: it got no secret, and masking would tell it which of its guesses is one', async () => {
+        theirs.behave({ status: 200, body: `guesses: wrong-guess-1 ${TOKEN} wrong-guess-2`, contentType: 'text/plain' });
+        const response = await world.host.post('webhook.test', { ...asManager, content: { url: theirs.url } });
+        expect(response.content.delivery.responseExcerpt).toBe(`guesses: wrong-guess-1 ${TOKEN} wrong-guess-2`);
+    });
+
+    it('answers 400 to "url": null rather than testing the saved URL', async () => {
+        const response = await world.host.post('webhook.test', { ...asManager, content: { url: null } });
+        expect(response.status).toBe(400);
+        expect(response.content).toMatchObject({ error: 'error-invalid-params' });
+        expect(world.receiver.requests).toHaveLength(0);
+    });
+
     it('redelivers to that same URL, again without secrets, never to the saved one', async () => {
         const first = await world.host.post('webhook.test', { ...asManager, content: { url: theirs.url, event: 'Message' } });
         await new Promise((resolve) => setTimeout(resolve, 20));
@@ -148,6 +161,12 @@ describe('a test of another URL than the saved one', () => {
 describe("the slash command's `url <…>`", () => {
     beforeEach(async () => {
         await world.primePermissionTable();
+    });
+
+    it('takes a link as Rocket.Chat formats it, <https://…|label>', async () => {
+        await world.host.runCommand('livechat-webhook-test', USERS.manager, ['url', `<${theirs.url}|receiver>`]);
+        expect(theirs.requests).toHaveLength(1);
+        expect(theirs.requests[0].path).toBe('/collect');
     });
 
     it('sends without secrets, and its Send again repeats that same test: same URL, same event, no secrets', async () => {

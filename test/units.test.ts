@@ -84,6 +84,49 @@ describe('PermissionGuard: cache, stored table, fallback', () => {
         expect(permissionHost.calls).toHaveLength(2);
     });
 
+    it('after a 401, 403 or 429 (which a caller can provoke) trusts a stored table only for 5 min', async () => {
+        let now = 5_000_000;
+        const reader = new PermissionGuard(new CapturingLogger(), () => now);
+        const check = {
+            read: host.read(),
+            http: host.http,
+            persis: host.persistence(),
+            credentials: { userId: USERS.admin.id, authToken: AUTH_TOKENS[USERS.admin.id] },
+            fallbackRoles: ['admin', 'livechat-manager'],
+        };
+        permissionHost.setTable([{ _id: 'view-livechat-webhooks', roles: ['admin', 'livechat-manager'] }]);
+        expect(await reader.check(USERS.manager, check)).toMatchObject({ allowed: true, source: 'host' });
+        await settle();
+        // The workspace takes the permission from livechat-manager; the manager makes the look-up fail with 429.
+        permissionHost.setTable([{ _id: 'view-livechat-webhooks', roles: ['admin'] }]);
+        permissionHost.setFault('status-429');
+        const guard = new PermissionGuard(new CapturingLogger(), () => now);
+        const asManager = { ...check, credentials: { userId: USERS.manager.id, authToken: AUTH_TOKENS[USERS.manager.id] } };
+        now += 5 * 60 * 1000 - 1;
+        expect(await guard.check(USERS.manager, asManager)).toMatchObject({ source: 'host-stored' });
+        now += 1;
+        expect(await guard.check(USERS.manager, asManager)).toMatchObject({ kind: 'unavailable', retryAfterSeconds: 60 });
+        // Without credentials (a button) the stored table still decides, up to 24 h.
+        expect(await guard.check(USERS.manager, { ...asManager, credentials: undefined })).toMatchObject({ source: 'host-stored' });
+        permissionHost.setFault('none');
+    });
+
+    it('does not take a Site_Url without a scheme for an outage: no fallback', async () => {
+        const other = await LocalHost.load(LivechatWebhookTestApp);
+        other.serverSettings.set('Site_Url', 'chat.example.com');
+        const guard = new PermissionGuard(new CapturingLogger());
+        const check = {
+            read: other.read(),
+            http: other.http,
+            persis: other.persistence(),
+            credentials: { userId: 'u', authToken: 't' },
+            fallbackRoles: ['livechat-manager'],
+        };
+        const decision = await guard.check(USERS.manager, check);
+        expect(decision).toMatchObject({ kind: 'unavailable' });
+        expect((decision as { reason: string }).reason).toContain('Site_Url');
+    });
+
     it('treats a user without roles as holding none', async () => {
         const guard = new PermissionGuard(new CapturingLogger());
         const user = { ...USERS.admin, roles: undefined as unknown as Array<string> };

@@ -54,8 +54,8 @@ export class WebhookTestCommand implements ISlashCommand {
                 return reply(formatOutcome(outcome), buildOutcomeBlocks(outcome, this.appId));
             }
         }
-        // `url <https://…>` first, then the event and `room` in any order.
-        const url = first.toLowerCase() === 'url' && second ? second.replace(/^<(.*)>$/, '$1') : undefined;
+        // `url <https://…>` first (also as a formatted link `<https://…|label>`), then the event and `room` in any order.
+        const url = first.toLowerCase() === 'url' && second ? second.replace(/^<([^|>]*)(\|[^>]*)?>$/, '$1') : undefined;
         if (first.toLowerCase() === 'url' && !url) {
             return reply(`Give the URL to test: \`/${COMMAND} url https://crm.example.com/hook\`.`);
         }

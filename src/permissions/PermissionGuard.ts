@@ -11,6 +11,8 @@ export const WEBHOOK_PERMISSION = 'view-livechat-webhooks';
 export const ROLE_CACHE_TTL_MS = 60 * 1000;
 /** How old a stored table may be and still decide when the live look-up is impossible or fails. */
 export const STORED_TABLE_MAX_AGE_MS = 24 * 60 * 60 * 1000;
+/** How old a stored table may be when the look-up failed in a way the caller can provoke (401, 403, 429). */
+export const PROVOKED_TABLE_MAX_AGE_MS = 5 * 60 * 1000;
 /** Suggested wait after a look-up the workspace refused (401, 403, 429). */
 export const RETRY_AFTER_SECONDS = 60;
 
@@ -46,7 +48,8 @@ export interface PermissionCheck {
  * read with the caller's credentials. It fails closed:
  * 1. a table this instance read in the last minute decides;
  * 2. else, with credentials, the live table decides (and is stored with its time);
- * 3. else (no credentials, or the look-up failed) the last stored table decides, up to 24 h old;
+ * 3. else (no credentials, or the look-up failed) the last stored table decides, up to 24 h old
+ *    (5 min when the look-up answered 401, 403 or 429, which a caller can provoke);
  * 4. else the fallback roles decide, but only when the server could not be reached or answered
  *    5xx or something that is not JSON; a 401, 403 or 429, an unusable answer, or a call without
  *    credentials gets `unavailable`.
@@ -90,7 +93,10 @@ export class PermissionGuard {
             failure = looked.failure;
         }
         const stored = await this.stored.load(check.read.getPersistenceReader());
-        if (stored && now - stored.fetchedAt < STORED_TABLE_MAX_AGE_MS && stored.fetchedAt <= now + this.ttlMs) {
+        // A caller can provoke a 401, 403 or 429 on purpose: then only a recent table decides, so that a
+        // role the workspace took the permission from cannot keep it by making the look-up fail.
+        const maxAge = failure && failure.provokable ? PROVOKED_TABLE_MAX_AGE_MS : STORED_TABLE_MAX_AGE_MS;
+        if (stored && now - stored.fetchedAt < maxAge && stored.fetchedAt <= now + this.ttlMs) {
             if (failure) {
                 this.logger.warn(
                     `Could not read the workspace's permission table (${describeLookupFailure(failure)}); deciding with the table read ${ageText(now - stored.fetchedAt)} ago.`,
@@ -120,7 +126,7 @@ export class PermissionGuard {
             };
         }
         this.logger.warn(`${start}: ${describeLookupFailure(failure)}, and no permission table was read in the last 24 h.`);
-        const refused = failure.what === 'status' && failure.status !== undefined && failure.status < 500 && failure.status !== 404;
+        const refused = !!failure.provokable;
         if (refused) {
             return {
                 kind: 'unavailable',

@@ -14,9 +14,11 @@ const LOOKUP_TIMEOUT_MS = 5000;
  * caller can provoke on purpose) nor for an answer that reached the server but is unusable.
  */
 export interface LookupFailure {
-    what: 'site-url-empty' | 'unreachable' | 'timeout' | 'status' | 'not-json' | 'not-listed';
+    what: 'site-url-empty' | 'site-url-invalid' | 'unreachable' | 'timeout' | 'status' | 'not-json' | 'not-listed';
     status?: number;
     opensFallback: boolean;
+    /** 401, 403, 429: a caller can make the look-up fail so on purpose. */
+    provokable?: boolean;
 }
 
 export type Lookup = { ok: true; roles: Array<string> } | { ok: false; failure: LookupFailure };
@@ -25,6 +27,9 @@ export async function fetchRolesFromHost(read: IRead, http: IHttp, credentials: 
     const siteUrl = await read.getEnvironmentReader().getServerSettings().getValueById('Site_Url');
     if (typeof siteUrl !== 'string' || !siteUrl.trim()) {
         return fail({ what: 'site-url-empty', opensFallback: false });
+    }
+    if (!/^https?:\/\/[^/\s]+/i.test(siteUrl.trim())) {
+        return fail({ what: 'site-url-invalid', opensFallback: false });
     }
     let response;
     try {
@@ -44,7 +49,8 @@ export async function fetchRolesFromHost(read: IRead, http: IHttp, credentials: 
         return fail({ what: 'unreachable', opensFallback: true });
     }
     if (response.statusCode !== 200) {
-        return fail({ what: 'status', status: response.statusCode, opensFallback: response.statusCode >= 500 });
+        const status = response.statusCode;
+        return fail({ what: 'status', status, opensFallback: status >= 500, provokable: status === 401 || status === 403 || status === 429 });
     }
     const body = responseBody(response.data, response.content);
     if (body === undefined) {
@@ -59,6 +65,8 @@ export function describeLookupFailure(failure: LookupFailure): string {
     switch (failure.what) {
         case 'site-url-empty':
             return 'the Site_Url server setting is empty';
+        case 'site-url-invalid':
+            return 'the Site_Url server setting is not an http(s) URL';
         case 'unreachable':
             return 'permissions.listAll could not be reached';
         case 'timeout':

@@ -28,11 +28,11 @@ export function parseTestRequest(body: unknown): Parsed<TestRequestFields> {
         return { ok: false, error: 'error-invalid-params', reason: `The body is larger than ${MAX_BODY_BYTES / 1024} KiB.` };
     }
     const { url } = fields;
-    if (url !== undefined && url !== null && (typeof url !== 'string' || url.length > MAX_URL_LENGTH || CONTROL.test(url))) {
+    if (url !== undefined && (typeof url !== 'string' || url.length > MAX_URL_LENGTH || CONTROL.test(url))) {
         return {
             ok: false,
             error: 'error-invalid-params',
-            reason: `"url" must be a string of at most ${MAX_URL_LENGTH} characters without line breaks or control characters.`,
+            reason: `"url" must be a string of at most ${MAX_URL_LENGTH} characters without line breaks or control characters (leave it out to test the saved webhook URL).`,
         };
     }
     if (typeof url === 'string' && url.trim() === '') {

@@ -1,8 +1,10 @@
 // One test, once the caller is allowed and the payload built: where it goes (and whether the
 // secrets go with it), the network policy, the POST, the report, and its record in the history.
+import { Buffer } from 'buffer';
+
 import { deliverTest } from '../delivery/delivery';
 import { judgeInvalidUrl, judgeRefusal, judgeUrlNotSet } from '../delivery/report';
-import { secretForms } from '../delivery/secrets';
+import { keySpellings, secretForms } from '../delivery/secrets';
 import { DeliveryHistory, NewDelivery } from '../history/DeliveryHistory';
 import { redactUrl, UrlSource } from '../network/url';
 import { checkUrlPolicy } from '../network/urlPolicy';
@@ -13,6 +15,9 @@ import { Accessors } from './caller';
 import { describeResult, newDeliveryId, report, ReportFields } from './describe';
 import { Payload } from './payloads';
 import { resolveTarget, Target } from './target';
+
+/** Shorter query values (`?v=2`) are not secrets worth masking, and masking them would garble the answer. */
+const MIN_MASKED_QUERY_VALUE = 6;
 
 export interface SendRequest {
     settings: AppSettings;
@@ -61,7 +66,9 @@ export class Sender {
         // The secrets go only to the saved webhook URL.
         const token = target.saved ? settings.secretToken : '';
         const signingKey = target.saved ? ready.signingKey : undefined;
-        const secrets = secretForms([settings.secretToken, settings.signingSecret, settings.signingSecret.replace(/^whsec_/, '')]);
+        // Only the saved URL's receiver got the secrets and could echo them. Masking another receiver's
+        // answer would let whoever runs it guess a secret by echoing candidates and seeing which are masked.
+        const secrets = target.saved ? secretForms(secretsOf(settings, signingKey, target.url)) : [];
         const result = await deliverTest(accessors.http, {
             url: checked.url.toString(),
             body: payload.body,
@@ -90,6 +97,24 @@ export class Sender {
         }
         return outcome;
     }
+}
+
+/** What must never show: the token, the signing secret in every form, the saved URL's query (it may hold a key). */
+function secretsOf(settings: AppSettings, signingKey: Buffer | undefined, savedUrl: string): Array<string> {
+    const secrets = [settings.secretToken, settings.signingSecret, settings.signingSecret.replace(/^whsec_/, '')];
+    if (signingKey) {
+        secrets.push(...keySpellings(signingKey));
+    }
+    try {
+        const { search, searchParams } = new URL(savedUrl);
+        if (search.length > 1) {
+            secrets.push(search.slice(1));
+            searchParams.forEach((value) => value.length >= MIN_MASKED_QUERY_VALUE && secrets.push(value));
+        }
+    } catch {
+        // Not a URL: the policy has refused it already.
+    }
+    return secrets;
 }
 
 function describeSource(source: UrlSource): string {

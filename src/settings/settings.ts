@@ -129,6 +129,9 @@ export function parseRoleList(value: string): Array<string> {
         .filter((role) => role.length > 0);
 }
 
+/** The shortest secret token or signing key accepted. */
+export const MIN_SECRET_LENGTH = 8;
+
 /** Visible ASCII, spaces inside only: what an HTTP header carries unchanged (Node and Deno refuse the rest, or trim it). */
 const HEADER_SAFE_TOKEN = /^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$/;
 
@@ -155,11 +158,27 @@ export function checkDeliverySettings(settings: AppSettings): DeliverySettingsCh
                 'Line breaks, control characters, letters such as é or € and spaces at either end are not allowed (a pasted line break?).',
         };
     }
+    if (settings.secretToken && settings.secretToken.length < MIN_SECRET_LENGTH) {
+        // A short token can be guessed, and masking it where a receiver echoes it would show what it is.
+        return { ok: false, reason: `The ${SettingId.SecretToken} setting is too short: use at least ${MIN_SECRET_LENGTH} characters.` };
+    }
     let signingKey: Buffer | undefined;
     if (settings.signingSecret) {
+        if (settings.signingSecret !== settings.signingSecret.trim()) {
+            return {
+                ok: false,
+                reason: `The ${SettingId.SigningSecret} setting starts or ends with a space or line break (pasted?): no receiver would verify its signatures.`,
+            };
+        }
         const parsed = parseSigningSecret(settings.signingSecret);
         if (!parsed.ok) {
             return { ok: false, reason: `The ${SettingId.SigningSecret} setting is not usable: ${parsed.reason}.` };
+        }
+        if (parsed.key.length < MIN_SECRET_LENGTH) {
+            return {
+                ok: false,
+                reason: `The ${SettingId.SigningSecret} setting is too short: use a key of at least ${MIN_SECRET_LENGTH} bytes (Standard Webhooks recommends 24 to 64).`,
+            };
         }
         signingKey = parsed.key;
     }
