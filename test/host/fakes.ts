@@ -52,7 +52,11 @@ export class AppSettingsStore implements ISettingRead {
         return this.settings.get(id) as ISetting;
     }
 
+    /** Reads of a setting so far: each is a round trip to the host in the real runtime. */
+    public reads = 0;
+
     public async getValueById(id: string): Promise<any> {
+        this.reads++;
         const setting = this.settings.get(id);
         if (!setting) {
             throw new Error(`Setting "${id}" does not exist.`);
@@ -74,7 +78,11 @@ export class ServerSettingsStore implements IServerSettingRead {
         this.refused.add(id);
     }
 
+    /** Reads so far, by setting id. */
+    public readonly reads: Array<string> = [];
+
     public async getOneById(id: string): Promise<ISetting> {
+        this.reads.push(id);
         if (this.refused.has(id) || !this.values.has(id)) {
             throw new Error(`No Server Setting found, or it is unaccessible, by the id of "${id}".`);
         }

@@ -14,6 +14,8 @@ export interface ReceiverBehaviour {
     status?: number;
     body?: string;
     contentType?: string;
+    /** Extra response headers. */
+    headers?: { [name: string]: string };
     delayMs?: number;
     hang?: boolean;
     /** Close the connection without any answer. */
@@ -52,7 +54,7 @@ export async function startReceiver(initial: ReceiverBehaviour = {}, path = '/we
                 return;
             }
             const answer = () => {
-                res.writeHead(current.status ?? 200, { 'Content-Type': current.contentType ?? 'application/json' });
+                res.writeHead(current.status ?? 200, { 'Content-Type': current.contentType ?? 'application/json', ...current.headers });
                 res.end(current.body ?? '{"ok":true}');
             };
             if (current.delayMs) {
