@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Webhook } from 'standardwebhooks';
 
 import { expectSample } from '../fixtures';
+import legacy from '../fixtures/history-0.1.0.json';
 import { closedConversation } from '../host/conversations';
 import { APP_USER, GENERAL_ROOM } from '../host/localHost';
 import { PermissionHost, startPermissionHost } from '../host/permissionHost';
@@ -31,6 +32,8 @@ beforeAll(async () => {
     await host.setAppSetting('webhook_url', receiver.url);
     await host.setAppSetting('allowed_private_hosts', LOOPBACK);
     await host.setAppSetting('tests_per_minute', 0);
+    // A workspace upgrading from 0.1.0: its history in the old single record, moved on the first read.
+    await host.store.bridgeMethods().createWithAssociations(legacy.data, legacy.associations);
 });
 
 afterAll(async () => {
@@ -114,15 +117,26 @@ describe('the app in the real Apps-Engine runtime', () => {
         expect(payload.messages.map((message: any) => message._id)).toEqual(['e2e-room-m1', 'e2e-room-m2', 'e2e-room-m3', 'e2e-room-close']);
     });
 
-    it('keeps the history in the persistence bridge and redelivers from it', async () => {
+    it('keeps one record per delivery in the persistence bridge, lists them with stats and filters, shows the detail, and redelivers', async () => {
         const listed = await host.api('get', 'webhook.deliveries', asAdmin);
         expect(listed.status).toBe(200);
         const [newest] = listed.content.deliveries;
+        const legacyIds = legacy.data.entries.map((entry) => entry.report.id);
+        expect(listed.content.deliveries.slice(-legacyIds.length).map((item: any) => item.id)).toEqual(legacyIds);
+        expect(host.store.records.some((record) => record.associations.some((key) => key.id === 'livechat-webhook-test:delivery-history'))).toBe(false);
+        expect(listed.content.stats).toMatchObject({ total: listed.content.deliveries.length, byVerdict: expect.any(Object) });
+        const deliveryRecords = host.store.records.filter((record) => record.associations.some((key) => key.id === 'livechat-webhook-test:delivery'));
+        expect(deliveryRecords).toHaveLength(listed.content.deliveries.length);
+        const retried = await host.api('get', 'webhook.deliveries', { ...asAdmin, query: { verdict: 'retried' } });
+        expect(retried.content.deliveries.every((item: any) => item.verdict === 'retried')).toBe(true);
+        expect((await host.api('get', 'webhook.deliveries', { ...asAdmin, query: { verdict: 'nope' } })).status).toBe(400);
+        const detail = await host.api('get', 'webhook.deliveries', { ...asAdmin, query: { id: newest.id } });
+        expect(detail.content.entry).toMatchObject({ id: newest.id, request: { headers: { 'Content-Type': 'application/json' } }, response: { headers: expect.any(Object) } });
+        expect(typeof detail.content.entry.body).toBe('string');
         const again = await host.api('post', 'webhook.redeliver', { ...asAdmin, content: { id: newest.id } });
         expect(again.status).toBe(200);
         expect(again.content.delivery.redeliveryOf).toBe(newest.id);
-        // The history record, and the permission table the app stores for calls without credentials.
-        expect(host.store.records).toHaveLength(2);
+        expect(receiver.requests[receiver.requests.length - 1].body).toBe(detail.content.entry.body);
     });
 
     it('lists the event types', async () => {
