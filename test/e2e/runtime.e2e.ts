@@ -131,7 +131,11 @@ describe('the app in the real Apps-Engine runtime', () => {
         expect(retried.content.deliveries.every((item: any) => item.verdict === 'retried')).toBe(true);
         expect((await host.api('get', 'webhook.deliveries', { ...asAdmin, query: { verdict: 'nope' } })).status).toBe(400);
         const detail = await host.api('get', 'webhook.deliveries', { ...asAdmin, query: { id: newest.id } });
-        expect(detail.content.entry).toMatchObject({ id: newest.id, request: { headers: { 'Content-Type': 'application/json' } }, response: { headers: expect.any(Object) } });
+        expect(detail.content.entry).toMatchObject({
+            id: newest.id,
+            request: { headers: { 'Content-Type': 'application/json' } },
+            response: { headers: expect.any(Object) },
+        });
         expect(typeof detail.content.entry.body).toBe('string');
         const again = await host.api('post', 'webhook.redeliver', { ...asAdmin, content: { id: newest.id } });
         expect(again.status).toBe(200);
