@@ -47,7 +47,7 @@ describe('one record per delivery', () => {
         }
         await list();
         await settle(200);
-        // Pruning every 10th write is extra: compare a test that does not prune.
+        // Pruning (every PRUNE_EVERY writes, after the answer) is extra: the history is listed and pruned first.
         const writesSoFar = recordsWith('livechat-webhook-test:delivery').length;
         expect(writesSoFar).toBe(HISTORY_LIMIT);
         const full = await callsOfOneTest();

@@ -28,8 +28,21 @@ export function keySpellings(key: Buffer): Array<string> {
     return [base64, base64.replace(/=+$/, ''), base64.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, ''), key.toString('hex')];
 }
 
+let lastForms: { key: string; forms: Array<string> } | undefined;
+
 /** Each secret's spellings, longest first, so a secret that contains another is masked whole. */
 export function secretForms(secrets: Array<string>): Array<string> {
+    // The same settings give the same forms: kept for the next test.
+    const key = JSON.stringify(secrets);
+    if (lastForms && lastForms.key === key) {
+        return lastForms.forms;
+    }
+    const forms = computeForms(secrets);
+    lastForms = { key, forms };
+    return forms;
+}
+
+function computeForms(secrets: Array<string>): Array<string> {
     const forms = new Set<string>();
     for (const secret of secrets) {
         if (secret.length > 0) {

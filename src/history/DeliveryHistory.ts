@@ -19,7 +19,7 @@ import {
     DetailRecord,
     isDeliveryRecord,
     isDetailRecord,
-    newestFirst,
+    timeOf,
     recordKey,
     StoredDelivery,
 } from './records';
@@ -34,7 +34,7 @@ export const HISTORY_LIMIT = 50;
 export const MAX_STORED_BODY_BYTES = 512 * 1024;
 /** A detail up to this size stays in the delivery's record; a larger one gets a record of its own, so listing stays cheap. */
 export const INLINE_DETAIL_BYTES = 8 * 1024;
-export const PRUNE_EVERY = 10;
+export const PRUNE_EVERY = 25;
 
 export interface HistoryLog {
     warn(...items: Array<unknown>): void;
@@ -49,13 +49,17 @@ export class DeliveryHistory {
 
     constructor(private readonly log: HistoryLog) {}
 
-    /** Creates the delivery's record(s); resolves once written. Every PRUNE_EVERY writes, prunes in the background. */
+    /** Creates the delivery's record(s) once the caller has answered; resolves once written. Every PRUNE_EVERY writes, prunes in the background. */
     public record(reader: IPersistenceRead, persis: IPersistence, entry: NewDelivery): Promise<void> {
-        const write = this.write(persis, entry, Date.now()).then(() => {
-            if (++this.writes % PRUNE_EVERY === 0) {
-                this.pruneInBackground(reader, persis);
-            }
-        });
+        const at = Date.now();
+        // After the answer: a write sent now would reach the host before the answer does.
+        const write = nextTick()
+            .then(() => this.write(persis, entry, at))
+            .then(() => {
+                if (++this.writes % PRUNE_EVERY === 0) {
+                    this.pruneInBackground(reader, persis);
+                }
+            });
         this.pending.add(write);
         const settle = () => this.pending.delete(write);
         write.then(settle, settle);
@@ -102,13 +106,13 @@ export class DeliveryHistory {
     private async write(persis: IPersistence, entry: NewDelivery, at: number): Promise<void> {
         const { report, by, url } = entry;
         const detail: DeliveryDetail = {
-            ...(entry.body !== undefined && byteLength(entry.body) <= MAX_STORED_BODY_BYTES && { body: entry.body }),
+            ...(entry.body !== undefined && fitsIn(entry.body, MAX_STORED_BODY_BYTES) && { body: entry.body }),
             ...(entry.request && { request: entry.request }),
             ...(entry.response && { response: entry.response }),
         };
         const nonce = randomHex(8);
         const main: DeliveryRecord = { v: 2, nonce, at, report, by, ...(url && { url }), bodyKept: detail.body !== undefined };
-        if (byteLength(JSON.stringify(detail)) <= INLINE_DETAIL_BYTES) {
+        if (fitsIn(JSON.stringify(detail), INLINE_DETAIL_BYTES)) {
             await persis.createWithAssociations({ ...main, detail }, [DELIVERY, deliveryKey(report.id), recordKey(nonce)]);
             return;
         }
@@ -145,11 +149,12 @@ export class DeliveryHistory {
 /** The newest HISTORY_LIMIT (one record per delivery id), and every other record. */
 export function sortRecords(data: Array<unknown>): { kept: Array<DeliveryRecord>; surplus: Array<DeliveryRecord> } {
     // Two instances migrating at once may have written a delivery twice: the smallest nonce is kept.
-    const records = (data || []).filter(isDeliveryRecord).sort((a, b) => newestFirst(a, b) || (a.nonce < b.nonce ? -1 : 1));
+    const records = (data || []).filter(isDeliveryRecord).map((record) => ({ record, time: timeOf(record) }));
+    records.sort((a, b) => b.time - a.time || compare(a.record.report.id, b.record.report.id, -1) || compare(a.record.nonce, b.record.nonce, 1));
     const seen = new Set<string>();
     const kept: Array<DeliveryRecord> = [];
     const surplus: Array<DeliveryRecord> = [];
-    for (const record of records) {
+    for (const { record } of records) {
         if (seen.has(record.report.id) || kept.length >= HISTORY_LIMIT) {
             surplus.push(record);
         } else {
@@ -160,10 +165,23 @@ export function sortRecords(data: Array<unknown>): { kept: Array<DeliveryRecord>
     return { kept, surplus };
 }
 
+function nextTick(): Promise<void> {
+    return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+/** `order` 1: ascending, -1: descending. */
+function compare(a: string, b: string, order: 1 | -1): number {
+    return a < b ? -order : a > b ? order : 0;
+}
+
 function toStored(record: DeliveryRecord, detail: DeliveryDetail | undefined): StoredDelivery {
     return { report: record.report, by: record.by, ...(record.url && { url: record.url }), bodyKept: record.bodyKept !== false, ...detail };
 }
 
-function byteLength(text: string): number {
-    return new TextEncoder().encode(text).length;
+/** Whether the text's UTF-8 form fits in `bytes`; a character takes 1 to 3 bytes (4 for a pair of 2), so most texts need no encoding to tell. */
+function fitsIn(text: string, bytes: number): boolean {
+    if (text.length * 3 <= bytes) {
+        return true;
+    }
+    return text.length <= bytes && new TextEncoder().encode(text).length <= bytes;
 }

@@ -78,8 +78,3 @@ export function timeOf(record: DeliveryRecord): number {
     const sent = record.report.sentAt ? Date.parse(record.report.sentAt) : NaN;
     return Number.isFinite(sent) ? sent : record.at;
 }
-
-/** Newest first; ties broken by id, so every instance orders alike. */
-export function newestFirst(a: DeliveryRecord, b: DeliveryRecord): number {
-    return timeOf(b) - timeOf(a) || (a.report.id < b.report.id ? 1 : a.report.id > b.report.id ? -1 : 0);
-}

@@ -64,8 +64,20 @@ export class Access {
     }
 }
 
+/** Checked once per read of the settings: the cache hands out the same object until a change. */
+const checked = new WeakMap<AppSettings, DeliverySettings | Answer>();
+
 /** The settings a delivery needs, or a 400 naming the one to fix. */
 export function usableSettings(settings: AppSettings): DeliverySettings | Answer {
+    let result = checked.get(settings);
+    if (!result) {
+        result = checkSettings(settings);
+        checked.set(settings, result);
+    }
+    return result;
+}
+
+function checkSettings(settings: AppSettings): DeliverySettings | Answer {
     const usable = checkDeliverySettings(settings);
     if (!usable.ok) {
         return failure(400, 'error-invalid-setting', usable.reason);

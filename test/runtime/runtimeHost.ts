@@ -40,6 +40,27 @@ export interface Notification {
     message: Loose;
 }
 
+const { DenoRuntimeSubprocessController } = require('apps-engine-runtime/server/runtime/deno/AppsEngineDenoRuntime');
+
+/**
+ * Every message an app's process sends the host to ask for something (an accessor or a bridge
+ * method): one round trip each. Observed by wrapping the engine's handler, which is left to do
+ * its work unchanged.
+ */
+const roundTrips: Array<{ appId: string; method: string }> = [];
+const handleIncoming = DenoRuntimeSubprocessController.prototype.handleIncomingMessage;
+if (!handleIncoming.observed) {
+    const observed = function (this: { getAppId(): string }, message: { payload?: { method?: unknown } }) {
+        const method = message && message.payload && message.payload.method;
+        if (typeof method === 'string' && /^(accessor|bridges):/.test(method)) {
+            roundTrips.push({ appId: this.getAppId(), method });
+        }
+        return handleIncoming.call(this, message);
+    };
+    (observed as unknown as { observed: boolean }).observed = true;
+    DenoRuntimeSubprocessController.prototype.handleIncomingMessage = observed;
+}
+
 /** Bridge calls the host has not answered yet. */
 const inFlight = { count: 0 };
 
@@ -112,17 +133,26 @@ export class RuntimeHost {
         });
         await this.manager.load();
         const loaded = Date.now();
+        this.appId = await this.add(zipPath);
+        this.timings = { loadMs: loaded - started, installMs: Date.now() - loaded };
+    }
+
+    /** Installs another app into the same AppManager (the benchmark's reference app); answers its id. */
+    public async add(zipPath: string): Promise<string> {
         const result = await this.manager.add(fs.readFileSync(zipPath), { enable: true, user: { id: 'installer', username: 'installer' } });
-        const installed = Date.now();
         if (!result || !result.app || (result.compilerErrors && result.compilerErrors.length)) {
             throw new Error(`runtime host: the engine did not install the app: ${JSON.stringify(result && (result.compilerErrors || result))}`);
         }
-        this.appId = result.app.getID();
         const status = await result.app.getStatus();
         if (!/enabled/.test(String(status))) {
             throw new Error(`runtime host: the app is ${status}, not enabled`);
         }
-        this.timings = { loadMs: loaded - started, installMs: installed - loaded };
+        return result.app.getID();
+    }
+
+    /** The calls an app's process made to the host so far (accessors and bridges alike), in order. */
+    public roundTrips(appId = this.appId): Array<string> {
+        return roundTrips.filter((trip) => trip.appId === appId).map((trip) => trip.method);
     }
 
     /**
@@ -143,13 +173,13 @@ export class RuntimeHost {
     }
 
     /** What Rocket.Chat does for `/api/apps/public/<app-id>/<path>` once it has authenticated the caller. */
-    public async api(method: 'get' | 'post' | 'put' | 'delete', path: string, call: ApiCall = {}): Promise<ApiResult> {
+    public async api(method: 'get' | 'post' | 'put' | 'delete', path: string, call: ApiCall = {}, appId = this.appId): Promise<ApiResult> {
         const headers: { [name: string]: string } = {};
         for (const [name, value] of Object.entries(call.headers || {})) {
             headers[name.toLowerCase()] = value;
         }
         try {
-            const response = await this.manager.getApiManager().executeApi(this.appId, path, {
+            const response = await this.manager.getApiManager().executeApi(appId, path, {
                 method,
                 headers,
                 query: call.query || {},
