@@ -40,6 +40,10 @@ describe('registration', () => {
             { id: 'webhook_signing_secret', type: 'password', packageValue: '' },
             { id: 'allowed_private_hosts', type: 'string', packageValue: '' },
             { id: 'tests_per_minute', type: 'int', packageValue: 10 },
+            { id: 'watch_interval_minutes', type: 'int', packageValue: 0 },
+            { id: 'watch_event', type: 'string', packageValue: 'LivechatSession' },
+            { id: 'watch_failures_to_alert', type: 'int', packageValue: 3 },
+            { id: 'watch_alert_room', type: 'string', packageValue: '' },
         ]);
     });
 });

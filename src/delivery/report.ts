@@ -14,7 +14,7 @@ export const HOST_RETRY_FACTOR = 4;
 export const VERDICTS = ['delivered', 'retried', 'dropped', 'not-sent', 'refused'] as const;
 export type Verdict = (typeof VERDICTS)[number];
 
-export type ErrorKind = 'status' | 'timeout' | 'connection' | 'invalid-url' | 'url-not-set' | 'ssrf' | 'redirect-loop';
+export type ErrorKind = 'status' | 'timeout' | 'connection' | 'invalid-url' | 'url-not-set' | 'ssrf' | 'redirect-loop' | 'invalid-setting';
 
 export interface DeliveryReport {
     id: string;
@@ -29,8 +29,8 @@ export interface DeliveryReport {
     errorKind?: ErrorKind;
     verdict: Verdict;
     hint: string;
-    /** Where the payload came from: the built-in sample or a room. */
-    source: { kind: 'sample' } | { kind: 'room'; roomId: string };
+    /** Where the payload came from: the built-in sample, a room, or the health watch (a sample). */
+    source: { kind: 'sample' } | { kind: 'room'; roomId: string } | { kind: 'watch' };
     /** Set on a redelivery: the report whose payload was sent again. */
     redeliveryOf?: string;
     /** The Standard Webhooks `webhook-id`: this delivery's id, or the first delivery's for a redelivery. */

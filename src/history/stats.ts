@@ -5,7 +5,7 @@ import type { EventType } from '../payloads/eventTypes';
 export interface HistoryFilters {
     verdict?: Verdict;
     event?: EventType;
-    source?: 'sample' | 'room';
+    source?: 'sample' | 'room' | 'watch';
 }
 
 export interface Figures {

@@ -62,7 +62,7 @@ export interface HistoryQuery {
     limit: number;
 }
 
-const SOURCES = ['sample', 'room'] as const;
+const SOURCES = ['sample', 'room', 'watch'] as const;
 
 /** `GET webhook.deliveries` query: `id`, or `verdict`, `event`, `source` and `limit`; an unknown value is named. */
 export function parseHistoryQuery(query: unknown, maxLimit: number): Parsed<HistoryQuery> {

@@ -29,13 +29,31 @@ export interface SendRequest {
     by: string;
 }
 
+export interface Delivered {
+    outcome: TestOutcome;
+    /** Where it went (absent: no URL at all). */
+    target?: Target;
+    /** What the history would keep of it (absent when nothing got as far as a report). */
+    entry?: NewDelivery;
+}
+
 export class Sender {
     constructor(
         private readonly history: DeliveryHistory,
         private readonly logger: Log,
     ) {}
 
-    public async send(accessors: Accessors, { settings, ready, payload, requestedUrl, by }: SendRequest): Promise<TestOutcome> {
+    /** One test, recorded in the history (after the answer). */
+    public async send(accessors: Accessors, request: SendRequest): Promise<TestOutcome> {
+        const { outcome, entry } = await this.deliver(accessors, request);
+        if (entry) {
+            this.record(accessors, entry);
+        }
+        return outcome;
+    }
+
+    /** One test, not recorded: `entry` is what `record` would keep (the health watch records only some runs). */
+    public async deliver(accessors: Accessors, { settings, ready, payload, requestedUrl, by }: SendRequest): Promise<Delivered> {
         const id = newDeliveryId();
         const redelivery = payload.redeliveryOf;
         const base: ReportFields = {
@@ -47,20 +65,23 @@ export class Sender {
             signed: false,
             secretsSent: false,
         };
-        const record = (target: Target | undefined, outcome: TestOutcome, detail: Partial<NewDelivery> = {}) =>
-            this.record(accessors, outcome, { by, body: payload.body, ...(target && !target.saved && { url: target.url }), ...detail });
+        const done = (target: Target | undefined, outcome: TestOutcome, detail: Partial<NewDelivery> = {}): Delivered => ({
+            outcome,
+            target,
+            entry: outcome.delivery && { report: outcome.delivery, by, body: payload.body, ...(target && !target.saved && { url: target.url }), ...detail },
+        });
 
         const target = await resolveTarget(settings.webhookUrl, accessors.read.getEnvironmentReader().getServerSettings(), requestedUrl);
         if (!target) {
             const reason = `No webhook URL: set the app's ${SettingId.WebhookUrl} setting or the workspace's Omnichannel Webhook URL.`;
-            return record(undefined, { ...failure(400, 'Webhook_URL_not_set', reason), delivery: report(base, judgeUrlNotSet()) });
+            return done(undefined, { ...failure(400, 'Webhook_URL_not_set', reason), delivery: report(base, judgeUrlNotSet()) });
         }
         const url = redactUrl(target.url);
         const checked = checkUrlPolicy(target.url, ready.allowedHosts);
         if (!checked.ok) {
             const outcome = failure(400, checked.error, `The webhook URL in ${describeSource(target.source)} is not usable: ${checked.reason}.`);
             const judgement = checked.error === 'error-ssrf-validation-failed' ? judgeRefusal(checked.reason) : judgeInvalidUrl(checked.reason);
-            return record(target, { ...outcome, urlSource: target.source, delivery: report({ ...base, url }, judgement) });
+            return done(target, { ...outcome, urlSource: target.source, delivery: report({ ...base, url }, judgement) });
         }
 
         // The secrets go only to the saved webhook URL.
@@ -81,21 +102,17 @@ export class Sender {
         const fields = { ...base, url, signed: sent.signature, secretsSent: sent.token || sent.signature };
         const outcome = describeResult(result, fields, ready.timeoutMs, secrets, sent);
         const detail = { request: { headers: result.requestHeaders }, ...(result.kind === 'response' && { response: { headers: result.headers } }) };
-        return record(target, { ...outcome, url, urlSource: target.source }, detail);
+        return done(target, { ...outcome, url, urlSource: target.source }, detail);
     }
 
     /**
      * Records the delivery without waiting for it (the answer should cost no more than the delivery;
      * later reads wait for it). A failed write is logged only: the test happened.
      */
-    private record(accessors: Accessors, outcome: TestOutcome, entry: Omit<NewDelivery, 'report'>): TestOutcome {
-        const delivery = outcome.delivery;
-        if (delivery) {
-            this.history.record(accessors.read.getPersistenceReader(), accessors.persis, { ...entry, report: delivery }).catch((error) => {
-                this.logger.warn(`Could not record delivery ${delivery.id} in the history: ${error instanceof Error ? error.message : 'unknown error'}`);
-            });
-        }
-        return outcome;
+    public record(accessors: Accessors, entry: NewDelivery): void {
+        this.history.record(accessors.read.getPersistenceReader(), accessors.persis, entry).catch((error) => {
+            this.logger.warn(`Could not record delivery ${entry.report.id} in the history: ${error instanceof Error ? error.message : 'unknown error'}`);
+        });
     }
 }
 

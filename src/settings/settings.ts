@@ -1,92 +1,12 @@
 import { Buffer } from 'buffer';
 
-import { ISetting, SettingType } from '@rocket.chat/apps-engine/definition/settings';
 import { ISettingRead } from '@rocket.chat/apps-engine/definition/accessors';
 
 import { parseSigningSecret } from '../delivery/signature';
 import { AllowedHost, parseAllowedHosts } from '../network/urlPolicy';
+import { MAX_TESTS_PER_MINUTE, MAX_TIMEOUT_MS, SettingId } from './definitions';
 
-export enum SettingId {
-    WebhookUrl = 'webhook_url',
-    SecretToken = 'webhook_secret_token',
-    TimeoutMs = 'webhook_timeout_ms',
-    PermissionFallbackRoles = 'permission_fallback_roles',
-    SigningSecret = 'webhook_signing_secret',
-    AllowedPrivateHosts = 'allowed_private_hosts',
-    TestsPerMinute = 'tests_per_minute',
-}
-
-export const DEFAULT_TIMEOUT_MS = 5000;
-export const MAX_TIMEOUT_MS = 120000;
-export const DEFAULT_FALLBACK_ROLES = 'admin,livechat-manager';
-export const DEFAULT_TESTS_PER_MINUTE = 10;
-export const MAX_TESTS_PER_MINUTE = 10000;
-
-export const SETTINGS: Array<ISetting> = [
-    {
-        id: SettingId.WebhookUrl,
-        type: SettingType.STRING,
-        packageValue: '',
-        required: false,
-        public: false,
-        i18nLabel: 'webhook_url_label',
-        i18nDescription: 'webhook_url_description',
-    },
-    {
-        id: SettingId.SecretToken,
-        type: SettingType.PASSWORD,
-        packageValue: '',
-        required: false,
-        public: false,
-        i18nLabel: 'webhook_secret_token_label',
-        i18nDescription: 'webhook_secret_token_description',
-    },
-    {
-        id: SettingId.TimeoutMs,
-        type: SettingType.NUMBER,
-        packageValue: DEFAULT_TIMEOUT_MS,
-        required: true,
-        public: false,
-        i18nLabel: 'webhook_timeout_ms_label',
-        i18nDescription: 'webhook_timeout_ms_description',
-    },
-    {
-        id: SettingId.PermissionFallbackRoles,
-        type: SettingType.STRING,
-        packageValue: DEFAULT_FALLBACK_ROLES,
-        required: false,
-        public: false,
-        i18nLabel: 'permission_fallback_roles_label',
-        i18nDescription: 'permission_fallback_roles_description',
-    },
-    {
-        id: SettingId.SigningSecret,
-        type: SettingType.PASSWORD,
-        packageValue: '',
-        required: false,
-        public: false,
-        i18nLabel: 'webhook_signing_secret_label',
-        i18nDescription: 'webhook_signing_secret_description',
-    },
-    {
-        id: SettingId.AllowedPrivateHosts,
-        type: SettingType.STRING,
-        packageValue: '',
-        required: false,
-        public: false,
-        i18nLabel: 'allowed_private_hosts_label',
-        i18nDescription: 'allowed_private_hosts_description',
-    },
-    {
-        id: SettingId.TestsPerMinute,
-        type: SettingType.NUMBER,
-        packageValue: DEFAULT_TESTS_PER_MINUTE,
-        required: true,
-        public: false,
-        i18nLabel: 'tests_per_minute_label',
-        i18nDescription: 'tests_per_minute_description',
-    },
-];
+export * from './definitions';
 
 /** The app settings as stored, lightly normalised; validation happens where they are used. */
 export interface AppSettings {
@@ -97,10 +17,12 @@ export interface AppSettings {
     signingSecret: string;
     allowedPrivateHosts: string;
     testsPerMinute: unknown;
+    /** The health watch's settings, checked where they are used (src/watch/config.ts). */
+    watch: { intervalMinutes: unknown; event: unknown; failuresToAlert: unknown; alertRoom: string };
 }
 
 export async function readAppSettings(reader: ISettingRead): Promise<AppSettings> {
-    const [webhookUrl, secretToken, timeoutMs, fallbackRoles, signingSecret, allowedPrivateHosts, testsPerMinute] = await Promise.all([
+    const [webhookUrl, secretToken, timeoutMs, fallbackRoles, signingSecret, allowedPrivateHosts, testsPerMinute, ...watch] = await Promise.all([
         reader.getValueById(SettingId.WebhookUrl),
         reader.getValueById(SettingId.SecretToken),
         reader.getValueById(SettingId.TimeoutMs),
@@ -108,6 +30,10 @@ export async function readAppSettings(reader: ISettingRead): Promise<AppSettings
         reader.getValueById(SettingId.SigningSecret),
         reader.getValueById(SettingId.AllowedPrivateHosts),
         reader.getValueById(SettingId.TestsPerMinute),
+        reader.getValueById(SettingId.WatchIntervalMinutes),
+        reader.getValueById(SettingId.WatchEvent),
+        reader.getValueById(SettingId.WatchFailuresToAlert),
+        reader.getValueById(SettingId.WatchAlertRoom),
     ]);
     const text = (value: unknown) => (typeof value === 'string' ? value : '');
     return {
@@ -118,6 +44,7 @@ export async function readAppSettings(reader: ISettingRead): Promise<AppSettings
         signingSecret: text(signingSecret),
         allowedPrivateHosts: text(allowedPrivateHosts),
         testsPerMinute,
+        watch: { intervalMinutes: watch[0], event: watch[1], failuresToAlert: watch[2], alertRoom: text(watch[3]).trim() },
     };
 }
 
