@@ -15,16 +15,24 @@ import { IAppInfo } from '@rocket.chat/apps-engine/definition/metadata';
 import { ISetting } from '@rocket.chat/apps-engine/definition/settings';
 import { IUIKitResponse, UIKitBlockInteractionContext } from '@rocket.chat/apps-engine/definition/uikit';
 
-import { RedeliverButton } from './src/commands/RedeliverButton';
+import { Buttons } from './src/commands/Buttons';
 import { WebhookTestCommand } from './src/commands/WebhookTestCommand';
-import { WebhookDeliveriesEndpoint, WebhookEventsEndpoint, WebhookRedeliverEndpoint, WebhookTestEndpoint } from './src/endpoints/WebhookEndpoints';
+import {
+    WebhookDeliveriesEndpoint,
+    WebhookEventsEndpoint,
+    WebhookRedeliverEndpoint,
+    WebhookTestEndpoint,
+    WebhookWatchEndpoint,
+} from './src/endpoints/WebhookEndpoints';
 import { createRunner } from './src/runner/createRunner';
 import { WebhookTestRunner } from './src/runner/WebhookTestRunner';
-import { SETTINGS } from './src/settings/settings';
+import { SETTINGS, SettingId } from './src/settings/settings';
+import { intervalOf } from './src/watch/config';
+import { applySchedule, watchProcessor } from './src/watch/schedule';
 import { currentLogger } from './src/util/log';
 
 export class LivechatWebhookTestApp extends App {
-    private redeliverButton?: RedeliverButton;
+    private buttons?: Buttons;
     private runner?: WebhookTestRunner;
 
     constructor(info: IAppInfo, logger: ILogger, accessors: IAppAccessors) {
@@ -38,22 +46,38 @@ export class LivechatWebhookTestApp extends App {
         persistence: IPersistence,
         modify: IModify,
     ): Promise<IUIKitResponse> {
-        if (!this.redeliverButton) {
+        if (!this.buttons) {
             return context.getInteractionResponder().errorResponse();
         }
-        return this.redeliverButton.handle(context, read, http, persistence, modify);
+        return this.buttons.handle(context, read, http, persistence, modify);
     }
 
-    public async onSettingUpdated(_setting: ISetting, _configurationModify: IConfigurationModify, _read: IRead, _http: IHttp): Promise<void> {
+    /** After every restart too: the watch's job is scheduled again (idempotent). */
+    public async onEnable(environment: IEnvironmentRead, configurationModify: IConfigurationModify): Promise<boolean> {
+        try {
+            const interval = await environment.getSettings().getValueById(SettingId.WatchIntervalMinutes);
+            await applySchedule(configurationModify.scheduler, intervalOf(interval));
+        } catch (error) {
+            // The app works without its watch: enable it anyway, and say why the watch does not run.
+            this.getLogger().warn(`Could not schedule the health watch: ${error instanceof Error ? error.message : 'unknown error'}`);
+        }
+        return true;
+    }
+
+    public async onSettingUpdated(setting: ISetting, configurationModify: IConfigurationModify, _read: IRead, _http: IHttp): Promise<void> {
         this.runner?.settingsChanged();
+        if (setting.id === SettingId.WatchIntervalMinutes) {
+            await applySchedule(configurationModify.scheduler, intervalOf(setting.value ?? setting.packageValue));
+        }
     }
 
     protected async extendConfiguration(configuration: IConfigurationExtend, _environmentRead: IEnvironmentRead): Promise<void> {
         for (const setting of SETTINGS) {
             await configuration.settings.provideSetting(setting);
         }
-        const runner = createRunner(currentLogger(this));
+        const runner = createRunner(currentLogger(this), this.getID());
         this.runner = runner;
+        await configuration.scheduler.registerProcessors([watchProcessor(runner.watch)]);
         await configuration.api.provideApi({
             visibility: ApiVisibility.PUBLIC,
             security: ApiSecurity.UNSECURE,
@@ -62,9 +86,10 @@ export class LivechatWebhookTestApp extends App {
                 new WebhookEventsEndpoint(this, runner),
                 new WebhookDeliveriesEndpoint(this, runner),
                 new WebhookRedeliverEndpoint(this, runner),
+                new WebhookWatchEndpoint(this, runner),
             ],
         });
         await configuration.slashCommands.provideSlashCommand(new WebhookTestCommand(runner, this.getID()));
-        this.redeliverButton = new RedeliverButton(runner, this.getID());
+        this.buttons = new Buttons(runner, this.getID());
     }
 }

@@ -27,6 +27,7 @@ describe('registration', () => {
             { path: 'webhook.events', auth: true, get: true, post: false },
             { path: 'webhook.deliveries', auth: true, get: true, post: false },
             { path: 'webhook.redeliver', auth: true, get: false, post: true },
+            { path: 'webhook.watch', auth: true, get: true, post: false },
         ]);
     });
 

@@ -4,7 +4,8 @@ import { ISlashCommand, SlashCommandContext } from '@rocket.chat/apps-engine/def
 import { WEBHOOK_PERMISSION } from '../permissions/PermissionGuard';
 import { Caller, WebhookTestRunner } from '../runner/WebhookTestRunner';
 import { EVENT_TYPES } from '../payloads/events';
-import { buildOutcomeBlocks, formatHistory, formatOutcome, replyPrivately } from './reply';
+import { statusMessage } from '../watch/messages';
+import { buildOutcomeBlocks, formatHistory, formatOutcome, formatWatchRun, replyPrivately } from './reply';
 
 export const COMMAND = 'livechat-webhook-test';
 export const HISTORY_LINES = 10;
@@ -16,13 +17,14 @@ export const HELP_TEXT = [
     `• \`/${COMMAND} room [event]\` builds the payload from this Omnichannel room (its visitor, agent and last 100 messages).`,
     `• \`/${COMMAND} url <https://…> [event] [room]\` tests another URL than the saved one (the same network policy applies), without the secret token and unsigned: secrets go only to the saved URL.`,
     `• \`/${COMMAND} history\` lists the last ${HISTORY_LINES} deliveries; \`/${COMMAND} redeliver <id>\` sends one again.`,
+    `• \`/${COMMAND} watch\` shows the health watch (state, uptime, last run); \`/${COMMAND} watch now\` runs it at once.`,
     `• \`/${COMMAND} help\` shows this help.`,
     'The receiver is the app setting "Webhook URL", or else the workspace\'s Omnichannel Webhook URL. ' +
         'It must answer HTTP 200: Rocket.Chat drops other 2xx/3xx/4xx answers and retries 5xx, 429, timeouts and network errors.',
     `You need the ${WEBHOOK_PERMISSION} permission.`,
 ].join('\n');
 
-/** `/livechat-webhook-test [event] [room] | history | redeliver <id> | help`: the endpoint's test, replied privately. */
+/** `/livechat-webhook-test [event] [room] | url <…> | history | redeliver <id> | watch [now] | help`: the endpoint's test, replied privately. */
 export class WebhookTestCommand implements ISlashCommand {
     public command = COMMAND;
     public i18nParamsExample = 'command_params_example';
@@ -48,6 +50,36 @@ export class WebhookTestCommand implements ISlashCommand {
             case 'history': {
                 const answer = await this.runner.deliveries(caller);
                 return reply(answer.deliveries ? formatHistory(answer.deliveries, HISTORY_LINES, answer.stats) : `❌ ${answer.reason} (${answer.error})`);
+            }
+            case 'watch': {
+                if (second && second.toLowerCase() === 'now') {
+                    const outcome = await this.runner.watchNow({ ...caller, modify });
+                    return reply(formatWatchRun(outcome), buildOutcomeBlocks(outcome, this.appId));
+                }
+                if (second) {
+                    return reply(`\`/${COMMAND} watch\` shows the health watch; \`/${COMMAND} watch now\` runs it at once.`);
+                }
+                const answer = await this.runner.watchStatus(caller);
+                if (!answer.success || !answer.state) {
+                    return reply(`❌ ${answer.reason} (${answer.error})`);
+                }
+                const message = statusMessage(
+                    {
+                        enabled: !!answer.enabled,
+                        intervalMinutes: answer.intervalMinutes || 0,
+                        event: answer.event || '-',
+                        state: {
+                            v: 1,
+                            state: answer.state,
+                            since: answer.since,
+                            consecutiveFailures: answer.consecutiveFailures || 0,
+                            runs: answer.runs || [],
+                        },
+                        settingError: answer.settingError,
+                    },
+                    this.appId,
+                );
+                return reply(message.text, message.blocks);
             }
             case 'redeliver': {
                 const outcome = await this.runner.redeliver(caller, { id: second });

@@ -5,7 +5,7 @@ import { IUser } from '@rocket.chat/apps-engine/definition/users';
 import type { LayoutBlock } from '@rocket.chat/ui-kit';
 
 import type { HistoryStats } from '../history/stats';
-import { HistoryItem, TestOutcome } from '../runner/WebhookTestRunner';
+import { HistoryItem, TestOutcome, WatchRunOutcome } from '../runner/WebhookTestRunner';
 import { DeliveryReport, urlHost, Verdict } from '../delivery/report';
 
 export const REDELIVER_ACTION_ID = 'livechat-webhook-test.redeliver';
@@ -78,6 +78,15 @@ export function buildOutcomeBlocks(outcome: TestOutcome, appId: string): Array<L
         },
     ];
     return blocks;
+}
+
+/** A watch run someone asked for: the test's reply, and what it did to the watch's state. */
+export function formatWatchRun(outcome: WatchRunOutcome): string {
+    if (!outcome.watch) {
+        return formatOutcome(outcome);
+    }
+    const change = outcome.watch.change ? ` (${outcome.watch.change}${outcome.watch.posted ? ', posted in the alert room' : ''})` : '';
+    return `${formatOutcome(outcome)}\nHealth watch: ${outcome.watch.state}${change}.`;
 }
 
 /** One line per delivery, for `history`. */

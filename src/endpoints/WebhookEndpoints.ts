@@ -66,3 +66,12 @@ export class WebhookRedeliverEndpoint extends RunnerEndpoint {
         return respond(await this.runner.redeliver(callerOf(request, read, http, persis), request.content));
     }
 }
+
+/** `GET webhook.watch`: the health watch's settings, state, uptime and last runs. */
+export class WebhookWatchEndpoint extends RunnerEndpoint {
+    public path = 'webhook.watch';
+
+    public async get(request: IApiRequest, endpoint: IApiEndpointInfo, read: IRead, modify: IModify, http: IHttp, persis: IPersistence): Promise<IApiResponse> {
+        return respond(await this.runner.watchStatus(callerOf(request, read, http, persis)));
+    }
+}

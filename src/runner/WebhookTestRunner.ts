@@ -3,8 +3,11 @@ import { DeliveryHistory, HISTORY_LIMIT, StoredDelivery } from '../history/Deliv
 import { matches, statsOf } from '../history/stats';
 import { buildEventSample, EVENT_DESCRIPTIONS, EVENT_TYPES } from '../payloads/events';
 import { Log } from '../util/log';
+import { Watch } from '../watch/Watch';
+import { watchAnswer } from '../watch/view';
+import { IModify } from '@rocket.chat/apps-engine/definition/accessors';
 import { Access } from './access';
-import { Answer, EventsAnswer, failure, HistoryAnswer, HistoryItem, TestOutcome } from './answers';
+import { Answer, EventsAnswer, failure, HistoryAnswer, HistoryItem, TestOutcome, WatchAnswer, WatchRunOutcome } from './answers';
 import { Caller } from './caller';
 import { isAnswer, preparePayload } from './payloads';
 import { parseHistoryQuery, parseRedeliverRequest, parseTestRequest } from './requests';
@@ -20,6 +23,7 @@ export class WebhookTestRunner {
         private readonly history: DeliveryHistory,
         private readonly sender: Sender,
         private readonly logger: Log,
+        public readonly watch: Watch,
     ) {}
 
     /** The engine reported a changed setting: read them again. */
@@ -117,6 +121,38 @@ export class WebhookTestRunner {
                 deliveries: items.slice(0, limit),
                 stats: statsOf(items),
             };
+        });
+    }
+
+    /** `GET webhook.watch`, slash `watch`: the health watch's settings, state, uptime and last runs. */
+    public watchStatus(caller: Caller): Promise<WatchAnswer> {
+        return this.guarded(async () => {
+            const allowed = await this.access.authorize(caller);
+            if (!allowed.ok) {
+                return allowed.answer;
+            }
+            const [state, config] = await Promise.all([this.watch.state(caller.read), this.watch.config(caller.read)]);
+            return watchAnswer(state, config);
+        });
+    }
+
+    /** "Test now", slash `watch now`: one watch run at once (the user's rate limit applies, as to any test they ask for). */
+    public watchNow(caller: Caller & { modify?: IModify }): Promise<WatchRunOutcome> {
+        return this.guarded(async () => {
+            const allowed = await this.access.authorize(caller);
+            if (!allowed.ok) {
+                return allowed.answer;
+            }
+            const limited = this.access.rateLimit(allowed);
+            if (limited) {
+                return limited;
+            }
+            const run = await this.watch.run(caller, { kind: 'manual', by: allowed.user.username });
+            if (!run.ran) {
+                return failure(400, 'error-invalid-setting', run.reason);
+            }
+            const change = run.change ? run.change.kind : undefined;
+            return { ...run.delivered.outcome, watch: { state: run.state.state, ...(change && { change }), posted: run.posted } };
         });
     }
 

@@ -43,12 +43,20 @@ export class Access {
     }
 
     /** The settings a delivery needs, and the user's rate limit; an answer when either stops it. */
-    public readyToSend({ user, settings }: Allowed): DeliverySettings | Answer {
-        const usable = usableSettings(settings);
+    public readyToSend(allowed: Allowed): DeliverySettings | Answer {
+        const usable = usableSettings(allowed.settings);
         if (!('timeoutMs' in usable)) {
             return usable;
         }
-        const limit = parseTestsPerMinute(settings.testsPerMinute) as number;
+        return this.rateLimit(allowed) || usable;
+    }
+
+    /** A 429 when the user ran tests_per_minute tests in the last minute (an unusable limit counts as none). */
+    public rateLimit({ user, settings }: Allowed): Answer | undefined {
+        const limit = parseTestsPerMinute(settings.testsPerMinute);
+        if (limit === undefined) {
+            return undefined;
+        }
         const decision = this.limiter.take(user.id, limit);
         if (!decision.allowed) {
             return {
@@ -60,7 +68,7 @@ export class Access {
                 retryAfterSeconds: decision.retryAfterSeconds,
             };
         }
-        return usable;
+        return undefined;
     }
 }
 

@@ -3,6 +3,7 @@
 import { DeliveryReport } from '../delivery/report';
 import type { DeliveryDetail } from '../history/records';
 import type { HistoryStats } from '../history/stats';
+import type { RunSummary, WatchStateName } from '../watch/state';
 import type { EventType } from '../payloads/events';
 import { UrlSource } from '../network/url';
 
@@ -57,6 +58,27 @@ export interface HistoryAnswer extends Answer {
     stats?: HistoryStats;
     /** One delivery with the exact body sent and the headers, when asked for by id. */
     entry?: HistoryItem & DeliveryDetail;
+}
+
+export interface WatchAnswer extends Answer {
+    enabled?: boolean;
+    intervalMinutes?: number;
+    event?: EventType;
+    failuresToAlert?: number;
+    state?: WatchStateName;
+    since?: string;
+    consecutiveFailures?: number;
+    lastRun?: RunSummary;
+    uptime?: { runs: number; delivered: number; ratio: number | null };
+    /** The last 20 run summaries, newest first. */
+    runs?: Array<RunSummary>;
+    /** A watch setting that keeps it from running, named. */
+    settingError?: string;
+}
+
+/** A run asked for by a user ("Test now", `watch now`): the test's outcome and what it did to the state. */
+export interface WatchRunOutcome extends TestOutcome {
+    watch?: { state: WatchStateName; change?: 'failing' | 'recovered'; posted: boolean };
 }
 
 export interface EventsAnswer extends Answer {

@@ -16,7 +16,10 @@ export type WatchConfigCheck = { ok: true; config: WatchConfig } | { ok: false; 
 export function parseWatchConfig(settings: AppSettings): WatchConfigCheck {
     const interval = wholeNumber(settings.watch.intervalMinutes, 0, MAX_WATCH_INTERVAL_MINUTES);
     if (interval === undefined) {
-        return { ok: false, reason: `The ${SettingId.WatchIntervalMinutes} setting must be a whole number of minutes from 1 to ${MAX_WATCH_INTERVAL_MINUTES}, or 0 (off).` };
+        return {
+            ok: false,
+            reason: `The ${SettingId.WatchIntervalMinutes} setting must be a whole number of minutes from 1 to ${MAX_WATCH_INTERVAL_MINUTES}, or 0 (off).`,
+        };
     }
     const event = parseEventType(settings.watch.event);
     if (!event.ok) {

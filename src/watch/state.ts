@@ -36,8 +36,7 @@ export const KEPT_RUNS = 288;
 export const INITIAL_STATE: WatchState = { v: 1, state: 'unknown', consecutiveFailures: 0, runs: [] };
 
 export type WatchChange =
-    | { kind: 'failing'; since: string; failedRuns: number }
-    | { kind: 'recovered'; afterMs: number; failedRuns: number; failingSince: string };
+    { kind: 'failing'; since: string; failedRuns: number } | { kind: 'recovered'; afterMs: number; failedRuns: number; failingSince: string };
 
 export interface Transition {
     next: WatchState;

@@ -32,6 +32,14 @@ export class AppSettingsStore implements ISettingRead {
         this.settings.set(setting.id, { ...setting });
     }
 
+    /** A value stored before the app started (no onSettingUpdated: nothing changed). */
+    public restore(id: string, value: unknown): void {
+        const setting = this.settings.get(id);
+        if (setting) {
+            setting.value = value;
+        }
+    }
+
     /** As the engine after an admin saves a setting: the app's onSettingUpdated is called (see LocalHost). */
     public onUpdated?: (setting: ISetting) => void;
 

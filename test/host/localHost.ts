@@ -8,6 +8,7 @@ import * as path from 'path';
 import {
     IAppAccessors,
     IConfigurationExtend,
+    IConfigurationModify,
     IEnvironmentRead,
     ILogger,
     IModify,
@@ -18,6 +19,7 @@ import {
 } from '@rocket.chat/apps-engine/definition/accessors';
 import { IApi, IApiEndpoint, IApiRequest, IApiResponse } from '@rocket.chat/apps-engine/definition/api';
 import { App } from '@rocket.chat/apps-engine/definition/App';
+import { IMessage } from '@rocket.chat/apps-engine/definition/messages';
 import { IAppInfo } from '@rocket.chat/apps-engine/definition/metadata';
 import { IRoom, RoomType } from '@rocket.chat/apps-engine/definition/rooms';
 import { ISetting } from '@rocket.chat/apps-engine/definition/settings';
@@ -29,6 +31,7 @@ import { UIKitIncomingInteractionContainerType } from '@rocket.chat/apps-engine/
 
 import { AppSettingsStore, CapturingLogger, CapturingNotifier, createMessageBuilder, loud, ServerSettingsStore } from './fakes';
 import { LoopbackHttp } from './loopbackHttp';
+import { LocalScheduler } from './scheduler';
 import { PersistenceStore, RoomStore } from './storage';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
@@ -82,6 +85,11 @@ export class LocalHost {
     public readonly notifier = new CapturingNotifier();
     public readonly http = new LoopbackHttp();
     public readonly rooms = new RoomStore();
+    public readonly scheduler: LocalScheduler;
+    /** Messages the app created in rooms (modify.getCreator().finish), as its bot posts them. */
+    public readonly roomMessages: Array<IMessage> = [];
+    /** The engine skips scheduled jobs of a disabled app. */
+    public enabled = true;
     public readonly apis: Array<IApi> = [];
     public readonly commands: Array<ISlashCommand> = [];
     public readonly app: App;
@@ -96,6 +104,7 @@ export class LocalHost {
         public readonly logger: CapturingLogger,
         public readonly store: PersistenceStore,
     ) {
+        this.scheduler = new LocalScheduler(info.id);
         this.app = new AppCtor(info, logger.forCall('constructor' as ILogger['method']), loud<IAppAccessors>('AppAccessors'));
         // The engine calls onSettingUpdated after every change of a setting (and awaits it).
         this.settings.onUpdated = (setting) => {
@@ -103,7 +112,7 @@ export class LocalHost {
             if (handler) {
                 this.settingUpdates.push(
                     this.withCallLogger('onSettingUpdated' as ILogger['method'], () =>
-                        handler.call(this.app, setting, loud('ConfigurationModify'), this.read(), this.http),
+                        handler.call(this.app, setting, this.configurationModify(), this.read(), this.http),
                     ),
                 );
             }
@@ -113,10 +122,45 @@ export class LocalHost {
     /** The onSettingUpdated calls made so far (the engine awaits each; tests may too). */
     public readonly settingUpdates: Array<Promise<void>> = [];
 
+    /** Waits for the onSettingUpdated calls made so far, as the engine does before it answers the admin. */
+    public async settingsApplied(): Promise<void> {
+        await Promise.all(this.settingUpdates);
+    }
+
+    /**
+     * Fires a scheduled job as Rocket.Chat's Agenda does: the job's data plus its `jobId` as the job
+     * context; skipped while the app is disabled, as the engine's scheduler manager skips it.
+     */
+    public async fireJob(id: string): Promise<boolean> {
+        const name = this.scheduler.name(id);
+        const processor = this.scheduler.processors.get(name);
+        if (!processor) {
+            throw new Error(`test host: the app registered no processor "${id}"`);
+        }
+        if (!this.enabled) {
+            return false;
+        }
+        const job = this.scheduler.jobs.get(name);
+        const context = { ...(job ? job.data : {}), jobId: `job-of-${name}` };
+        await this.withCallLogger(`scheduler:${name}` as ILogger['method'], () =>
+            processor(context, this.read(), this.modify(), this.http, this.persistence()),
+        );
+        return true;
+    }
+
     /** Constructs and initializes the app, as the engine does when it enables an app. */
-    public static async load(AppCtor: AppClass, options: { echoLogs?: boolean; store?: PersistenceStore } = {}): Promise<LocalHost> {
+    /** `settings`: values already stored (a restart, another instance), in place before the app is enabled. */
+    public static async load(
+        AppCtor: AppClass,
+        options: { echoLogs?: boolean; store?: PersistenceStore; settings?: { [id: string]: unknown } } = {},
+    ): Promise<LocalHost> {
         const host = new LocalHost(AppCtor, readAppInfo(), new CapturingLogger(options.echoLogs), options.store || new PersistenceStore());
         await host.withCallLogger('initialize' as ILogger['method'], () => host.app.initialize(host.configuration(), host.environment()));
+        for (const [id, value] of Object.entries(options.settings || {})) {
+            host.settings.restore(id, value);
+        }
+        // Then the engine enables it (again after every restart).
+        await host.withCallLogger('onEnable' as ILogger['method'], () => host.app.onEnable(host.environment(), host.configurationModify()));
         return host;
     }
 
@@ -224,7 +268,15 @@ export class LocalHost {
 
     public modify(): IModify {
         return loud<IModify>('Modify', {
-            getCreator: () => loud<IModifyCreator>('ModifyCreator', { startMessage: () => createMessageBuilder() }),
+            getCreator: () =>
+                loud<IModifyCreator>('ModifyCreator', {
+                    startMessage: () => createMessageBuilder(),
+                    finish: async (builder: any) => {
+                        this.roomMessages.push(builder.getMessage());
+                        return `message-${this.roomMessages.length}`;
+                    },
+                }),
+            getScheduler: () => loud<any>('SchedulerModify', this.scheduler.modify()),
             getNotifier: () => this.notifier.asNotifier(),
         });
     }
@@ -240,8 +292,15 @@ export class LocalHost {
         });
     }
 
+    private configurationModify(): IConfigurationModify {
+        return loud<IConfigurationModify>('ConfigurationModify', { scheduler: loud<any>('SchedulerModify', this.scheduler.modify()) });
+    }
+
     private configuration(): IConfigurationExtend {
         return loud<IConfigurationExtend>('ConfigurationExtend', {
+            scheduler: loud('SchedulerExtend', {
+                registerProcessors: async (processors: Array<any>) => this.scheduler.registerProcessors(processors),
+            }),
             settings: loud('SettingsExtend', {
                 provideSetting: async (setting: ISetting) => this.settings.provide(setting),
             }),

@@ -211,6 +211,7 @@ export class RoomStore {
     public roomReader(): IRoomRead {
         return loud<IRoomRead>('RoomRead', {
             getById: async (id: string) => copy(this.rooms.get(id)),
+            getByName: async (name: string) => copy([...this.rooms.values()].find((room) => room.slugifiedName === name)),
             getMessages: async (roomId: string, options: Partial<GetMessagesOptions> = {}) => {
                 // The engine's RoomRead checks these before asking the host.
                 if (options.limit !== undefined && (!Number.isFinite(options.limit) || options.limit > 100)) {

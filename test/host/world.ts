@@ -66,10 +66,8 @@ export async function startWorld(AppCtor: AppClass, options: { receiver?: Receiv
             permissionHost.calls.length = 0;
         },
         anotherInstance: async () => {
-            const other = await LocalHost.load(AppCtor, { echoLogs: options.echoLogs, store: host.store });
-            for (const setting of host.settings.provided()) {
-                other.settings.set(setting.id, setting.value);
-            }
+            const settings = Object.fromEntries(host.settings.provided().map((setting) => [setting.id, setting.value]));
+            const other = await LocalHost.load(AppCtor, { echoLogs: options.echoLogs, store: host.store, settings });
             for (const id of ['Site_Url', 'Livechat_webhookUrl']) {
                 other.serverSettings.set(id, await host.serverSettings.getValueById(id));
             }

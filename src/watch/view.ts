@@ -1,0 +1,33 @@
+// The watch as `GET webhook.watch` shows it. Pure.
+import { WatchAnswer } from '../runner/answers';
+import { WatchConfigCheck } from './config';
+import { uptimeOf, WatchState } from './state';
+
+export const SHOWN_RUNS = 20;
+
+export function watchAnswer(state: WatchState, config: WatchConfigCheck): WatchAnswer {
+    const enabled = config.ok && config.config.intervalMinutes > 0;
+    const facts = {
+        state: state.state,
+        ...(state.since && { since: state.since }),
+        consecutiveFailures: state.consecutiveFailures,
+        ...(state.runs[0] && { lastRun: state.runs[0] }),
+        uptime: uptimeOf(state),
+        runs: state.runs.slice(0, SHOWN_RUNS),
+    };
+    if (!config.ok) {
+        return {
+            success: true,
+            httpStatus: 200,
+            reason: `The health watch cannot run: ${config.reason}`,
+            enabled: false,
+            settingError: config.reason,
+            ...facts,
+        };
+    }
+    const { intervalMinutes, event, failuresToAlert } = config.config;
+    const reason = enabled
+        ? `The health watch tests ${event} every ${intervalMinutes} min; the webhook is ${state.state}.`
+        : 'The health watch is off (watch_interval_minutes is 0).';
+    return { success: true, httpStatus: 200, reason, enabled, intervalMinutes, event, failuresToAlert, ...facts };
+}

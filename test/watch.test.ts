@@ -1,0 +1,356 @@
+// The health watch: scheduled tests of the saved webhook URL, its state in persistence, one alert
+// when the webhook starts failing and one message when it recovers.
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+
+import { IRoom, RoomType } from '@rocket.chat/apps-engine/definition/rooms';
+
+import { LivechatWebhookTestApp } from '../LivechatWebhookTestApp';
+import { INITIAL_STATE, KEPT_RUNS, RunSummary, transition, WatchState } from '../src/watch/state';
+import { GENERAL_ROOM, LocalHost, makeUser } from './host/localHost';
+import { credentialsOf, startWorld, USERS, World } from './host/world';
+
+const ALERTS_ROOM: IRoom = {
+    id: 'room-alerts',
+    slugifiedName: 'webhook-alerts',
+    displayName: 'webhook-alerts',
+    type: RoomType.CHANNEL,
+    creator: makeUser('rocket.cat', ['bot']),
+    usernames: [],
+};
+
+let world: World;
+
+beforeEach(async () => {
+    world = await startWorld(LivechatWebhookTestApp);
+    world.host.rooms.addRoom(ALERTS_ROOM);
+    world.host.settings.set('watch_interval_minutes', 5);
+    world.host.settings.set('watch_alert_room', 'webhook-alerts');
+    await world.host.settingsApplied();
+});
+
+afterEach(async () => {
+    await world.close();
+});
+
+const asAdmin = { user: USERS.admin, headers: credentialsOf(USERS.admin) };
+const settle = (ms = 30) => new Promise((resolve) => setTimeout(resolve, ms));
+const tick = (host: LocalHost = world.host) => host.fireJob('webhook-watch');
+const status = async (host: LocalHost = world.host) => (await host.get('webhook.watch', asAdmin)).content as any;
+const posted = (host: LocalHost = world.host) => host.roomMessages.map((message) => String(message.text).split('\n')[0]);
+
+describe('the state machine', () => {
+    const run = (verdict: RunSummary['verdict'], minute: number, id = `dlv_${String(minute).padStart(12, '0')}`): RunSummary => ({
+        id,
+        sentAt: new Date(Date.UTC(2026, 11, 1, 12, minute)).toISOString(),
+        verdict,
+        ...(verdict === 'delivered' ? { status: 200 } : { status: 503, errorKind: 'status' as const }),
+    });
+    const step = (state: WatchState, verdict: RunSummary['verdict'], minute: number, urlKey = 'url-a', failuresToAlert = 3) =>
+        transition(state, run(verdict, minute), { failuresToAlert, urlKey });
+    const after = (verdicts: Array<RunSummary['verdict']>, failuresToAlert = 3) =>
+        verdicts.reduce((state, verdict, index) => step(state, verdict, index, 'url-a', failuresToAlert).next, INITIAL_STATE);
+
+    it.each([
+        // [name, before (runs), this run, state after, changed, message]
+        ['unknown, delivered', [], 'delivered', 'healthy', true, undefined],
+        ['unknown, 1st failure', [], 'retried', 'unknown', false, undefined],
+        ['unknown, 3rd failure in a row', ['retried', 'dropped'], 'retried', 'failing', true, 'failing'],
+        ['healthy, delivered', ['delivered'], 'delivered', 'healthy', false, undefined],
+        ['healthy, 1st failure', ['delivered'], 'retried', 'healthy', false, undefined],
+        ['healthy, 2nd failure', ['delivered', 'retried'], 'refused', 'healthy', false, undefined],
+        ['healthy, 3rd failure', ['delivered', 'retried', 'retried'], 'not-sent', 'failing', true, 'failing'],
+        ['failing, failure', ['retried', 'retried', 'retried'], 'retried', 'failing', false, undefined],
+        ['failing, 10th failure', Array(9).fill('retried'), 'retried', 'failing', false, undefined],
+        ['failing, delivered', ['retried', 'retried', 'retried'], 'delivered', 'healthy', true, 'recovered'],
+        ['a failure streak broken by a delivery', ['retried', 'retried', 'delivered'], 'retried', 'healthy', false, undefined],
+    ] as Array<[string, Array<RunSummary['verdict']>, RunSummary['verdict'], string, boolean, string | undefined]>)(
+        '%s',
+        (_name, before, verdict, state, changed, message) => {
+            const result = step(after(before), verdict, before.length);
+            expect(result.next.state).toBe(state);
+            expect(result.changed).toBe(changed);
+            expect(result.change?.kind).toBe(message);
+        },
+    );
+
+    it('the alert says since when and how many runs failed; the recovery after how long and how many', () => {
+        const failing = step(after(['delivered', 'retried', 'retried']), 'retried', 3);
+        expect(failing.change).toEqual({ kind: 'failing', since: run('retried', 1).sentAt, failedRuns: 3 });
+        const recovered = step(after(['delivered', 'retried', 'retried', 'retried', 'retried']), 'delivered', 5);
+        expect(recovered.change).toEqual({ kind: 'recovered', afterMs: 4 * 60 * 1000, failedRuns: 4, failingSince: run('retried', 1).sentAt });
+    });
+
+    it('alerts at once when one failure is enough', () => {
+        expect(step(INITIAL_STATE, 'retried', 0, 'url-a', 1).change?.kind).toBe('failing');
+    });
+
+    it('starts over on a new URL: failing becomes unknown, with no message', () => {
+        const failing = after(['retried', 'retried', 'retried']);
+        const moved = step(failing, 'retried', 3, 'url-b');
+        expect(moved).toMatchObject({ reset: true, changed: true, next: { state: 'unknown', consecutiveFailures: 1, urlKey: 'url-b' } });
+        expect(moved.change).toBeUndefined();
+        expect(moved.next.runs).toHaveLength(1);
+    });
+
+    it(`keeps the last ${KEPT_RUNS} runs, newest first`, () => {
+        let state = INITIAL_STATE;
+        for (let index = 0; index < 300; index++) {
+            state = step(state, 'delivered', index).next;
+        }
+        expect(state.runs).toHaveLength(KEPT_RUNS);
+        expect(state.runs[0].sentAt).toBe(run('delivered', 299).sentAt);
+    });
+});
+
+describe("scheduling through the engine's scheduler", () => {
+    it('registers the processor, schedules one recurring job when the interval is set, and cancels it at 0', async () => {
+        const name = world.host.scheduler.name('webhook-watch');
+        expect(world.host.scheduler.processors.has(name)).toBe(true);
+        expect(world.host.scheduler.jobs.get(name)).toMatchObject({ kind: 'recurring', interval: '5 minutes', skipImmediate: true });
+        world.host.settings.set('watch_interval_minutes', 30);
+        await world.host.settingsApplied();
+        expect(world.host.scheduler.jobs.get(name)).toMatchObject({ interval: '30 minutes' });
+        expect(world.host.scheduler.jobs.size).toBe(1);
+        world.host.settings.set('watch_interval_minutes', 0);
+        await world.host.settingsApplied();
+        expect(world.host.scheduler.jobs.size).toBe(0);
+    });
+
+    it('schedules again on every enable (a restart), keeping one job', async () => {
+        const restarted = await world.anotherInstance();
+        expect(restarted.scheduler.calls).toEqual(['scheduleRecurring webhook-watch 5 minutes']);
+        expect(restarted.scheduler.jobs.size).toBe(1);
+    });
+
+    it('schedules nothing for an interval that is not a number of minutes', async () => {
+        world.host.settings.set('watch_interval_minutes', 'often');
+        await world.host.settingsApplied();
+        expect(world.host.scheduler.jobs.size).toBe(0);
+        expect((await status()).settingError).toContain('watch_interval_minutes');
+    });
+});
+
+describe('runs, alerts and recoveries against a receiver that fails and recovers', () => {
+    it('ten failing runs are one alert; a delivered run then one recovery', async () => {
+        await tick();
+        expect((await status()).state).toBe('healthy');
+        world.receiver.behave({ status: 503, body: 'maintenance' });
+        for (let index = 0; index < 10; index++) {
+            await tick();
+        }
+        expect(posted()).toEqual([`⛔ Webhook failing: ${new URL(world.receiver.url).host}`]);
+        const alert = world.host.roomMessages[0];
+        expect(alert.room.id).toBe('room-alerts');
+        expect(alert.sender.username).toBe('livechat-webhook-test.bot');
+        const blocks = alert.blocks as Array<any>;
+        const fields = blocks[1].fields.map((field: any) => field.text);
+        expect(fields[0]).toMatch(/^\*Failing since\*\n2\d{3}-\d\d-\d\d \d\d:\d\d:\d\dZ$/);
+        expect(fields.slice(1)).toEqual(['*Failed runs*\n3', '*Last verdict*\nretried', '*Status*\n503']);
+        expect(blocks[2].elements[0].text).toContain('would try 4 more times');
+        expect(blocks[3].elements[0]).toMatchObject({ actionId: 'livechat-webhook-test.watch-now', text: { text: 'Test now' } });
+        world.receiver.behave({ status: 200 });
+        await tick();
+        await tick();
+        expect(posted()).toHaveLength(2);
+        expect(posted()[1]).toBe(`✅ Webhook recovered: ${new URL(world.receiver.url).host}`);
+        expect(String(world.host.roomMessages[1].text)).toMatch(/Recovered after \d+ s and 10 failed runs/);
+        const shown = await status();
+        expect(shown).toMatchObject({
+            enabled: true,
+            intervalMinutes: 5,
+            event: 'LivechatSession',
+            state: 'healthy',
+            consecutiveFailures: 0,
+            uptime: { runs: 13, delivered: 3 },
+        });
+        expect(shown.runs).toHaveLength(13);
+        expect(shown.lastRun).toMatchObject({ verdict: 'delivered', status: 200 });
+    });
+
+    it('runs are the same test: the saved URL, the token, the sample of the chosen event, source "watch"', async () => {
+        world.host.settings.set('webhook_secret_token', 'watch-secret-token');
+        world.host.settings.set('watch_event', 'message');
+        await tick();
+        const [received] = world.receiver.requests;
+        expect(received.headers['x-rocketchat-livechat-token']).toBe('watch-secret-token');
+        expect(JSON.parse(received.body).type).toBe('Message');
+        const [delivery] = ((await world.host.get('webhook.deliveries', asAdmin)).content as any).deliveries;
+        expect(delivery).toMatchObject({ source: { kind: 'watch' }, by: 'watch', event: 'Message' });
+        expect(world.host.logger.text()).toMatch(/Webhook watch run dlv_[0-9a-f]{12}: event Message -> 200 delivered; state healthy/);
+    });
+
+    it('a new webhook URL resets the state to unknown', async () => {
+        world.receiver.behave({ status: 500 });
+        for (let index = 0; index < 3; index++) {
+            await tick();
+        }
+        expect((await status()).state).toBe('failing');
+        world.host.settings.set('webhook_url', `${world.receiver.url}?moved=1`);
+        await tick();
+        expect(await status()).toMatchObject({ state: 'unknown', consecutiveFailures: 1 });
+        expect(posted()).toHaveLength(1);
+    });
+
+    it('a URL the network policy refuses is a failing run whose alert says why', async () => {
+        world.host.settings.set('webhook_url', 'http://169.254.169.254/latest/meta-data/');
+        world.host.settings.set('watch_failures_to_alert', 1);
+        await tick();
+        expect(posted()).toHaveLength(1);
+        expect(String(world.host.roomMessages[0].text)).toContain('169.254.169.254 is a loopback, private, link-local or metadata address');
+        expect(world.host.http.sent.filter((request) => request.url.includes('169.254'))).toHaveLength(0);
+    });
+
+    it('a setting that keeps deliveries from going out is a failing run naming it', async () => {
+        world.host.settings.set('webhook_timeout_ms', 0);
+        world.host.settings.set('watch_failures_to_alert', 1);
+        await tick();
+        expect(String(world.host.roomMessages[0].text)).toContain('webhook_timeout_ms');
+        expect(world.receiver.requests).toHaveLength(0);
+    });
+
+    it('finds the alert room by id too; with no room set it posts nothing but keeps the state', async () => {
+        world.host.settings.set('watch_alert_room', 'room-alerts');
+        world.host.settings.set('watch_failures_to_alert', 1);
+        world.receiver.behave({ status: 500 });
+        await tick();
+        expect(posted()).toHaveLength(1);
+        world.host.settings.set('watch_alert_room', '');
+        world.receiver.behave({ status: 200 });
+        await tick();
+        expect(posted()).toHaveLength(1);
+        expect((await status()).state).toBe('healthy');
+    });
+
+    it('says in the log, and keeps going, when the alert room does not exist', async () => {
+        world.host.settings.set('watch_alert_room', 'no-such-room');
+        world.host.settings.set('watch_failures_to_alert', 1);
+        world.receiver.behave({ status: 500 });
+        await tick();
+        expect(world.host.logger.text()).toContain('no room "no-such-room" to post the alert in');
+        expect((await status()).state).toBe('failing');
+    });
+
+    it('has no rate limit: the scheduler may run as often as it is set to', async () => {
+        world.host.settings.set('tests_per_minute', 1);
+        for (let index = 0; index < 5; index++) {
+            await tick();
+        }
+        expect(world.receiver.requests).toHaveLength(5);
+    });
+});
+
+describe('the watch on a cluster, and when the host fails it', () => {
+    it('two instances over one store, runs alternating between them: one alert, one recovery, no state lost', async () => {
+        const other = await world.anotherInstance();
+        other.rooms.addRoom(ALERTS_ROOM);
+        const hosts = [world.host, other];
+        world.receiver.behave({ status: 503 });
+        for (let index = 0; index < 6; index++) {
+            await tick(hosts[index % 2]);
+        }
+        world.receiver.behave({ status: 200 });
+        for (let index = 0; index < 4; index++) {
+            await tick(hosts[index % 2]);
+        }
+        const messages = [...world.host.roomMessages, ...other.roomMessages].map((message) => String(message.text).split(' ')[0]);
+        expect(messages.sort()).toEqual(['⛔', '✅'].sort());
+        expect((await status(other)).uptime).toEqual({ runs: 10, delivered: 4, ratio: 0.4 });
+    });
+
+    it('a persistence failure during a run is logged; the processor does not throw and the next run goes on', async () => {
+        await tick();
+        await settle();
+        world.host.store.failWrites(1);
+        await expect(tick()).resolves.toBe(true);
+        expect(world.host.logger.text()).toContain('Webhook watch run failed: database unavailable; the next run goes on.');
+        await tick();
+        expect((await status()).uptime.runs).toBe(2);
+    });
+
+    it('a failed post in the alert room is logged and the state kept', async () => {
+        world.host.settings.set('watch_failures_to_alert', 1);
+        world.receiver.behave({ status: 500 });
+        const modify = world.host.modify.bind(world.host);
+        (world.host as any).modify = () => {
+            const real = modify();
+            return {
+                ...real,
+                getCreator: () => ({
+                    ...real.getCreator(),
+                    startMessage: real.getCreator().startMessage,
+                    finish: async () => Promise.reject(new Error('message bridge down')),
+                }),
+            };
+        };
+        await tick();
+        expect(world.host.logger.text()).toContain('could not post in the alert room: message bridge down');
+        expect((await status()).state).toBe('failing');
+    });
+
+    it('does not run while the app is disabled (the engine skips the job)', async () => {
+        world.host.enabled = false;
+        expect(await tick()).toBe(false);
+        expect(world.receiver.requests).toHaveLength(0);
+    });
+});
+
+describe('runs and the delivery history', () => {
+    it('never push manual tests out: only runs that change the state are kept there', async () => {
+        for (let index = 0; index < 5; index++) {
+            await world.testAs(USERS.admin);
+        }
+        for (let index = 0; index < 60; index++) {
+            await tick();
+        }
+        await settle();
+        const { deliveries } = (await world.host.get('webhook.deliveries', asAdmin)).content as any as { deliveries: Array<any> };
+        expect(deliveries.filter((item) => item.source.kind === 'watch')).toHaveLength(1);
+        expect(deliveries.filter((item) => item.source.kind === 'sample')).toHaveLength(5);
+        expect((await status()).uptime.runs).toBe(60);
+    });
+
+    it('keeps 288 run summaries after 300 runs, with no body', async () => {
+        for (let index = 0; index < 300; index++) {
+            await tick();
+        }
+        const record = world.host.store.records.find((candidate) => candidate.associations.some((key) => key.id === 'livechat-webhook-test:watch-state'));
+        const state = record!.data as WatchState;
+        expect(state.runs).toHaveLength(288);
+        expect(JSON.stringify(state)).not.toContain('"body"');
+        expect(Object.keys(state.runs[0]).sort()).toEqual(['durationMs', 'id', 'sentAt', 'status', 'verdict']);
+    });
+});
+
+describe('seeing it and running it by hand', () => {
+    it('GET webhook.watch needs the same permission as the test', async () => {
+        expect((await world.host.get('webhook.watch', { user: USERS.plain, headers: credentialsOf(USERS.plain) })).status).toBe(403);
+        expect(await status()).toMatchObject({ success: true, enabled: true, state: 'unknown', uptime: { runs: 0, delivered: 0, ratio: null }, runs: [] });
+    });
+
+    it('slash `watch` shows the state as a block message; `watch now` runs it at once', async () => {
+        await world.primePermissionTable();
+        await world.host.runCommand('livechat-webhook-test', USERS.admin, ['watch', 'now']);
+        expect(world.receiver.requests).toHaveLength(1);
+        expect(world.host.notifier.toUsers[0].message.text).toContain('Health watch: healthy');
+        await world.host.runCommand('livechat-webhook-test', USERS.admin, ['watch']);
+        const reply = world.host.notifier.toUsers[1].message;
+        expect(String(reply.text).split('\n')).toEqual([
+            expect.stringMatching(/^Health watch: ✅ Healthy since /),
+            'Schedule: every 5 min, LivechatSession',
+            'Uptime: 1 of 1 runs delivered (100 %)',
+            expect.stringMatching(/^Last run: .*: delivered 200, \d+ ms$/),
+        ]);
+        expect((reply.blocks as Array<any>)[2].elements[0].actionId).toBe('livechat-webhook-test.watch-now');
+    });
+
+    it('"Test now" checks the permission of whoever clicks it', async () => {
+        await world.primePermissionTable();
+        await world.host.blockAction(USERS.plain, GENERAL_ROOM, { actionId: 'livechat-webhook-test.watch-now', value: 'watch' });
+        expect(world.receiver.requests).toHaveLength(0);
+        expect(world.host.notifier.toUsers[0].message.text).toContain('error-unauthorized');
+        await world.host.blockAction(USERS.manager, GENERAL_ROOM, { actionId: 'livechat-webhook-test.watch-now', value: 'watch' });
+        expect(world.receiver.requests).toHaveLength(1);
+        expect(world.host.notifier.toUsers[1].to).toBe(USERS.manager);
+        expect(world.host.logger.text()).toMatch(/Webhook watch run by manager\.user dlv_/);
+    });
+});
