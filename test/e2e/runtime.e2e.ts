@@ -45,7 +45,7 @@ afterAll(async () => {
 describe('the app in the real Apps-Engine runtime', () => {
     it('is installed, enabled, and registers its endpoints and command', () => {
         expect(host.appId).toBe('35fb38d1-93f1-4abd-b58f-b14e01942ec7');
-        expect(host.apis).toEqual(['webhook.test', 'webhook.events', 'webhook.deliveries', 'webhook.redeliver']);
+        expect(host.apis).toEqual(['webhook.test', 'webhook.events', 'webhook.deliveries', 'webhook.redeliver', 'webhook.watch']);
         expect([...host.commands.keys()]).toEqual(['livechat-webhook-test']);
     });
 
@@ -193,6 +193,44 @@ describe('the app in the real Apps-Engine runtime', () => {
         const stored = host.store.records.find((record) => record.associations.some((key) => key.id === 'livechat-webhook-test:permission-table'));
         expect(stored?.data).toEqual({ roles: ['admin', 'livechat-manager'], fetchedAt: expect.any(Number) });
         expect(JSON.stringify(host.store.records)).not.toContain('auth-token-of-');
+    });
+
+    it('runs the health watch through the scheduler bridge: one job, one alert for three failing runs, one recovery, cancelled at 0, skipped while disabled', async () => {
+        const job = `webhook-watch_${host.appId}`;
+        host.rooms.addRoom({ ...GENERAL_ROOM, id: 'room-alerts', slugifiedName: 'webhook-alerts', displayName: 'webhook-alerts' });
+        await host.setAppSetting('watch_alert_room', 'webhook-alerts');
+        await host.setAppSetting('watch_interval_minutes', 5);
+        expect([...host.scheduler.jobs.keys()]).toEqual([job]);
+        expect(host.scheduler.jobs.get(job)).toMatchObject({ type: 'single', interval: '5 minutes', skipImmediate: true });
+        const before = host.roomMessages.length;
+        receiver.behave({ status: 503 });
+        const timings: Array<number> = [];
+        for (let index = 0; index < 3; index++) {
+            const started = Date.now();
+            await host.fireJob('webhook-watch');
+            timings.push(Date.now() - started);
+        }
+        expect(host.roomMessages.slice(before).map((message) => String(message.text).split('\n')[0])).toEqual([
+            expect.stringMatching(/^⛔ Webhook failing: 127\.0\.0\.1:\d+$/),
+        ]);
+        expect(host.roomMessages[before].room.id).toBe('room-alerts');
+        receiver.behave({ status: 200 });
+        await host.fireJob('webhook-watch');
+        await host.fireJob('webhook-watch');
+        expect(host.roomMessages.slice(before).map((message) => String(message.text).split(' ')[0])).toEqual(['⛔', '✅']);
+        const watch = await host.api('get', 'webhook.watch', asAdmin);
+        expect(watch.content).toMatchObject({ enabled: true, state: 'healthy', uptime: { runs: 5, delivered: 2 } });
+        const state = host.store.records.find((record) => record.associations.some((key) => key.id === 'livechat-webhook-test:watch-state'));
+        console.log(`watch runs in the real runtime: ${timings.join(', ')} ms; the state record after 5 runs: ${JSON.stringify(state?.data).length} bytes`);
+        await host.setAppSetting('watch_interval_minutes', 0);
+        expect(host.scheduler.jobs.size).toBe(0);
+        await host.setAppSetting('watch_interval_minutes', 5);
+        await host.disable();
+        const sent = receiver.requests.length;
+        await host.fireJob('webhook-watch');
+        expect(receiver.requests.length).toBe(sent);
+        await host.enable();
+        await host.setAppSetting('watch_interval_minutes', 0);
     });
 
     it('writes the audit trail to the app log, without secrets, and called no bridge it lacks', () => {

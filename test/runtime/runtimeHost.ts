@@ -104,6 +104,10 @@ export class RuntimeHost {
     public readonly http = new LoopbackHttp();
     public readonly serverSettings = new Map<string, unknown>();
     public readonly notifications: Array<Notification> = [];
+    /** Messages apps created in rooms (the message bridge's create). */
+    public readonly roomMessages: Array<Loose> = [];
+    /** Rocket.Chat's scheduler bridge over Agenda, with the jobs in memory; `fireJob` is Agenda's tick. */
+    public readonly scheduler = new AgendaScheduler();
     /** The app's persistence records, and the rooms, messages and users it may read: the local host's stores. */
     public readonly store = new PersistenceStore();
     public readonly rooms = new RoomStore();
@@ -226,6 +230,19 @@ export class RuntimeHost {
         return Object.values(stored.settings);
     }
 
+    /** Runs a scheduled job now, as Agenda does when it is due (the engine skips it while the app is disabled). */
+    public async fireJob(id: string, appId = this.appId): Promise<void> {
+        await this.scheduler.fire(`${id}_${appId}`);
+    }
+
+    public async disable(appId = this.appId): Promise<void> {
+        await this.manager.disable(appId);
+    }
+
+    public async enable(appId = this.appId): Promise<void> {
+        await this.manager.enable(appId);
+    }
+
     /** The app log, one line per entry, as the admin's Logs tab shows it. */
     public logText(): string {
         return this.logs.map((entry) => `${entry.severity}: ${entry.text}`).join('\n');
@@ -301,11 +318,16 @@ export class RuntimeHost {
                     notifyUser: async (user: IUser, message: Loose) => {
                         host.notifications.push({ to: user, message });
                     },
+                    create: async (message: Loose) => {
+                        host.roomMessages.push(message);
+                        return `message-${host.roomMessages.length}`;
+                    },
                 },
                 missing,
             ),
             room: bridge(bridges.RoomBridge, 'room', { ...host.rooms.roomReader() }, missing),
             persistence: bridge(bridges.PersistenceBridge, 'persistence', host.store.bridgeMethods(), missing),
+            scheduler: bridge(bridges.SchedulerBridge, 'scheduler', host.scheduler.bridgeMethods(), missing),
             activation: bridge(
                 bridges.AppActivationBridge,
                 'activation',
@@ -332,6 +354,7 @@ export class RuntimeHost {
             getMessageBridge: () => made.message,
             getRoomBridge: () => made.room,
             getPersistenceBridge: () => made.persistence,
+            getSchedulerBridge: () => made.scheduler,
             getAppActivationBridge: () => made.activation,
             getAppDetailChangesBridge: () => made.details,
             getInternalBridge: () => made.internal,
@@ -345,7 +368,6 @@ export class RuntimeHost {
             'getUploadBridge',
             'getEmailBridge',
             'getUiInteractionBridge',
-            'getSchedulerBridge',
             'getCloudWorkspaceBridge',
             'getVideoConferenceBridge',
             'getOAuthAppsBridge',
@@ -468,6 +490,72 @@ export class RuntimeHost {
             }
         }
         return new Sources();
+    }
+}
+
+/**
+ * Rocket.Chat's AppSchedulerBridge: processors defined by id; `every` keeps one job per name (a new
+ * call replaces it); cancelJob takes an id that looks like an ObjectId (24 hex or 12 characters
+ * before the first "_") for a job's _id, anything else for a name; cancelAllJobs cancels the names
+ * ending in `_<app id>`; a job's processor gets the job's data without `appId`, plus `jobId`.
+ */
+export class AgendaScheduler {
+    public readonly processors = new Map<string, (context: Loose) => Promise<void>>();
+    public readonly jobs = new Map<
+        string,
+        { _id: string; name: string; type: 'single' | 'normal'; interval?: unknown; data: Loose; skipImmediate?: boolean }
+    >();
+    private nextId = 1;
+
+    public bridgeMethods(): Loose {
+        return {
+            registerProcessors: async (processors: Array<Loose> = []) => {
+                for (const { id, processor } of processors) {
+                    this.processors.set(id, processor);
+                }
+            },
+            scheduleOnce: async (job: Loose, appId: string) => this.save({ name: job.id, type: 'normal', data: { ...job.data, appId } }),
+            scheduleRecurring: async (job: Loose, appId: string) =>
+                this.save({ name: job.id, type: 'single', interval: job.interval, skipImmediate: job.skipImmediate, data: { ...job.data, appId } }),
+            cancelJob: async (jobId: string) => {
+                const head = jobId.split('_')[0];
+                const byObjectId = /^[0-9a-f]{24}$/i.test(head) || head.length === 12;
+                for (const [name, job] of this.jobs) {
+                    if (byObjectId ? job._id === head : name === jobId) {
+                        this.jobs.delete(name);
+                    }
+                }
+            },
+            cancelAllJobs: async (appId: string) => {
+                for (const name of [...this.jobs.keys()]) {
+                    if (name.endsWith(`_${appId}`)) {
+                        this.jobs.delete(name);
+                    }
+                }
+            },
+        };
+    }
+
+    public async fire(name: string): Promise<void> {
+        const processor = this.processors.get(name);
+        const job = this.jobs.get(name);
+        if (!processor || !job) {
+            throw new Error(`runtime host: no scheduled job "${name}"`);
+        }
+        const data: Loose = { ...job.data };
+        delete data.appId;
+        data.jobId = job._id;
+        await processor(data);
+        if (job.type === 'normal') {
+            this.jobs.delete(name);
+        }
+    }
+
+    private save(job: { name: string; type: 'single' | 'normal'; interval?: unknown; skipImmediate?: boolean; data: Loose }): string {
+        const existing = this.jobs.get(job.name);
+        const _id = existing && job.type === 'single' ? existing._id : (this.nextId++).toString(16).padStart(24, '0');
+        this.jobs.set(job.name, { ...job, _id });
+        return _id;
     }
 }
 
