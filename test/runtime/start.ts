@@ -171,7 +171,35 @@ async function main(): Promise<void> {
             }
         }
 
-        console.log('\n7. GET webhook.deliveries');
+        if (ownReceiver) {
+            console.log('\n7. The health watch: every 5 min (runs fired here by the host, as Agenda would), alerts in #webhook-alerts after 3 failures');
+            host.rooms.addRoom({ ...GENERAL_ROOM, id: 'room-alerts', slugifiedName: 'webhook-alerts', displayName: 'webhook-alerts' });
+            await host.setAppSetting('watch_alert_room', 'webhook-alerts');
+            await host.setAppSetting('watch_interval_minutes', 5);
+            const job = [...host.scheduler.jobs.values()][0];
+            console.log(`   scheduled: ${job ? `${job.name} every ${job.interval}` : 'nothing'}`);
+            const posted = host.roomMessages.length;
+            const runs: Array<string> = [];
+            const fire = async (status: number) => {
+                ownReceiver.behave({ status, body: status === 200 ? '{"crmId":"lead-42"}' : 'maintenance' });
+                const started = Date.now();
+                await host.fireJob('webhook-watch');
+                runs.push(`${status} (${Date.now() - started} ms)`);
+            };
+            for (const status of [200, 503, 503, 503, 503, 200]) {
+                await fire(status);
+            }
+            console.log(`   runs: receiver answered ${runs.join(', ')}`);
+            for (const message of host.roomMessages.slice(posted)) {
+                console.log(`   posted in #webhook-alerts by ${message.sender?.username}:\n${String(message.text).replace(/^/gm, '      ')}`);
+            }
+            const watch = await host.api('get', 'webhook.watch', { user: USERS.admin, headers: credentialsOf(USERS.admin) });
+            console.log(`   GET webhook.watch → state ${watch.content.state}, uptime ${JSON.stringify(watch.content.uptime)}`);
+            await host.setAppSetting('watch_interval_minutes', 0);
+            ownReceiver.behave({ status: 200, body: '{"crmId":"lead-42"}' });
+        }
+
+        console.log('\n8. GET webhook.deliveries');
         const history = await host.api('get', 'webhook.deliveries', { user: USERS.admin, headers: credentialsOf(USERS.admin) });
         for (const item of history.content.deliveries.slice(0, 6)) {
             const again = item.redeliveryOf ? ` (again ${item.redeliveryOf})` : '';
