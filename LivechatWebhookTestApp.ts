@@ -18,6 +18,7 @@ import { IUIKitResponse, UIKitBlockInteractionContext } from '@rocket.chat/apps-
 import { Buttons } from './src/commands/Buttons';
 import { WebhookTestCommand } from './src/commands/WebhookTestCommand';
 import {
+    WebhookCheckEndpoint,
     WebhookDeliveriesEndpoint,
     WebhookEventsEndpoint,
     WebhookRedeliverEndpoint,
@@ -87,6 +88,7 @@ export class LivechatWebhookTestApp extends App {
                 new WebhookDeliveriesEndpoint(this, runner),
                 new WebhookRedeliverEndpoint(this, runner),
                 new WebhookWatchEndpoint(this, runner),
+                new WebhookCheckEndpoint(this, runner),
             ],
         });
         await configuration.slashCommands.provideSlashCommand(new WebhookTestCommand(runner, this.getID()));

@@ -28,6 +28,7 @@ describe('registration', () => {
             { path: 'webhook.deliveries', auth: true, get: true, post: false },
             { path: 'webhook.redeliver', auth: true, get: false, post: true },
             { path: 'webhook.watch', auth: true, get: true, post: false },
+            { path: 'webhook.check', auth: true, get: false, post: true },
         ]);
     });
 

@@ -4,6 +4,7 @@ import { ISlashCommand, SlashCommandContext } from '@rocket.chat/apps-engine/def
 import { WEBHOOK_PERMISSION } from '../permissions/PermissionGuard';
 import { Caller, WebhookTestRunner } from '../runner/WebhookTestRunner';
 import { EVENT_TYPES } from '../payloads/events';
+import { checkMessage } from '../check/messages';
 import { statusMessage } from '../watch/messages';
 import { buildOutcomeBlocks, formatHistory, formatOutcome, formatWatchRun, replyPrivately } from './reply';
 
@@ -17,6 +18,7 @@ export const HELP_TEXT = [
     `• \`/${COMMAND} room [event]\` builds the payload from this Omnichannel room (its visitor, agent and last 100 messages).`,
     `• \`/${COMMAND} url <https://…> [event] [room]\` tests another URL than the saved one (the same network policy applies), without the secret token and unsigned: secrets go only to the saved URL.`,
     `• \`/${COMMAND} history\` lists the last ${HISTORY_LINES} deliveries; \`/${COMMAND} redeliver <id>\` sends one again.`,
+    `• \`/${COMMAND} check [url <https://…>]\` checks the receiver: every event, whether it refuses a missing or wrong token or signature, its speed.`,
     `• \`/${COMMAND} watch\` shows the health watch (state, uptime, last run); \`/${COMMAND} watch now\` runs it at once.`,
     `• \`/${COMMAND} help\` shows this help.`,
     'The receiver is the app setting "Webhook URL", or else the workspace\'s Omnichannel Webhook URL. ' +
@@ -50,6 +52,20 @@ export class WebhookTestCommand implements ISlashCommand {
             case 'history': {
                 const answer = await this.runner.deliveries(caller);
                 return reply(answer.deliveries ? formatHistory(answer.deliveries, HISTORY_LINES, answer.stats) : `❌ ${answer.reason} (${answer.error})`);
+            }
+            case 'check': {
+                // `check [url <https://…>]`
+                const target = second && second.toLowerCase() === 'url' ? args[2] : undefined;
+                if ((second && !target) || args.length > 3) {
+                    return reply(`Usage: \`/${COMMAND} check\` or \`/${COMMAND} check url <https://…>\`.`);
+                }
+                const body = target ? { url: target.replace(/^<([^|>]*)(\|[^>]*)?>$/, '$1') } : {};
+                const answer = await this.runner.check(caller, body, (steps) => reply(`Checking ${steps} steps…`));
+                if (!answer.steps) {
+                    return reply(formatOutcome(answer));
+                }
+                const message = checkMessage(answer);
+                return reply(message.text, message.blocks);
             }
             case 'watch': {
                 if (second && second.toLowerCase() === 'now') {

@@ -15,8 +15,11 @@ export interface DeliveryRequest {
     body: string;
     secretToken: string;
     timeoutMs: number;
-    /** Standard Webhooks signing: the key and the message id (the same for every redelivery). */
-    signing?: { key: Buffer; webhookId: string };
+    /**
+     * Standard Webhooks signing: the key and the message id (the same for every redelivery);
+     * `shiftSeconds` moves the signed timestamp (the receiver check's replay probe).
+     */
+    signing?: { key: Buffer; webhookId: string; shiftSeconds?: number };
     /** What the excerpt of the answer must not show (see secrets.ts's secretForms). */
     maskForms: Array<string>;
 }
@@ -32,7 +35,7 @@ export const MAX_HEADER_VALUE = 256;
 export type DeliveryResult = { sentAt: Date; durationMs: number; requestHeaders: { [name: string]: string } } &
     /** `headers`: the receiver's, at most MAX_RESPONSE_HEADERS, values cut and secrets masked. */
     (
-        | { kind: 'response'; status: number; contentType?: string; excerpt: string; headers: { [name: string]: string } }
+        | { kind: 'response'; status: number; contentType?: string; excerpt: string; headers: { [name: string]: string }; bodyBytes: number }
         | { kind: 'timeout' }
         | { kind: 'network-error'; message: string }
         /**
@@ -69,7 +72,8 @@ export async function deliverTest(http: IHttp, request: DeliveryRequest): Promis
     const started = Date.now();
     const headers = buildDeliveryHeaders(request.secretToken);
     if (request.signing) {
-        Object.assign(headers, buildSignatureHeaders(request.signing.key, request.signing.webhookId, sentAt, request.body));
+        const signedAt = new Date(sentAt.getTime() + (request.signing.shiftSeconds || 0) * 1000);
+        Object.assign(headers, buildSignatureHeaders(request.signing.key, request.signing.webhookId, signedAt, request.body));
     }
     const requestHeaders = maskedRequestHeaders(headers);
     const timing = () => ({ sentAt, durationMs: Date.now() - started, requestHeaders });
@@ -94,6 +98,7 @@ export async function deliverTest(http: IHttp, request: DeliveryRequest): Promis
             contentType: headerValue(response.headers, 'content-type'),
             excerpt: excerptOf(response.content, request.maskForms),
             headers: keptResponseHeaders(response.headers, request.maskForms),
+            bodyBytes: typeof response.content === 'string' ? Buffer.byteLength(response.content) : 0,
             ...timing(),
         };
     } catch (error) {

@@ -29,8 +29,8 @@ export interface DeliveryReport {
     errorKind?: ErrorKind;
     verdict: Verdict;
     hint: string;
-    /** Where the payload came from: the built-in sample, a room, or the health watch (a sample). */
-    source: { kind: 'sample' } | { kind: 'room'; roomId: string } | { kind: 'watch' };
+    /** Where the payload came from: the built-in sample, a room, the health watch (a sample), or a receiver check (its steps' samples). */
+    source: { kind: 'sample' } | { kind: 'room'; roomId: string } | { kind: 'watch' } | { kind: 'check' };
     /** Set on a redelivery: the report whose payload was sent again. */
     redeliveryOf?: string;
     /** The Standard Webhooks `webhook-id`: this delivery's id, or the first delivery's for a redelivery. */

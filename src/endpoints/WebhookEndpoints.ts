@@ -75,3 +75,12 @@ export class WebhookWatchEndpoint extends RunnerEndpoint {
         return respond(await this.runner.watchStatus(callerOf(request, read, http, persis)));
     }
 }
+
+/** `POST webhook.check` `{ url?, events? }`: the receiver check, every event and the receiver's security, in one answer. */
+export class WebhookCheckEndpoint extends RunnerEndpoint {
+    public path = 'webhook.check';
+
+    public async post(request: IApiRequest, endpoint: IApiEndpointInfo, read: IRead, modify: IModify, http: IHttp, persis: IPersistence): Promise<IApiResponse> {
+        return respond(await this.runner.check(callerOf(request, read, http, persis), request.content));
+    }
+}

@@ -111,7 +111,7 @@ export class DeliveryHistory {
             ...(entry.response && { response: entry.response }),
         };
         const nonce = randomHex(8);
-        const main: DeliveryRecord = { v: 2, nonce, at, report, by, ...(url && { url }), bodyKept: detail.body !== undefined };
+        const main: DeliveryRecord = { v: 2, nonce, at, report, by, ...(url && { url }), bodyKept: detail.body !== undefined, ...(entry.check && { check: entry.check }) };
         if (fitsIn(JSON.stringify(detail), INLINE_DETAIL_BYTES)) {
             await persis.createWithAssociations({ ...main, detail }, [DELIVERY, deliveryKey(report.id), recordKey(nonce)]);
             return;
@@ -175,7 +175,14 @@ function compare(a: string, b: string, order: 1 | -1): number {
 }
 
 function toStored(record: DeliveryRecord, detail: DeliveryDetail | undefined): StoredDelivery {
-    return { report: record.report, by: record.by, ...(record.url && { url: record.url }), bodyKept: record.bodyKept !== false, ...detail };
+    return {
+        report: record.report,
+        by: record.by,
+        ...(record.url && { url: record.url }),
+        bodyKept: record.bodyKept !== false,
+        ...(record.check && { check: record.check }),
+        ...detail,
+    };
 }
 
 /** Whether the text's UTF-8 form fits in `bytes`; a character takes 1 to 3 bytes (4 for a pair of 2), so most texts need no encoding to tell. */

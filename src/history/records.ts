@@ -39,6 +39,15 @@ export interface StoredDelivery extends DeliveryDetail {
     url?: string;
     /** Whether the body was kept (so it can be sent again), inline or in the detail record. */
     bodyKept: boolean;
+    /** For a receiver check (source `check`): its steps and problems; the report sums it up. */
+    check?: CheckSummary;
+}
+
+/** A receiver check as the history keeps it: each step's report, no bodies. */
+export interface CheckSummary {
+    ready: boolean;
+    steps: Array<{ name: string; kind: string; event: string; verdict: string; status?: number; durationMs?: number; crmData?: unknown; report?: DeliveryReport }>;
+    problems: Array<{ severity: string; step: string; hint: string }>;
 }
 
 /** A delivery's main record. */
@@ -51,6 +60,7 @@ export interface DeliveryRecord {
     by: string;
     url?: string;
     bodyKept: boolean;
+    check?: CheckSummary;
     /** Inline when small, else in the detail record `detailNonce`. */
     detail?: DeliveryDetail;
     detailNonce?: string;

@@ -5,7 +5,7 @@ import type { EventType } from '../payloads/eventTypes';
 export interface HistoryFilters {
     verdict?: Verdict;
     event?: EventType;
-    source?: 'sample' | 'room' | 'watch';
+    source?: 'sample' | 'room' | 'watch' | 'check';
 }
 
 export interface Figures {

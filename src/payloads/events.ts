@@ -22,6 +22,11 @@ export function buildEventSample(event: EventType, now: Date): { [key: string]: 
     return buildRoomPayload(event, sampleConversation(event, now));
 }
 
+/** LivechatSession as real deliveries shape it (emails and phones as arrays, `token`, `rid`, `u`), unlike the host's own test sample. */
+export function buildRealShapeSample(now: Date): { [key: string]: unknown } {
+    return buildRoomPayload('LivechatSession', sampleConversation('LivechatSession', now));
+}
+
 /** The host's offline-message delivery: no room, only what the visitor typed in the offline form. */
 export function buildOfflineMessagePayload(form: { name: string; email: string; message: string }, now: Date): { [key: string]: unknown } {
     return { type: 'LivechatOfflineMessage', sentAt: now.toISOString(), visitor: { name: form.name, email: form.email }, message: form.message };

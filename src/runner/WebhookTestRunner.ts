@@ -7,10 +7,11 @@ import { Watch } from '../watch/Watch';
 import { watchAnswer } from '../watch/view';
 import { IModify } from '@rocket.chat/apps-engine/definition/accessors';
 import { Access } from './access';
-import { Answer, EventsAnswer, failure, HistoryAnswer, HistoryItem, TestOutcome, WatchAnswer, WatchRunOutcome } from './answers';
+import { Answer, CheckAnswer, EventsAnswer, failure, HistoryAnswer, HistoryItem, TestOutcome, WatchAnswer, WatchRunOutcome } from './answers';
+import { checkEntry, ReceiverCheck } from '../check/ReceiverCheck';
 import { Caller } from './caller';
 import { isAnswer, preparePayload } from './payloads';
-import { parseHistoryQuery, parseRedeliverRequest, parseTestRequest } from './requests';
+import { parseCheckRequest, parseHistoryQuery, parseRedeliverRequest, parseTestRequest } from './requests';
 import { Sender } from './send';
 
 export * from './answers';
@@ -24,6 +25,7 @@ export class WebhookTestRunner {
         private readonly sender: Sender,
         private readonly logger: Log,
         public readonly watch: Watch,
+        private readonly receiverCheck: ReceiverCheck = new ReceiverCheck(sender),
     ) {}
 
     /** The engine reported a changed setting: read them again. */
@@ -113,13 +115,15 @@ export class WebhookTestRunner {
                     entry: { ...toHistoryItem(entry), ...detail },
                 };
             }
-            const items = (await this.history.list(reader, caller.persis)).map(toHistoryItem).filter((item) => matches(item, filters));
+            // Checks are listed beside deliveries (or alone with source=check); the stats count deliveries only.
+            const all = (await this.history.list(reader, caller.persis)).map(toHistoryItem);
+            const items = all.filter((item) => (item.source.kind === 'check' ? filters.source === 'check' || Object.keys(filters).length === 0 : matches(item, filters)));
             return {
                 success: true,
                 httpStatus: 200,
                 reason: `${items.length} recorded deliveries${Object.keys(filters).length ? ' match' : ''}, newest first.`,
                 deliveries: items.slice(0, limit),
-                stats: statsOf(items),
+                stats: statsOf(items.filter((item) => item.source.kind !== 'check')),
             };
         });
     }
@@ -153,6 +157,36 @@ export class WebhookTestRunner {
             }
             const change = run.change ? run.change.kind : undefined;
             return { ...run.delivered.outcome, watch: { state: run.state.state, ...(change && { change }), posted: run.posted } };
+        });
+    }
+
+    /**
+     * `POST webhook.check`, slash `check`: every event, the receiver's security and speed, one step
+     * after another. One check counts as one test for tests_per_minute.
+     */
+    public check(caller: Caller, body?: unknown, onPlanned?: (steps: number) => Promise<void>): Promise<CheckAnswer> {
+        return this.guarded(async () => {
+            const allowed = await this.access.authorize(caller);
+            if (!allowed.ok) {
+                return allowed.answer;
+            }
+            const request = parseCheckRequest(body);
+            if (!request.ok) {
+                return failure(400, request.error, request.reason);
+            }
+            const ready = this.access.readyToSend(allowed);
+            if (!('timeoutMs' in ready)) {
+                return ready;
+            }
+            const by = allowed.user.username;
+            const result = await this.receiverCheck.run(caller, { settings: allowed.settings, ready, requestedUrl: request.value.url, events: request.value.events, by, onPlanned });
+            if (result.steps.length > 0) {
+                this.sender.record(caller, checkEntry(result, by, result.steps[0].event));
+            }
+            const errors = result.problems.filter((finding) => finding.severity === 'error').length;
+            this.logger.info(`Webhook check ${result.id} by ${by} (${allowed.user.id}): ${result.steps.length} steps, ${errors} errors, ${result.durationMs} ms`);
+            const reason = result.ready ? `Ready: ${result.steps.length} steps, no error.` : `Not ready: ${errors} error${errors === 1 ? '' : 's'} in ${result.steps.length} steps.`;
+            return { success: true, httpStatus: 200, reason, ...result };
         });
     }
 
@@ -197,5 +231,5 @@ export class WebhookTestRunner {
 }
 
 function toHistoryItem(entry: StoredDelivery): HistoryItem {
-    return { ...entry.report, by: entry.by, redeliverable: entry.bodyKept };
+    return { ...entry.report, by: entry.by, redeliverable: entry.bodyKept && !entry.check, ...(entry.check && { check: entry.check }) };
 }

@@ -1,9 +1,10 @@
 // What the runner answers. The endpoints send an answer as JSON (minus httpStatus); the slash
 // command and the button present it as a private message.
 import { DeliveryReport } from '../delivery/report';
-import type { DeliveryDetail } from '../history/records';
+import type { CheckSummary, DeliveryDetail } from '../history/records';
 import type { HistoryStats } from '../history/stats';
 import type { RunSummary, WatchStateName } from '../watch/state';
+import type { Finding, StepResult } from '../check/findings';
 import type { EventType } from '../payloads/events';
 import { UrlSource } from '../network/url';
 
@@ -50,6 +51,8 @@ export interface TestOutcome extends Answer {
 export interface HistoryItem extends DeliveryReport {
     by: string;
     redeliverable: boolean;
+    /** A receiver check's steps and problems (source `check`). */
+    check?: CheckSummary;
 }
 
 export interface HistoryAnswer extends Answer {
@@ -79,6 +82,16 @@ export interface WatchAnswer extends Answer {
 /** A run asked for by a user ("Test now", `watch now`): the test's outcome and what it did to the state. */
 export interface WatchRunOutcome extends TestOutcome {
     watch?: { state: WatchStateName; change?: 'failing' | 'recovered'; posted: boolean };
+}
+
+export interface CheckAnswer extends Answer {
+    id?: string;
+    /** No `error` finding. */
+    ready?: boolean;
+    steps?: Array<StepResult>;
+    problems?: Array<Finding>;
+    durationMs?: number;
+    url?: string;
 }
 
 export interface EventsAnswer extends Answer {

@@ -62,7 +62,7 @@ export interface HistoryQuery {
     limit: number;
 }
 
-const SOURCES = ['sample', 'room', 'watch'] as const;
+const SOURCES = ['sample', 'room', 'watch', 'check'] as const;
 
 /** `GET webhook.deliveries` query: `id`, or `verdict`, `event`, `source` and `limit`; an unknown value is named. */
 export function parseHistoryQuery(query: unknown, maxLimit: number): Parsed<HistoryQuery> {
@@ -104,6 +104,36 @@ export function parseHistoryQuery(query: unknown, maxLimit: number): Parsed<Hist
         ...(source && { source: source as HistoryFilters['source'] }),
     };
     return { ok: true, value: { ...(id && { id }), filters, limit } };
+}
+
+export interface CheckRequestFields {
+    url?: string;
+    /** A subset of the event types; absent or empty: all. */
+    events?: Array<EventType>;
+}
+
+/** `POST webhook.check`: `{ url?, events? }`. */
+export function parseCheckRequest(body: unknown): Parsed<CheckRequestFields> {
+    const fields = objectFields(body);
+    if (!fields || tooLarge(body)) {
+        return { ok: false, error: 'error-invalid-params', reason: 'The body must be a JSON object, e.g. {"events": ["Message"], "url": "https://…"}.' };
+    }
+    const { url, events } = fields;
+    if (url !== undefined && (typeof url !== 'string' || url.trim() === '' || url.length > MAX_URL_LENGTH || CONTROL.test(url))) {
+        return { ok: false, error: 'error-invalid-params', reason: `"url" must be a non-blank string of at most ${MAX_URL_LENGTH} characters (leave it out to check the saved webhook URL).` };
+    }
+    if (events !== undefined && (!Array.isArray(events) || events.length > EVENT_TYPES.length * 2)) {
+        return { ok: false, error: 'error-invalid-params', reason: `"events" must be a list of event types: ${EVENT_TYPES.join(', ')}.` };
+    }
+    const parsed: Array<EventType> = [];
+    for (const value of (events as Array<unknown>) || []) {
+        const event = typeof value === 'string' && value.trim() ? parseEventType(value) : undefined;
+        if (!event || !event.ok) {
+            return { ok: false, error: 'error-invalid-event', reason: `"events" holds ${JSON.stringify(String(value)).slice(0, 42)}, not an event type; valid events: ${EVENT_TYPES.join(', ')}.` };
+        }
+        parsed.push(event.event);
+    }
+    return { ok: true, value: { ...(typeof url === 'string' && { url: url.trim() }), ...(parsed.length && { events: parsed }) } };
 }
 
 /** A JSON object body with the "id" of a recorded delivery. */

@@ -10,11 +10,15 @@ import { redactUrl, UrlSource } from '../network/url';
 import { checkUrlPolicy } from '../network/urlPolicy';
 import { AppSettings, DeliverySettings, SettingId } from '../settings/settings';
 import { Log } from '../util/log';
+import { randomHex } from '../util/random';
 import { failure, TestOutcome } from './answers';
 import { Accessors } from './caller';
 import { describeResult, newDeliveryId, report, ReportFields } from './describe';
 import { Payload } from './payloads';
 import { resolveTarget, Target } from './target';
+
+/** How old the receiver check's replayed signature is: Standard Webhooks receivers accept 5 minutes. */
+export const STALE_SIGNATURE_SECONDS = 10 * 60;
 
 /** Shorter query values (`?v=2`) are not secrets worth masking, and masking them would garble the answer. */
 const MIN_MASKED_QUERY_VALUE = 6;
@@ -27,7 +31,11 @@ export interface SendRequest {
     requestedUrl?: string;
     /** Who ran it, for the history: a username. */
     by: string;
+    /** The receiver check's probes: what the request carries instead of the saved secrets. */
+    probe?: Probe;
 }
+
+export type Probe = { token: 'omit' | 'wrong' } | { signature: 'wrong' | 'stale' } | { webhookId: string };
 
 export interface Delivered {
     outcome: TestOutcome;
@@ -35,6 +43,8 @@ export interface Delivered {
     target?: Target;
     /** What the history would keep of it (absent when nothing got as far as a report). */
     entry?: NewDelivery;
+    /** The size of the receiver's whole answer, when it answered. */
+    bodyBytes?: number;
 }
 
 export class Sender {
@@ -53,7 +63,7 @@ export class Sender {
     }
 
     /** One test, not recorded: `entry` is what `record` would keep (the health watch records only some runs). */
-    public async deliver(accessors: Accessors, { settings, ready, payload, requestedUrl, by }: SendRequest): Promise<Delivered> {
+    public async deliver(accessors: Accessors, { settings, ready, payload, requestedUrl, by, probe }: SendRequest): Promise<Delivered> {
         const id = newDeliveryId();
         const redelivery = payload.redeliveryOf;
         const base: ReportFields = {
@@ -61,7 +71,7 @@ export class Sender {
             event: payload.event,
             source: payload.source,
             ...(redelivery && { redeliveryOf: redelivery.id }),
-            webhookId: redelivery ? redelivery.webhookId : id,
+            webhookId: probe && 'webhookId' in probe ? probe.webhookId : redelivery ? redelivery.webhookId : id,
             signed: false,
             secretsSent: false,
         };
@@ -85,8 +95,10 @@ export class Sender {
         }
 
         // The secrets go only to the saved webhook URL.
-        const token = target.saved ? settings.secretToken : '';
-        const signingKey = target.saved ? ready.signingKey : undefined;
+        const token = !target.saved ? '' : probe && 'token' in probe ? (probe.token === 'wrong' ? `wrong-${randomHex(12)}` : '') : settings.secretToken;
+        const wrongKey = probe && 'signature' in probe && probe.signature === 'wrong';
+        const signingKey = !target.saved || !ready.signingKey ? undefined : wrongKey ? Buffer.from(randomHex(24), 'hex') : ready.signingKey;
+        const shiftSeconds = probe && 'signature' in probe && probe.signature === 'stale' ? -STALE_SIGNATURE_SECONDS : 0;
         // Only the saved URL's receiver got the secrets and could echo them. Masking another receiver's
         // answer would let whoever runs it guess a secret by echoing candidates and seeing which are masked.
         const secrets = target.saved ? secretForms(secretsOf(settings, signingKey, target.url)) : [];
@@ -96,13 +108,13 @@ export class Sender {
             secretToken: token,
             timeoutMs: ready.timeoutMs,
             maskForms: secrets,
-            ...(signingKey && { signing: { key: signingKey, webhookId: base.webhookId } }),
+            ...(signingKey && { signing: { key: signingKey, webhookId: base.webhookId, shiftSeconds } }),
         });
         const sent = { token: !!token, signature: !!signingKey, withheld: !target.saved };
         const fields = { ...base, url, signed: sent.signature, secretsSent: sent.token || sent.signature };
         const outcome = describeResult(result, fields, ready.timeoutMs, secrets, sent);
         const detail = { request: { headers: result.requestHeaders }, ...(result.kind === 'response' && { response: { headers: result.headers } }) };
-        return done(target, { ...outcome, url, urlSource: target.source }, detail);
+        return { ...done(target, { ...outcome, url, urlSource: target.source }, detail), ...(result.kind === 'response' && { bodyBytes: result.bodyBytes }) };
     }
 
     /**

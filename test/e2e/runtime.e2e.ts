@@ -45,7 +45,7 @@ afterAll(async () => {
 describe('the app in the real Apps-Engine runtime', () => {
     it('is installed, enabled, and registers its endpoints and command', () => {
         expect(host.appId).toBe('35fb38d1-93f1-4abd-b58f-b14e01942ec7');
-        expect(host.apis).toEqual(['webhook.test', 'webhook.events', 'webhook.deliveries', 'webhook.redeliver', 'webhook.watch']);
+        expect(host.apis).toEqual(['webhook.test', 'webhook.events', 'webhook.deliveries', 'webhook.redeliver', 'webhook.watch', 'webhook.check']);
         expect([...host.commands.keys()]).toEqual(['livechat-webhook-test']);
     });
 

@@ -1,0 +1,115 @@
+// The receiver check: every event, the receiver's own security (does it refuse a missing or wrong
+// token, a wrong or replayed signature?) and speed, one step after another through the same path
+// as a test, within one deadline. The history keeps one entry per check: each step's report, no bodies.
+import { buildEventSample, buildRealShapeSample } from '../payloads/events';
+import { Accessors } from '../runner/caller';
+import { newDeliveryId, report } from '../runner/describe';
+import { Sender } from '../runner/send';
+import { resolveTarget } from '../runner/target';
+import { AppSettings, DeliverySettings } from '../settings/settings';
+import { randomHex } from '../util/random';
+import { Finding, findingsOf, StepResult, stepResult } from './findings';
+import { planSteps } from './plan';
+import type { EventType } from '../payloads/eventTypes';
+
+/** The whole check's deadline; a step that cannot start in time is skipped, one that starts gets what is left. */
+export const CHECK_DEADLINE_MS = 60 * 1000;
+/** A step is not started with less time than this left. */
+const MIN_STEP_MS = 1000;
+
+export interface CheckResult {
+    id: string;
+    ready: boolean;
+    steps: Array<StepResult>;
+    problems: Array<Finding>;
+    durationMs: number;
+    /** The URL checked (redacted), and whether it is the saved one (only then do the probes run). */
+    url?: string;
+    saved: boolean;
+}
+
+export interface CheckRequest {
+    settings: AppSettings;
+    ready: DeliverySettings;
+    requestedUrl?: string;
+    events?: Array<EventType>;
+    by: string;
+    /** Told the number of steps before the first one runs (the slash command says "Checking N steps…"). */
+    onPlanned?: (steps: number) => Promise<void>;
+}
+
+export class ReceiverCheck {
+    constructor(
+        private readonly sender: Sender,
+        private readonly now: () => number = Date.now,
+    ) {}
+
+    public async run(accessors: Accessors, { settings, ready, requestedUrl, events, by, onPlanned }: CheckRequest): Promise<CheckResult> {
+        const started = this.now();
+        const target = await resolveTarget(settings.webhookUrl, accessors.read.getEnvironmentReader().getServerSettings(), requestedUrl);
+        const plan = planSteps({ events, tokenSet: !!settings.secretToken, signingOn: !!ready.signingKey, savedUrl: !!target && target.saved });
+        if (onPlanned) {
+            await onPlanned(plan.length);
+        }
+        const results: Array<StepResult> = [];
+        let first: { body: string; webhookId: string } | undefined;
+        let url: string | undefined;
+        for (const step of plan) {
+            const left = CHECK_DEADLINE_MS - (this.now() - started);
+            if (left < MIN_STEP_MS) {
+                results.push({ name: step.name, kind: step.kind, event: step.event, verdict: 'skipped' });
+                continue;
+            }
+            const now = new Date();
+            const body =
+                step.kind === 'duplicate' && first
+                    ? first.body
+                    : JSON.stringify(step.kind === 'real-shape' ? buildRealShapeSample(now) : buildEventSample(step.event, now));
+            const probe = step.kind === 'duplicate' && first ? { webhookId: first.webhookId } : step.probe;
+            const stepReady = { ...ready, timeoutMs: Math.min(ready.timeoutMs, left) };
+            const delivered = await this.sender.deliver(accessors, {
+                settings,
+                ready: stepReady,
+                payload: { event: step.event, body, source: { kind: 'check' } },
+                requestedUrl,
+                by,
+                probe,
+            });
+            const delivery = delivered.outcome.delivery;
+            if (!delivery) {
+                break;
+            }
+            url = url || delivery.url;
+            first = first || { body, webhookId: delivery.webhookId };
+            results.push(stepResult(step, delivery, delivery.responseContentType, delivered.bodyBytes || 0));
+            if (delivery.verdict === 'not-sent' || delivery.verdict === 'refused' || delivery.errorKind === 'invalid-url') {
+                // Nothing can reach this URL: the other steps would say the same.
+                break;
+            }
+        }
+        const problems = findingsOf(results, ready.timeoutMs);
+        return {
+            id: `chk_${randomHex(6)}`,
+            ready: results.length > 0 && !problems.some((finding) => finding.severity === 'error'),
+            steps: results,
+            problems,
+            durationMs: this.now() - started,
+            ...(url && { url }),
+            saved: !!target && target.saved,
+        };
+    }
+}
+
+/** The history's entry for a check: a report that sums it up, and each step's report without bodies. */
+export function checkEntry(result: CheckResult, by: string, firstEvent: EventType) {
+    const errors = result.problems.filter((finding) => finding.severity === 'error').length;
+    const summary = report(
+        { id: result.id || newDeliveryId(), event: firstEvent, source: { kind: 'check' }, webhookId: result.id, signed: false, secretsSent: false, ...(result.url && { url: result.url }), durationMs: result.durationMs, sentAt: new Date(Date.now() - result.durationMs).toISOString() },
+        {
+            verdict: result.ready ? 'delivered' : 'dropped',
+            hint: `Receiver check: ${result.steps.length} steps, ${errors} error${errors === 1 ? '' : 's'}, ${result.problems.length - errors} other finding${result.problems.length - errors === 1 ? '' : 's'}.`,
+        },
+    );
+    const steps = result.steps.map((step) => ({ ...step, ...(step.report && { report: { ...step.report } }) }));
+    return { report: summary, by, check: { ready: result.ready, steps, problems: result.problems } };
+}
