@@ -104,7 +104,17 @@ export class ReceiverCheck {
 export function checkEntry(result: CheckResult, by: string, firstEvent: EventType) {
     const errors = result.problems.filter((finding) => finding.severity === 'error').length;
     const summary = report(
-        { id: result.id || newDeliveryId(), event: firstEvent, source: { kind: 'check' }, webhookId: result.id, signed: false, secretsSent: false, ...(result.url && { url: result.url }), durationMs: result.durationMs, sentAt: new Date(Date.now() - result.durationMs).toISOString() },
+        {
+            id: result.id || newDeliveryId(),
+            event: firstEvent,
+            source: { kind: 'check' },
+            webhookId: result.id,
+            signed: false,
+            secretsSent: false,
+            ...(result.url && { url: result.url }),
+            durationMs: result.durationMs,
+            sentAt: new Date(Date.now() - result.durationMs).toISOString(),
+        },
         {
             verdict: result.ready ? 'delivered' : 'dropped',
             hint: `Receiver check: ${result.steps.length} steps, ${errors} error${errors === 1 ? '' : 's'}, ${result.problems.length - errors} other finding${result.problems.length - errors === 1 ? '' : 's'}.`,

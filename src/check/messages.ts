@@ -21,7 +21,9 @@ export function checkMessage(answer: CheckAnswer): { text: string; blocks: Array
     const steps = answer.steps || [];
     const problems = answer.problems || [];
     const errors = problems.filter((finding) => finding.severity === 'error').length;
-    const title = answer.ready ? `✅ Receiver ready: ${steps.length} steps, no error` : `⛔ Receiver not ready: ${errors} error${errors === 1 ? '' : 's'} in ${steps.length} steps`;
+    const title = answer.ready
+        ? `✅ Receiver ready: ${steps.length} steps, no error`
+        : `⛔ Receiver not ready: ${errors} error${errors === 1 ? '' : 's'} in ${steps.length} steps`;
     const header = `${title}${answer.url ? ` (${answer.url.replace(/^https?:\/\//, '').split('/')[0]})` : ''} · ${answer.durationMs} ms`;
     const lines = steps.map((step) => {
         const status = step.status === undefined ? (step.report && step.report.errorKind) || step.verdict : String(step.status);

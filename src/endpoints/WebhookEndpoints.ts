@@ -80,7 +80,14 @@ export class WebhookWatchEndpoint extends RunnerEndpoint {
 export class WebhookCheckEndpoint extends RunnerEndpoint {
     public path = 'webhook.check';
 
-    public async post(request: IApiRequest, endpoint: IApiEndpointInfo, read: IRead, modify: IModify, http: IHttp, persis: IPersistence): Promise<IApiResponse> {
+    public async post(
+        request: IApiRequest,
+        endpoint: IApiEndpointInfo,
+        read: IRead,
+        modify: IModify,
+        http: IHttp,
+        persis: IPersistence,
+    ): Promise<IApiResponse> {
         return respond(await this.runner.check(callerOf(request, read, http, persis), request.content));
     }
 }

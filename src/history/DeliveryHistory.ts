@@ -111,7 +111,16 @@ export class DeliveryHistory {
             ...(entry.response && { response: entry.response }),
         };
         const nonce = randomHex(8);
-        const main: DeliveryRecord = { v: 2, nonce, at, report, by, ...(url && { url }), bodyKept: detail.body !== undefined, ...(entry.check && { check: entry.check }) };
+        const main: DeliveryRecord = {
+            v: 2,
+            nonce,
+            at,
+            report,
+            by,
+            ...(url && { url }),
+            bodyKept: detail.body !== undefined,
+            ...(entry.check && { check: entry.check }),
+        };
         if (fitsIn(JSON.stringify(detail), INLINE_DETAIL_BYTES)) {
             await persis.createWithAssociations({ ...main, detail }, [DELIVERY, deliveryKey(report.id), recordKey(nonce)]);
             return;

@@ -46,7 +46,16 @@ export interface StoredDelivery extends DeliveryDetail {
 /** A receiver check as the history keeps it: each step's report, no bodies. */
 export interface CheckSummary {
     ready: boolean;
-    steps: Array<{ name: string; kind: string; event: string; verdict: string; status?: number; durationMs?: number; crmData?: unknown; report?: DeliveryReport }>;
+    steps: Array<{
+        name: string;
+        kind: string;
+        event: string;
+        verdict: string;
+        status?: number;
+        durationMs?: number;
+        crmData?: unknown;
+        report?: DeliveryReport;
+    }>;
     problems: Array<{ severity: string; step: string; hint: string }>;
 }
 

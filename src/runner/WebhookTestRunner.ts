@@ -117,7 +117,9 @@ export class WebhookTestRunner {
             }
             // Checks are listed beside deliveries (or alone with source=check); the stats count deliveries only.
             const all = (await this.history.list(reader, caller.persis)).map(toHistoryItem);
-            const items = all.filter((item) => (item.source.kind === 'check' ? filters.source === 'check' || Object.keys(filters).length === 0 : matches(item, filters)));
+            const items = all.filter((item) =>
+                item.source.kind === 'check' ? filters.source === 'check' || Object.keys(filters).length === 0 : matches(item, filters),
+            );
             return {
                 success: true,
                 httpStatus: 200,
@@ -179,13 +181,24 @@ export class WebhookTestRunner {
                 return ready;
             }
             const by = allowed.user.username;
-            const result = await this.receiverCheck.run(caller, { settings: allowed.settings, ready, requestedUrl: request.value.url, events: request.value.events, by, onPlanned });
+            const result = await this.receiverCheck.run(caller, {
+                settings: allowed.settings,
+                ready,
+                requestedUrl: request.value.url,
+                events: request.value.events,
+                by,
+                onPlanned,
+            });
             if (result.steps.length > 0) {
                 this.sender.record(caller, checkEntry(result, by, result.steps[0].event));
             }
             const errors = result.problems.filter((finding) => finding.severity === 'error').length;
-            this.logger.info(`Webhook check ${result.id} by ${by} (${allowed.user.id}): ${result.steps.length} steps, ${errors} errors, ${result.durationMs} ms`);
-            const reason = result.ready ? `Ready: ${result.steps.length} steps, no error.` : `Not ready: ${errors} error${errors === 1 ? '' : 's'} in ${result.steps.length} steps.`;
+            this.logger.info(
+                `Webhook check ${result.id} by ${by} (${allowed.user.id}): ${result.steps.length} steps, ${errors} errors, ${result.durationMs} ms`,
+            );
+            const reason = result.ready
+                ? `Ready: ${result.steps.length} steps, no error.`
+                : `Not ready: ${errors} error${errors === 1 ? '' : 's'} in ${result.steps.length} steps.`;
             return { success: true, httpStatus: 200, reason, ...result };
         });
     }

@@ -120,7 +120,11 @@ export function parseCheckRequest(body: unknown): Parsed<CheckRequestFields> {
     }
     const { url, events } = fields;
     if (url !== undefined && (typeof url !== 'string' || url.trim() === '' || url.length > MAX_URL_LENGTH || CONTROL.test(url))) {
-        return { ok: false, error: 'error-invalid-params', reason: `"url" must be a non-blank string of at most ${MAX_URL_LENGTH} characters (leave it out to check the saved webhook URL).` };
+        return {
+            ok: false,
+            error: 'error-invalid-params',
+            reason: `"url" must be a non-blank string of at most ${MAX_URL_LENGTH} characters (leave it out to check the saved webhook URL).`,
+        };
     }
     if (events !== undefined && (!Array.isArray(events) || events.length > EVENT_TYPES.length * 2)) {
         return { ok: false, error: 'error-invalid-params', reason: `"events" must be a list of event types: ${EVENT_TYPES.join(', ')}.` };
@@ -129,7 +133,11 @@ export function parseCheckRequest(body: unknown): Parsed<CheckRequestFields> {
     for (const value of (events as Array<unknown>) || []) {
         const event = typeof value === 'string' && value.trim() ? parseEventType(value) : undefined;
         if (!event || !event.ok) {
-            return { ok: false, error: 'error-invalid-event', reason: `"events" holds ${JSON.stringify(String(value)).slice(0, 42)}, not an event type; valid events: ${EVENT_TYPES.join(', ')}.` };
+            return {
+                ok: false,
+                error: 'error-invalid-event',
+                reason: `"events" holds ${JSON.stringify(String(value)).slice(0, 42)}, not an event type; valid events: ${EVENT_TYPES.join(', ')}.`,
+            };
         }
         parsed.push(event.event);
     }

@@ -1,0 +1,247 @@
+// The receiver check against loopback receivers of every kind: one that handles everything as it
+// should, one that answers 204 to Message, one that ignores the token, one that checks the token
+// but not the signature, a slow one, one that answers 200 with an HTML page.
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import * as http from 'http';
+import { Webhook } from 'standardwebhooks';
+
+import { LivechatWebhookTestApp } from '../LivechatWebhookTestApp';
+import { ReceiverCheck } from '../src/check/ReceiverCheck';
+import { DeliveryHistory } from '../src/history/DeliveryHistory';
+import { usableSettings } from '../src/runner/access';
+import { Sender } from '../src/runner/send';
+import { readAppSettings } from '../src/settings/settings';
+import { CapturingLogger } from './host/fakes';
+import { listenOnLoopback } from './host/receiver';
+import { credentialsOf, startWorld, USERS, World } from './host/world';
+
+const TOKEN = 'check-secret-token';
+const SIGNING_SECRET = 'whsec_Y2hlY2stc2lnbmluZy1zZWNyZXQtMTIzNDU2Nzg=';
+
+interface Seen {
+    type?: string;
+    token?: string;
+    webhookId?: string;
+}
+
+type Kind = 'good' | 'message-204' | 'ignores-token' | 'no-signature-check' | 'slow' | 'html';
+
+/** A CRM receiver of the given kind; it records what it saw. */
+async function startCrm(kind: Kind, delayMs = 0): Promise<{ url: string; seen: Array<Seen>; close: () => Promise<void> }> {
+    const seen: Array<Seen> = [];
+    const verifier = new Webhook(SIGNING_SECRET);
+    const server = http.createServer((req, res) => {
+        let body = '';
+        req.on('data', (chunk) => (body += chunk));
+        req.on('end', () => {
+            const type = (() => {
+                try {
+                    return JSON.parse(body).type;
+                } catch {
+                    return undefined;
+                }
+            })();
+            const token = req.headers['x-rocketchat-livechat-token'] as string | undefined;
+            seen.push({ type, token, webhookId: req.headers['webhook-id'] as string | undefined });
+            const answer = (status: number, text: string, contentType = 'application/json') =>
+                setTimeout(() => {
+                    res.writeHead(status, { 'Content-Type': contentType });
+                    res.end(text);
+                }, delayMs);
+            if (kind !== 'ignores-token' && token !== TOKEN) {
+                return answer(401, '{"error":"bad token"}');
+            }
+            if (kind !== 'ignores-token' && kind !== 'no-signature-check') {
+                try {
+                    verifier.verify(body, req.headers as Record<string, string>);
+                } catch {
+                    return answer(401, '{"error":"bad signature"}');
+                }
+            }
+            if (kind === 'message-204' && type === 'Message') {
+                res.writeHead(204);
+                return res.end();
+            }
+            if (kind === 'html') {
+                return answer(200, '<!DOCTYPE html><html><body>Welcome to our CRM</body></html>', 'text/html');
+            }
+            answer(200, '{"crmId":"lead-7"}');
+        });
+    });
+    const { port, close } = await listenOnLoopback(server);
+    return { url: `http://127.0.0.1:${port}/crm`, seen, close };
+}
+
+let world: World;
+let crm: Awaited<ReturnType<typeof startCrm>> | undefined;
+
+beforeEach(async () => {
+    world = await startWorld(LivechatWebhookTestApp);
+    world.host.settings.set('tests_per_minute', 0);
+    world.host.settings.set('webhook_secret_token', TOKEN);
+    world.host.settings.set('webhook_signing_secret', SIGNING_SECRET);
+});
+
+afterEach(async () => {
+    await crm?.close();
+    crm = undefined;
+    await world.close();
+});
+
+const asAdmin = { user: USERS.admin, headers: credentialsOf(USERS.admin) };
+
+async function checkAgainst(kind: Kind, options: { delayMs?: number; content?: unknown } = {}) {
+    crm = await startCrm(kind, options.delayMs);
+    world.host.settings.set('webhook_url', crm.url);
+    const response = await world.host.post('webhook.check', { ...asAdmin, content: options.content ?? {} });
+    expect(response.status).toBe(200);
+    return response.content as any;
+}
+
+const errorSteps = (answer: any) => answer.problems.filter((finding: any) => finding.severity === 'error').map((finding: any) => finding.step);
+
+describe('the receiver check', () => {
+    it('a receiver that does everything right: ready, 15 steps in order, probes refused, crmData shown', async () => {
+        const answer = await checkAgainst('good');
+        expect(answer).toMatchObject({ success: true, ready: true });
+        expect(answer.steps.map((step: any) => step.name)).toEqual([
+            'LivechatSession',
+            'LivechatSessionStart',
+            'LivechatSessionQueued',
+            'LivechatSessionTaken',
+            'LivechatSessionForwarded',
+            'LivechatEdit',
+            'Message',
+            'LeadCapture',
+            'LivechatOfflineMessage',
+            'LivechatSession as real deliveries shape it',
+            'without the secret token',
+            'with a wrong secret token',
+            'with a wrong signature',
+            'with a signature 10 minutes old',
+            'a duplicate (the same webhook-id again)',
+        ]);
+        expect(answer.steps.slice(10, 14).map((step: any) => [step.verdict, step.status])).toEqual(Array(4).fill(['refused-as-it-should', 401]));
+        expect(errorSteps(answer)).toEqual([]);
+        expect(answer.steps[0].crmData).toEqual({ preview: '{"crmId":"lead-7"}', bytes: 18 });
+        expect(answer.steps[8].crmData).toBeUndefined();
+        // What reached the receiver: no token, a wrong one, then the duplicate with the first step's webhook-id.
+        const seen = crm!.seen;
+        expect(seen[10].token).toBeUndefined();
+        expect(seen[11].token).toMatch(/^wrong-/);
+        expect(seen[14].webhookId).toBe(seen[0].webhookId);
+        expect(answer.problems).toEqual([expect.objectContaining({ severity: 'info', step: 'a duplicate (the same webhook-id again)' })]);
+    });
+
+    it('a receiver that answers 204 to Message: not ready, Message dropped', async () => {
+        const answer = await checkAgainst('message-204');
+        expect(answer.ready).toBe(false);
+        expect(errorSteps(answer)).toEqual(['Message']);
+        expect(answer.problems.find((finding: any) => finding.step === 'Message').hint).toContain('Answer 200, not 204');
+    });
+
+    it('a receiver that ignores the token: it accepts deliveries without it and with a wrong one', async () => {
+        const answer = await checkAgainst('ignores-token');
+        expect(answer.ready).toBe(false);
+        expect(errorSteps(answer)).toEqual([
+            'without the secret token',
+            'with a wrong secret token',
+            'with a wrong signature',
+            'with a signature 10 minutes old',
+        ]);
+        expect(answer.problems.find((finding: any) => finding.step === 'without the secret token').hint).toContain('accepts deliveries without the token');
+    });
+
+    it('a receiver that checks the token but not the signature', async () => {
+        const answer = await checkAgainst('no-signature-check');
+        expect(errorSteps(answer)).toEqual(['with a wrong signature', 'with a signature 10 minutes old']);
+        expect(answer.problems.find((finding: any) => finding.step === 'with a signature 10 minutes old').hint).toContain('replayed');
+    });
+
+    it('a slow receiver: every step over half of the timeout is a warning, still ready', async () => {
+        world.host.settings.set('webhook_timeout_ms', 300);
+        world.host.settings.set('webhook_signing_secret', '');
+        world.host.settings.set('webhook_secret_token', '');
+        crm = await startCrm('ignores-token', 200);
+        world.host.settings.set('webhook_url', crm.url);
+        const answer = (await world.host.post('webhook.check', { ...asAdmin, content: { events: ['Message', 'LeadCapture'] } })).content as any;
+        expect(answer.steps.map((step: any) => step.name)).toEqual(['Message', 'LeadCapture', 'a duplicate (the same webhook-id again)']);
+        expect(answer.ready).toBe(true);
+        const slow = answer.problems.filter((finding: any) => finding.severity === 'warning' && /over half of the 300 ms timeout/.test(finding.hint));
+        expect(slow).toHaveLength(3);
+    });
+
+    it('a receiver that answers 200 with an HTML page: a crmData warning on each room event', async () => {
+        const answer = await checkAgainst('html', { content: { events: ['LivechatSessionTaken', 'LivechatOfflineMessage'] } });
+        const warnings = answer.problems.filter((finding: any) => /HTML page/.test(finding.hint)).map((finding: any) => finding.step);
+        expect(warnings).toEqual(['LivechatSessionTaken', 'a duplicate (the same webhook-id again)']);
+        expect(answer.steps[0].crmData).toMatchObject({ preview: expect.stringContaining('<!DOCTYPE html>'), bytes: 59 });
+    });
+
+    it('another URL gets no probes (secrets go only to the saved URL), and says so by leaving them out', async () => {
+        crm = await startCrm('ignores-token');
+        const answer = (await world.host.post('webhook.check', { ...asAdmin, content: { url: crm.url } })).content as any;
+        expect(answer.saved).toBe(false);
+        expect(answer.steps.map((step: any) => step.kind)).not.toContain('no-token');
+        expect(crm.seen.every((request) => request.token === undefined)).toBe(true);
+    });
+
+    it('counts as one test for tests_per_minute, needs the permission, and refuses a bad body', async () => {
+        world.host.settings.set('tests_per_minute', 1);
+        expect((await checkAgainst('good')).ready).toBe(true);
+        expect((await world.host.post('webhook.check', asAdmin)).status).toBe(429);
+        expect((await world.host.post('webhook.check', { user: USERS.plain, headers: credentialsOf(USERS.plain) })).status).toBe(403);
+        world.host.settings.set('tests_per_minute', 0);
+        const bad = await world.host.post('webhook.check', { ...asAdmin, content: { events: ['Message', 'Nope'] } });
+        expect(bad.status).toBe(400);
+        expect((bad.content as any).error).toBe('error-invalid-event');
+    });
+
+    it("keeps one history entry per check: its summary and each step's report, no bodies", async () => {
+        const answer = await checkAgainst('message-204');
+        await new Promise((resolve) => setTimeout(resolve, 30));
+        const listed = ((await world.host.get('webhook.deliveries', asAdmin)).content as any).deliveries;
+        expect(listed).toHaveLength(1);
+        expect(listed[0]).toMatchObject({ id: answer.id, source: { kind: 'check' }, redeliverable: false, check: { ready: false } });
+        expect(listed[0].check.steps).toHaveLength(15);
+        expect(listed[0].hint).toMatch(/Receiver check: 15 steps, 1 error/);
+        expect(JSON.stringify(world.host.store.records)).not.toContain('"body"');
+        expect(JSON.stringify(world.host.store.records)).not.toContain(TOKEN);
+        const stats = ((await world.host.get('webhook.deliveries', asAdmin)).content as any).stats;
+        expect(stats.total).toBe(0);
+    });
+
+    it('slash `check` says "Checking N steps…" at once, then one line per step and the problems', async () => {
+        crm = await startCrm('message-204');
+        world.host.settings.set('webhook_url', crm.url);
+        await world.primePermissionTable();
+        await world.host.runCommand('livechat-webhook-test', USERS.admin, ['check']);
+        const [first, second] = world.host.notifier.toUsers.map((notification) => String(notification.message.text));
+        expect(first).toBe('Checking 15 steps…');
+        const lines = second.split('\n');
+        expect(lines[0]).toMatch(/^⛔ Receiver not ready: 1 error in 15 steps \(127\.0\.0\.1:\d+\) · \d+ ms$/);
+        expect(lines[7]).toMatch(/^⛔ Message · 204 · \d+ ms$/);
+        expect(lines[1]).toMatch(/^✅ LivechatSession · 200 · \d+ ms · crmData 18 B$/);
+        expect(second).toContain('Problems:');
+        expect(second).toContain('⛔ *Message*: Answer 200, not 204');
+    });
+});
+
+describe("the check's deadline", () => {
+    it('skips the steps that cannot start within 60 s, and says so', async () => {
+        crm = await startCrm('good');
+        world.host.settings.set('webhook_url', crm.url);
+        const log = new CapturingLogger();
+        let clock = 0;
+        // Every look at the clock moves it 9 s: the deadline passes after a few steps.
+        const check = new ReceiverCheck(new Sender(new DeliveryHistory(log), log), () => (clock += 9000));
+        const settings = await readAppSettings(world.host.settings);
+        const ready = usableSettings(settings) as any;
+        const result = await check.run({ read: world.host.read(), http: world.host.http, persis: world.host.persistence() }, { settings, ready, by: 'test' });
+        const skipped = result.steps.filter((step) => step.verdict === 'skipped');
+        expect(skipped.length).toBeGreaterThan(5);
+        expect(result.steps.length).toBe(15);
+        expect(result.problems.filter((finding) => /deadline passed/.test(finding.hint))).toHaveLength(skipped.length);
+        expect(crm.seen.length).toBe(15 - skipped.length);
+    });
+});
