@@ -46,6 +46,7 @@ describe('registration', () => {
             { id: 'watch_event', type: 'string', packageValue: 'LivechatSession' },
             { id: 'watch_failures_to_alert', type: 'int', packageValue: 3 },
             { id: 'watch_alert_room', type: 'string', packageValue: '' },
+            { id: 'delivery_rules', type: 'select', packageValue: 'auto' },
         ]);
     });
 });

@@ -82,14 +82,17 @@ describe('the delivery history', () => {
     });
 
     it('still answers the test when the history cannot be written, and logs why', async () => {
+        // The first test also stores the server's version: that write is not the one to fail.
+        await world.testAs(USERS.admin);
+        await history();
         world.host.store.failWrites(1);
         const response = await world.testAs(USERS.admin);
         expect(response.status).toBe(200);
         // Reading the history waits for queued writes.
-        expect(await history()).toEqual([]);
+        expect(await history()).toHaveLength(1);
         expect(world.host.logger.text()).toContain(`Could not record delivery ${(response.content as any).delivery.id} in the history: database unavailable`);
         await world.testAs(USERS.admin);
-        expect(await history()).toHaveLength(1);
+        expect(await history()).toHaveLength(2);
     });
 
     it('keeps the report but not a body too large to store, and says it cannot be redelivered', async () => {

@@ -2,6 +2,7 @@
 // only 200 counts; 5xx, 429, network errors and timeouts are retried up to 5 attempts in all,
 // 4 × the timeout apart; every other status is dropped at once. Pure functions, no I/O.
 import { DeliveryResult } from './delivery';
+import { Rules, RULES, RulesChoice } from './rules';
 import type { EventType } from '../payloads/eventTypes';
 
 export const HOST_ATTEMPTS = 5;
@@ -37,6 +38,8 @@ export interface DeliveryReport {
     webhookId: string;
     /** Whether the request carried a Standard Webhooks signature. */
     signed: boolean;
+    /** The delivery rules the verdict follows (see rules.ts): the workspace's version, or delivery_rules. */
+    rules?: Rules;
     /**
      * Whether the request carried the secret token or a signature. False when neither is set, and
      * for a URL that is not the saved webhook URL: secrets go only there.
@@ -59,8 +62,23 @@ export interface SentCredentials {
 
 const NO_CREDENTIALS: SentCredentials = { token: false, signature: false, withheld: false };
 
-export function judgeDelivery(result: DeliveryResult, timeoutMs: number, sent: SentCredentials = NO_CREDENTIALS): Judgement {
-    const retries = `Rocket.Chat would try ${HOST_ATTEMPTS - 1} more times, ${HOST_RETRY_FACTOR * timeoutMs} ms (4 × the timeout) apart, then give up`;
+/** The newest rules, decided by version: what the judgement assumes when told nothing else. */
+const CURRENT: RulesChoice = { rules: 'current', basis: 'setting' };
+
+export function judgeDelivery(result: DeliveryResult, timeoutMs: number, sent: SentCredentials = NO_CREDENTIALS, choice: RulesChoice = CURRENT): Judgement {
+    const judgement = judgeWith(result, timeoutMs, sent, choice.rules);
+    // An assumed rule set says so, and what the other one would do.
+    return choice.basis === 'assumed' && judgement.verdict !== 'delivered' && judgement.verdict !== 'refused'
+        ? {
+              ...judgement,
+              hint: `${judgement.hint} (Assumed the current delivery rules: ${choice.note}; set delivery_rules to legacy if this server retries every answer but 200.)`,
+          }
+        : judgement;
+}
+
+function judgeWith(result: DeliveryResult, timeoutMs: number, sent: SentCredentials, rules: Rules): Judgement {
+    const attempts = RULES[rules].attempts;
+    const retries = `Rocket.Chat would try ${attempts - 1} more times, ${HOST_RETRY_FACTOR * timeoutMs} ms (4 × the timeout) apart, then give up`;
     switch (result.kind) {
         case 'timeout':
             return {
@@ -83,7 +101,9 @@ export function judgeDelivery(result: DeliveryResult, timeoutMs: number, sent: S
                 hint: `The URL redirects more than 5 times (a loop?): ${retries}. Point the webhook URL at the final address.`,
             };
         case 'response':
-            return judgeStatus(result.status, retries, sent, result.excerpt);
+            return rules === 'legacy' && result.status !== 200
+                ? judgeLegacyStatus(result.status, retries, sent, result.excerpt)
+                : judgeStatus(result.status, retries, sent, result.excerpt);
     }
 }
 
@@ -104,7 +124,26 @@ export function hostRefusalReason(name?: string): string {
 }
 
 export function judgeRefusal(reason: string): Judgement {
-    return { verdict: 'refused', errorKind: 'ssrf', hint: `Nothing was sent: ${reason}.` };
+    // Stricter than Rocket.Chat on purpose: its own deliveries may not apply an SSRF check at all.
+    return {
+        verdict: 'refused',
+        errorKind: 'ssrf',
+        hint: `Nothing was sent: ${reason}. (This app's network policy is stricter than Rocket.Chat's deliveries on purpose.)`,
+    };
+}
+
+/** Before PR #36793 every answer but 200 was retried: a 204 or a 400 comes back 9 more times. */
+function judgeLegacyStatus(status: number, retries: string, sent: SentCredentials, answer: string): Judgement {
+    const current = judgeStatus(status, retries, sent, answer);
+    if (current.verdict === 'retried') {
+        return current;
+    }
+    const why = current.hint.replace(/ Rocket\.Chat drops anything else and never retries\.$/, '').replace(/[.:\s]+$/, '');
+    return {
+        verdict: 'retried',
+        errorKind: 'status',
+        hint: `${why}. This server retries every answer but 200: ${retries}, so the receiver may get it again and again.`,
+    };
 }
 
 function judgeStatus(status: number, retries: string, sent: SentCredentials, answer: string): Judgement {

@@ -3,6 +3,7 @@
 import { SettingId } from '../settings/settings';
 import { DeliveryResult } from '../delivery/delivery';
 import { DeliveryReport, judgeDelivery, Judgement, SentCredentials } from '../delivery/report';
+import { RulesChoice } from '../delivery/rules';
 import { maskSecrets } from '../delivery/secrets';
 import { redactUrl } from '../network/url';
 import { randomHex } from '../util/random';
@@ -21,7 +22,14 @@ export function report(fields: ReportFields, judgement: Judgement): DeliveryRepo
  * The answer for a request that was sent: the foundation's fields plus the report. `secrets`: the
  * masking forms (secretForms) of what must never be shown, even when the receiver echoes it.
  */
-export function describeResult(result: DeliveryResult, fields: ReportFields, timeoutMs: number, secrets: Array<string>, sent: SentCredentials): TestOutcome {
+export function describeResult(
+    result: DeliveryResult,
+    fields: ReportFields,
+    timeoutMs: number,
+    secrets: Array<string>,
+    sent: SentCredentials,
+    rules?: RulesChoice,
+): TestOutcome {
     const delivery = report(
         {
             ...fields,
@@ -34,7 +42,7 @@ export function describeResult(result: DeliveryResult, fields: ReportFields, tim
                 ...(result.contentType && { responseContentType: maskSecrets(result.contentType, secrets).slice(0, 200) }),
             }),
         },
-        withheldNote(judgeDelivery(result, timeoutMs, sent), sent),
+        withheldNote(judgeDelivery(result, timeoutMs, sent, rules), sent),
     );
     return { ...summarize(result, timeoutMs, secrets), delivery };
 }

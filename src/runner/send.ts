@@ -4,7 +4,10 @@ import { Buffer } from 'buffer';
 
 import { deliverTest } from '../delivery/delivery';
 import { judgeInvalidUrl, judgeRefusal, judgeUrlNotSet } from '../delivery/report';
+import { chooseRules, RulesChoice } from '../delivery/rules';
 import { keySpellings, secretForms } from '../delivery/secrets';
+import { ServerVersion } from '../delivery/ServerVersion';
+import type { CallerCredentials } from '../permissions/PermissionGuard';
 import { DeliveryHistory, NewDelivery } from '../history/DeliveryHistory';
 import { redactUrl, UrlSource } from '../network/url';
 import { checkUrlPolicy } from '../network/urlPolicy';
@@ -51,6 +54,7 @@ export class Sender {
     constructor(
         private readonly history: DeliveryHistory,
         private readonly logger: Log,
+        private readonly version = new ServerVersion(),
     ) {}
 
     /** One test, recorded in the history (after the answer). */
@@ -63,7 +67,18 @@ export class Sender {
     }
 
     /** One test, not recorded: `entry` is what `record` would keep (the health watch records only some runs). */
-    public async deliver(accessors: Accessors, { settings, ready, payload, requestedUrl, by, probe }: SendRequest): Promise<Delivered> {
+    public async deliver(accessors: Accessors & { credentials?: CallerCredentials }, request: SendRequest): Promise<Delivered> {
+        const { settings } = request;
+        const version =
+            settings.deliveryRules === 'auto' ? await this.version.get(accessors.read, accessors.http, accessors.persis, accessors.credentials) : undefined;
+        return this.deliverWith(accessors, request, chooseRules(settings.deliveryRules, version));
+    }
+
+    private async deliverWith(
+        accessors: Accessors,
+        { settings, ready, payload, requestedUrl, by, probe }: SendRequest,
+        rules: RulesChoice,
+    ): Promise<Delivered> {
         const id = newDeliveryId();
         const redelivery = payload.redeliveryOf;
         const base: ReportFields = {
@@ -74,6 +89,7 @@ export class Sender {
             webhookId: probe && 'webhookId' in probe ? probe.webhookId : redelivery ? redelivery.webhookId : id,
             signed: false,
             secretsSent: false,
+            rules: rules.rules,
         };
         const done = (target: Target | undefined, outcome: TestOutcome, detail: Partial<NewDelivery> = {}): Delivered => ({
             outcome,
@@ -112,7 +128,7 @@ export class Sender {
         });
         const sent = { token: !!token, signature: !!signingKey, withheld: !target.saved };
         const fields = { ...base, url, signed: sent.signature, secretsSent: sent.token || sent.signature };
-        const outcome = describeResult(result, fields, ready.timeoutMs, secrets, sent);
+        const outcome = describeResult(result, fields, ready.timeoutMs, secrets, sent, rules);
         const detail = { request: { headers: result.requestHeaders }, ...(result.kind === 'response' && { response: { headers: result.headers } }) };
         return { ...done(target, { ...outcome, url, urlSource: target.source }, detail), ...(result.kind === 'response' && { bodyBytes: result.bodyBytes }) };
     }

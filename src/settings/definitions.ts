@@ -13,6 +13,7 @@ export enum SettingId {
     WatchEvent = 'watch_event',
     WatchFailuresToAlert = 'watch_failures_to_alert',
     WatchAlertRoom = 'watch_alert_room',
+    DeliveryRules = 'delivery_rules',
 }
 
 export const DEFAULT_TIMEOUT_MS = 5000;
@@ -123,5 +124,19 @@ export const SETTINGS: Array<ISetting> = [
         public: false,
         i18nLabel: 'watch_alert_room_label',
         i18nDescription: 'watch_alert_room_description',
+    },
+    {
+        id: SettingId.DeliveryRules,
+        type: SettingType.SELECT,
+        packageValue: 'auto',
+        values: [
+            { key: 'auto', i18nLabel: 'delivery_rules_auto' },
+            { key: 'current', i18nLabel: 'delivery_rules_current' },
+            { key: 'legacy', i18nLabel: 'delivery_rules_legacy' },
+        ],
+        required: true,
+        public: false,
+        i18nLabel: 'delivery_rules_label',
+        i18nDescription: 'delivery_rules_description',
     },
 ];

@@ -2,6 +2,7 @@ import { Buffer } from 'buffer';
 
 import { ISettingRead } from '@rocket.chat/apps-engine/definition/accessors';
 
+import { parseRulesSetting, RulesSetting } from '../delivery/rules';
 import { parseSigningSecret } from '../delivery/signature';
 import { AllowedHost, parseAllowedHosts } from '../network/urlPolicy';
 import { MAX_TESTS_PER_MINUTE, MAX_TIMEOUT_MS, SettingId } from './definitions';
@@ -19,6 +20,8 @@ export interface AppSettings {
     testsPerMinute: unknown;
     /** The health watch's settings, checked where they are used (src/watch/config.ts). */
     watch: { intervalMinutes: unknown; event: unknown; failuresToAlert: unknown; alertRoom: string };
+    /** Which delivery rules the verdicts follow: auto (from the server's version), current or legacy. */
+    deliveryRules: RulesSetting;
 }
 
 export async function readAppSettings(reader: ISettingRead): Promise<AppSettings> {
@@ -34,6 +37,7 @@ export async function readAppSettings(reader: ISettingRead): Promise<AppSettings
         reader.getValueById(SettingId.WatchEvent),
         reader.getValueById(SettingId.WatchFailuresToAlert),
         reader.getValueById(SettingId.WatchAlertRoom),
+        reader.getValueById(SettingId.DeliveryRules),
     ]);
     const text = (value: unknown) => (typeof value === 'string' ? value : '');
     return {
@@ -45,6 +49,7 @@ export async function readAppSettings(reader: ISettingRead): Promise<AppSettings
         allowedPrivateHosts: text(allowedPrivateHosts),
         testsPerMinute,
         watch: { intervalMinutes: watch[0], event: watch[1], failuresToAlert: watch[2], alertRoom: text(watch[3]).trim() },
+        deliveryRules: parseRulesSetting(watch[4]),
     };
 }
 

@@ -233,6 +233,16 @@ describe('the app in the real Apps-Engine runtime', () => {
         await host.setAppSetting('watch_interval_minutes', 0);
     });
 
+    it("runs a receiver check through the engine: every event, the duplicate, one history entry; the rules from the server's version", async () => {
+        const check = await host.api('post', 'webhook.check', asAdmin);
+        expect(check.status).toBe(200);
+        expect(check.content).toMatchObject({ success: true, ready: true });
+        expect(check.content.steps).toHaveLength(11);
+        expect(check.content.steps[0]).toMatchObject({ name: 'LivechatSession', verdict: 'delivered', report: { rules: 'current' } });
+        const listed = await host.api('get', 'webhook.deliveries', { ...asAdmin, query: { source: 'check' } });
+        expect(listed.content.deliveries.map((item: any) => item.id)).toEqual([check.content.id]);
+    });
+
     it('writes the audit trail to the app log, without secrets, and called no bridge it lacks', () => {
         // The engine itself logs each API request, headers included, at debug level; the app's own lines are the rest.
         const appLines = host.logs.filter((entry) => entry.severity !== 'debug').map((entry) => entry.text);

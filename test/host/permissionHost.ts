@@ -20,7 +20,12 @@ export type PermissionHostFault =
 
 export interface PermissionHost {
     siteUrl: string;
+    /** The version `GET /api/info` tells (to admins whole, to others without the patch number); undefined answers 404. */
+    setVersion(version: string | undefined): void;
+    /** Calls of permissions.listAll (and any other path but /api/info). */
     calls: Array<{ userId?: string; authToken?: string; path: string }>;
+    /** Calls of /api/info. */
+    infoCalls: Array<{ userId?: string; authToken?: string; path: string }>;
     setTable(table: Array<PermissionEntry>): void;
     setFault(fault: PermissionHostFault): void;
     close(): Promise<void>;
@@ -33,16 +38,34 @@ export interface PermissionHost {
 export async function startPermissionHost(tokens: { [userId: string]: string }): Promise<PermissionHost> {
     let table = DEFAULT_PERMISSION_TABLE;
     let fault: PermissionHostFault = 'none';
+    let version: string | undefined = '8.0.1';
     const calls: PermissionHost['calls'] = [];
+    const infoCalls: PermissionHost['calls'] = [];
     const server = http.createServer((req, res) => {
         const userId = header(req, 'x-user-id');
         const authToken = header(req, 'x-auth-token');
         const path = (req.url || '').split('?')[0];
-        calls.push({ userId, authToken, path });
+        if (path === '/api/info') {
+            infoCalls.push({ userId, authToken, path });
+        } else {
+            calls.push({ userId, authToken, path });
+        }
         const send = (status: number, body: string) => {
             res.writeHead(status, { 'Content-Type': 'application/json' });
             res.end(body);
         };
+        if (path === '/api/info' && req.method === 'GET') {
+            // Rocket.Chat's info route: the whole version to holders of get-server-info (admins by default), X.Y to the others.
+            if (!version) {
+                return send(404, JSON.stringify({ success: false, error: 'Not found' }));
+            }
+            const user = userId && tokens[userId] === authToken ? userId : undefined;
+            const full = !!user && user.startsWith('admin');
+            return send(
+                200,
+                JSON.stringify(full ? { info: { version }, success: true } : { version: version.split('.').slice(0, 2).join('.'), success: true }),
+            );
+        }
         if (path !== '/api/v1/permissions.listAll' || req.method !== 'GET') {
             return send(404, JSON.stringify({ success: false, error: 'Not found' }));
         }
@@ -84,8 +107,12 @@ export async function startPermissionHost(tokens: { [userId: string]: string }):
     return {
         siteUrl: `http://127.0.0.1:${port}/`,
         calls,
+        infoCalls,
         setTable: (next) => {
             table = next;
+        },
+        setVersion: (next) => {
+            version = next;
         },
         setFault: (next) => {
             fault = next;

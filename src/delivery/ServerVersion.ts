@@ -1,0 +1,100 @@
+// The workspace's Rocket.Chat version, which decides the delivery rules the verdicts follow. Read
+// from `GET <Site_Url>/api/info` with the caller's credentials (holders of get-server-info or
+// view-statistics see "7.10.4", others "7.10"), kept for an hour, and stored so that calls without
+// credentials (the slash command, the watch) and other instances use the last version read.
+import { IHttp, IPersistence, IPersistenceRead, IRead } from '@rocket.chat/apps-engine/definition/accessors';
+import { RocketChatAssociationModel, RocketChatAssociationRecord } from '@rocket.chat/apps-engine/definition/metadata';
+
+import type { CallerCredentials } from '../permissions/PermissionGuard';
+import { DEADLINE_GRACE_MS, DEADLINE_PASSED, withDeadline } from '../util/deadline';
+
+const RECORD = new RocketChatAssociationRecord(RocketChatAssociationModel.MISC, 'livechat-webhook-test:server-version');
+export const VERSION_TTL_MS = 60 * 60 * 1000;
+const LOOKUP_TIMEOUT_MS = 5000;
+const RETRY_AFTER_FAILURE_MS = 5 * 60 * 1000;
+
+export class ServerVersion {
+    private cached?: { version: string; readAt: number };
+    /** A failed read is not tried again for a while: it would cost every test a round trip. */
+    private failedAt?: number;
+
+    constructor(private readonly now: () => number = Date.now) {}
+
+    /** The version, or undefined when it was never read; never throws. */
+    public async get(read: IRead, http: IHttp, persis: IPersistence, credentials?: CallerCredentials): Promise<string | undefined> {
+        const now = this.now();
+        if (this.cached && now - this.cached.readAt < VERSION_TTL_MS) {
+            return this.cached.version;
+        }
+        if (this.failedAt !== undefined && now - this.failedAt < RETRY_AFTER_FAILURE_MS) {
+            return this.cached && this.cached.version;
+        }
+        try {
+            if (credentials) {
+                const version = await fetchVersion(read, http, credentials);
+                if (version) {
+                    this.cached = { version, readAt: now };
+                    await save(persis, version, now);
+                    return version;
+                }
+            }
+            const stored = await load(read.getPersistenceReader());
+            if (stored) {
+                this.cached = { version: stored.version, readAt: credentials ? now - VERSION_TTL_MS + RETRY_AFTER_FAILURE_MS : stored.readAt };
+                return stored.version;
+            }
+        } catch {
+            // The rules are then assumed, and the report says so.
+        }
+        this.failedAt = now;
+        return this.cached && this.cached.version;
+    }
+}
+
+async function fetchVersion(read: IRead, http: IHttp, credentials: CallerCredentials): Promise<string | undefined> {
+    const siteUrl = await read.getEnvironmentReader().getServerSettings().getValueById('Site_Url');
+    if (typeof siteUrl !== 'string' || !/^https?:\/\/[^/\s]+/i.test(siteUrl.trim())) {
+        return undefined;
+    }
+    const request = http.get(`${siteUrl.trim().replace(/\/+$/, '')}/api/info`, {
+        headers: { 'X-User-Id': credentials.userId, 'X-Auth-Token': credentials.authToken },
+        timeout: LOOKUP_TIMEOUT_MS,
+    });
+    const response = await withDeadline(
+        request.catch(() => undefined),
+        LOOKUP_TIMEOUT_MS + DEADLINE_GRACE_MS,
+    );
+    if (response === DEADLINE_PASSED || !response || response.statusCode !== 200) {
+        return undefined;
+    }
+    return versionOf(response.data && typeof response.data === 'object' ? response.data : parse(response.content));
+}
+
+/** `{ info: { version: "7.10.4" } }` to those who may see it, `{ version: "7.10" }` to the others. */
+export function versionOf(body: unknown): string | undefined {
+    const data = body as { info?: { version?: unknown }; version?: unknown } | undefined;
+    const version = data && ((data.info && data.info.version) || data.version);
+    return typeof version === 'string' && /^\d+\.\d+/.test(version) ? version.slice(0, 40) : undefined;
+}
+
+function parse(content: string | undefined): unknown {
+    try {
+        return JSON.parse(content || '');
+    } catch {
+        return undefined;
+    }
+}
+
+async function load(reader: IPersistenceRead): Promise<{ version: string; readAt: number } | undefined> {
+    const records = (await reader.readByAssociation(RECORD)) as Array<{ version?: unknown; readAt?: unknown }>;
+    const valid = records.filter((record) => typeof record.version === 'string' && typeof record.readAt === 'number') as Array<{
+        version: string;
+        readAt: number;
+    }>;
+    return valid.sort((a, b) => b.readAt - a.readAt)[0];
+}
+
+/** Rocket.Chat's bridge rejects an update of an existing record after applying it; a write that really failed only means the next call reads the version again. */
+async function save(persis: IPersistence, version: string, readAt: number): Promise<void> {
+    await persis.updateByAssociation(RECORD, { version, readAt }, true).catch(() => undefined);
+}

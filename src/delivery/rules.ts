@@ -1,0 +1,62 @@
+// Which delivery rules the workspace's Rocket.Chat follows, from its version. Pure.
+//   legacy  (before PR #36793, "refactor: Livechat webhook retry & timeout logic"): every answer
+//           but 200 is retried, 10 attempts in all, 4 × Livechat_http_timeout apart;
+//   current (with it: 7.10.4 and later): 5xx, 429, network errors and timeouts are retried, 5
+//           attempts in all, 4 × the timeout apart; every other status is dropped at once.
+// (Before 6.4.3 / 6.5.0, PR #30687, only network errors were retried; this app needs 6.13 or later.)
+
+export type Rules = 'current' | 'legacy';
+export type RulesSetting = 'auto' | 'current' | 'legacy';
+
+export interface RulesChoice {
+    rules: Rules;
+    /** `version`: decided by the server's version; `setting`: by delivery_rules; `assumed`: the version was unknown or ambiguous. */
+    basis: 'version' | 'setting' | 'assumed';
+    /** The version read, as the server gave it (may lack the patch number). */
+    version?: string;
+    /** Why it was assumed, for the hint. */
+    note?: string;
+}
+
+export const RULES = {
+    current: { attempts: 5, retriesEveryFailure: false },
+    legacy: { attempts: 10, retriesEveryFailure: true },
+} as const;
+
+export function chooseRules(setting: RulesSetting, version: string | undefined): RulesChoice {
+    if (setting !== 'auto') {
+        return { rules: setting, basis: 'setting', ...(version && { version }) };
+    }
+    if (!version) {
+        return { rules: 'current', basis: 'assumed', note: "the server's version could not be read" };
+    }
+    const match = /^(\d+)\.(\d+)(?:\.(\d+))?/.exec(version.trim());
+    if (!match) {
+        return { rules: 'current', basis: 'assumed', version, note: `the server's version "${version.slice(0, 20)}" is not a version number` };
+    }
+    const [major, minor] = [Number(match[1]), Number(match[2])];
+    const patch = match[3] === undefined ? undefined : Number(match[3]);
+    if (major < 7 || (major === 7 && minor < 10)) {
+        return { rules: 'legacy', basis: 'version', version };
+    }
+    if (major === 7 && minor === 10) {
+        if (patch === undefined) {
+            // Servers tell users without get-server-info only "7.10": 7.10.0 to 7.10.3 follow the legacy rules.
+            return { rules: 'current', basis: 'assumed', version, note: 'the server says only 7.10, and 7.10.0 to 7.10.3 still retry every answer but 200' };
+        }
+        return { rules: patch >= 4 ? 'current' : 'legacy', basis: 'version', version };
+    }
+    if (major === 7 && (minor === 11 || minor === 12)) {
+        return {
+            rules: 'current',
+            basis: 'assumed',
+            version,
+            note: `this app could not confirm from Rocket.Chat's release notes that ${major}.${minor} carries the change`,
+        };
+    }
+    return { rules: 'current', basis: 'version', version };
+}
+
+export function parseRulesSetting(value: unknown): RulesSetting {
+    return value === 'current' || value === 'legacy' ? value : 'auto';
+}
