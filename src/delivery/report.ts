@@ -118,7 +118,7 @@ export function hostRefusalReason(name?: string): string {
     }
     return (
         `the workspace's SSRF check refused ${name} (or one of its redirects). Either the name does not resolve from the Rocket.Chat server ` +
-        '(check its spelling and DNS: real deliveries, which skip that check, would fail to connect and retry), or it resolves to a private address: ' +
+        '(check its spelling and DNS: real deliveries would fail to reach it too), or it resolves to a private address: ' +
         allow
     );
 }
