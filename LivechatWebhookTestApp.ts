@@ -13,9 +13,14 @@ import { ApiSecurity, ApiVisibility } from '@rocket.chat/apps-engine/definition/
 import { App } from '@rocket.chat/apps-engine/definition/App';
 import { IAppInfo } from '@rocket.chat/apps-engine/definition/metadata';
 import { ISetting } from '@rocket.chat/apps-engine/definition/settings';
-import { IUIKitResponse, UIKitBlockInteractionContext } from '@rocket.chat/apps-engine/definition/uikit';
+import {
+    IUIKitResponse,
+    UIKitActionButtonInteractionContext,
+    UIKitBlockInteractionContext,
+    UIKitViewCloseInteractionContext,
+    UIKitViewSubmitInteractionContext,
+} from '@rocket.chat/apps-engine/definition/uikit';
 
-import { Buttons } from './src/commands/Buttons';
 import { WebhookTestCommand } from './src/commands/WebhookTestCommand';
 import {
     WebhookCheckEndpoint,
@@ -30,10 +35,11 @@ import { WebhookTestRunner } from './src/runner/WebhookTestRunner';
 import { SETTINGS, SettingId } from './src/settings/settings';
 import { intervalOf } from './src/watch/config';
 import { applySchedule, watchProcessor } from './src/watch/schedule';
+import { Interactions } from './src/ui/Interactions';
 import { currentLogger } from './src/util/log';
 
 export class LivechatWebhookTestApp extends App {
-    private buttons?: Buttons;
+    private interactions?: Interactions;
     private runner?: WebhookTestRunner;
 
     constructor(info: IAppInfo, logger: ILogger, accessors: IAppAccessors) {
@@ -47,10 +53,31 @@ export class LivechatWebhookTestApp extends App {
         persistence: IPersistence,
         modify: IModify,
     ): Promise<IUIKitResponse> {
-        if (!this.buttons) {
-            return context.getInteractionResponder().errorResponse();
-        }
-        return this.buttons.handle(context, read, http, persistence, modify);
+        return this.interactions ? this.interactions.blockAction(context, read, http, persistence, modify) : context.getInteractionResponder().errorResponse();
+    }
+
+    public async executeViewSubmitHandler(
+        context: UIKitViewSubmitInteractionContext,
+        read: IRead,
+        http: IHttp,
+        persistence: IPersistence,
+        modify: IModify,
+    ): Promise<IUIKitResponse> {
+        return this.interactions ? this.interactions.viewSubmit(context, read, http, persistence, modify) : context.getInteractionResponder().errorResponse();
+    }
+
+    public async executeViewClosedHandler(context: UIKitViewCloseInteractionContext): Promise<IUIKitResponse> {
+        return this.interactions ? this.interactions.viewClosed(context) : context.getInteractionResponder().errorResponse();
+    }
+
+    public async executeActionButtonHandler(
+        context: UIKitActionButtonInteractionContext,
+        read: IRead,
+        http: IHttp,
+        persistence: IPersistence,
+        modify: IModify,
+    ): Promise<IUIKitResponse> {
+        return this.interactions ? this.interactions.actionButton(context, read, http, persistence, modify) : context.getInteractionResponder().errorResponse();
     }
 
     /** After every restart too: the watch's job is scheduled again (idempotent). */
@@ -91,7 +118,9 @@ export class LivechatWebhookTestApp extends App {
                 new WebhookCheckEndpoint(this, runner),
             ],
         });
-        await configuration.slashCommands.provideSlashCommand(new WebhookTestCommand(runner, this.getID()));
-        this.buttons = new Buttons(runner, this.getID());
+        const interactions = new Interactions(runner, this.getID());
+        await configuration.slashCommands.provideSlashCommand(new WebhookTestCommand(runner, this.getID(), interactions.panel));
+        this.interactions = interactions;
+        Interactions.registerRoomAction(configuration.ui);
     }
 }

@@ -5,6 +5,7 @@ import { WEBHOOK_PERMISSION } from '../permissions/PermissionGuard';
 import { Caller, WebhookTestRunner } from '../runner/WebhookTestRunner';
 import { EVENT_TYPES } from '../payloads/events';
 import { checkMessage } from '../check/messages';
+import type { Panel } from '../ui/Panel';
 import { statusMessage } from '../watch/messages';
 import { buildOutcomeBlocks, formatHistory, formatOutcome, formatWatchRun, replyPrivately } from './reply';
 
@@ -20,6 +21,7 @@ export const HELP_TEXT = [
     `• \`/${COMMAND} history\` lists the last ${HISTORY_LINES} deliveries; \`/${COMMAND} redeliver <id>\` sends one again.`,
     `• \`/${COMMAND} check [url <https://…>]\` checks the receiver: every event, whether it refuses a missing or wrong token or signature, its speed.`,
     `• \`/${COMMAND} watch\` shows the health watch (state, uptime, last run); \`/${COMMAND} watch now\` runs it at once.`,
+    `• \`/${COMMAND} panel\` opens the Webhook panel: target, last test, watch, history, and buttons for all of it.`,
     `• \`/${COMMAND} help\` shows this help.`,
     'The receiver is the app setting "Webhook URL", or else the workspace\'s Omnichannel Webhook URL. ' +
         'It must answer HTTP 200: Rocket.Chat drops other 2xx/3xx/4xx answers and retries 5xx, 429, timeouts and network errors.',
@@ -37,6 +39,7 @@ export class WebhookTestCommand implements ISlashCommand {
     constructor(
         private readonly runner: WebhookTestRunner,
         private readonly appId: string,
+        private readonly panel?: Panel,
     ) {}
 
     public async executor(context: SlashCommandContext, read: IRead, modify: IModify, http: IHttp, persis: IPersistence): Promise<void> {
@@ -49,6 +52,13 @@ export class WebhookTestCommand implements ISlashCommand {
         switch (first.toLowerCase()) {
             case 'help':
                 return reply(HELP_TEXT);
+            case 'panel': {
+                const triggerId = context.getTriggerId();
+                if (!this.panel || !triggerId) {
+                    return reply('The panel needs a Rocket.Chat client that opens app views: run the command from the web or desktop app.');
+                }
+                return this.panel.open({ read, http, persis, modify }, context.getSender(), triggerId, context.getRoom());
+            }
             case 'history': {
                 const answer = await this.runner.deliveries(caller);
                 return reply(answer.deliveries ? formatHistory(answer.deliveries, HISTORY_LINES, answer.stats) : `❌ ${answer.reason} (${answer.error})`);

@@ -13,6 +13,8 @@ import { Caller } from './caller';
 import { isAnswer, preparePayload } from './payloads';
 import { parseCheckRequest, parseHistoryQuery, parseRedeliverRequest, parseTestRequest } from './requests';
 import { Sender } from './send';
+import { resolveTarget } from './target';
+import { redactUrl } from '../network/url';
 
 export * from './answers';
 export { Caller } from './caller';
@@ -128,6 +130,20 @@ export class WebhookTestRunner {
                 stats: statsOf(items.filter((item) => item.source.kind !== 'check')),
             };
         });
+    }
+
+    /** The saved webhook URL (redacted) and where it comes from, for whoever may test it; undefined otherwise or when none is set. */
+    public async target(caller: Caller): Promise<{ url: string; source: string } | undefined> {
+        try {
+            const allowed = await this.access.authorize(caller);
+            if (!allowed.ok) {
+                return undefined;
+            }
+            const target = await resolveTarget(allowed.settings.webhookUrl, caller.read.getEnvironmentReader().getServerSettings());
+            return target && { url: redactUrl(target.url), source: target.source };
+        } catch {
+            return undefined;
+        }
     }
 
     /** `GET webhook.watch`, slash `watch`: the health watch's settings, state, uptime and last runs. */

@@ -26,7 +26,12 @@ import { ISetting } from '@rocket.chat/apps-engine/definition/settings';
 import { ISlashCommand, SlashCommandContext } from '@rocket.chat/apps-engine/definition/slashcommands';
 import { IUser, UserStatusConnection, UserType } from '@rocket.chat/apps-engine/definition/users';
 
-import { IUIKitResponse, UIKitBlockInteractionContext } from '@rocket.chat/apps-engine/definition/uikit';
+import {
+    IUIKitResponse,
+    UIKitActionButtonInteractionContext,
+    UIKitBlockInteractionContext,
+    UIKitViewSubmitInteractionContext,
+} from '@rocket.chat/apps-engine/definition/uikit';
 import { UIKitIncomingInteractionContainerType } from '@rocket.chat/apps-engine/definition/uikit/UIKitIncomingInteractionContainer';
 
 import { AppSettingsStore, CapturingLogger, CapturingNotifier, createMessageBuilder, loud, ServerSettingsStore } from './fakes';
@@ -88,6 +93,10 @@ export class LocalHost {
     public readonly scheduler: LocalScheduler;
     /** Messages the app created in rooms (modify.getCreator().finish), as its bot posts them. */
     public readonly roomMessages: Array<IMessage> = [];
+    /** Action buttons the app registered (configuration.ui.registerButton). */
+    public readonly actionButtons: Array<any> = [];
+    /** What the app asked the UI to show (modify.getUiController()), as Rocket.Chat would notify the user's client. */
+    public readonly surfaces: Array<{ kind: 'open' | 'update' | 'error'; view: any; triggerId?: string; user: IUser }> = [];
     /** The engine skips scheduled jobs of a disabled app. */
     public enabled = true;
     public readonly apis: Array<IApi> = [];
@@ -201,8 +210,44 @@ export class LocalHost {
         return this.callEndpoint(RequestMethod.GET, path, { ...call, content: undefined });
     }
 
-    /** Clicks a button of a message the app sent, as the host's UIKit interaction route does. */
-    public async blockAction(user: IUser, room: IRoom, button: { actionId: string; value?: string; blockId?: string }): Promise<IUIKitResponse> {
+    /** A submit of a modal the app opened (the view with the state the client collected). */
+    public async viewSubmit(user: IUser, view: any, state: object, room?: IRoom): Promise<IUIKitResponse> {
+        const context = new UIKitViewSubmitInteractionContext({
+            appId: this.info.id,
+            actionId: 'submit',
+            user,
+            room,
+            triggerId: `trigger-${++this.triggers}`,
+            view: { ...view, state },
+        } as any);
+        return this.withCallLogger('executeViewSubmitHandler' as ILogger['method'], () =>
+            (this.app as any).executeViewSubmitHandler(context, this.read(), this.http, this.persistence(), this.modify()),
+        );
+    }
+
+    /** A click on one of the app's action buttons (e.g. a room action) in `room`. */
+    public async actionButton(user: IUser, actionId: string, room: IRoom): Promise<IUIKitResponse> {
+        const context = new UIKitActionButtonInteractionContext({
+            appId: this.info.id,
+            actionId,
+            user,
+            room,
+            triggerId: `trigger-${++this.triggers}`,
+            buttonContext: 'roomAction',
+        } as any);
+        return this.withCallLogger('executeActionButtonHandler' as ILogger['method'], () =>
+            (this.app as any).executeActionButtonHandler(context, this.read(), this.http, this.persistence(), this.modify()),
+        );
+    }
+
+    private triggers = 0;
+
+    /** Clicks a button of a message the app sent (or of a view: `container`), as the host's UIKit interaction route does. */
+    public async blockAction(
+        user: IUser,
+        room: IRoom,
+        button: { actionId: string; value?: string; blockId?: string; container?: { type: UIKitIncomingInteractionContainerType; id: string } },
+    ): Promise<IUIKitResponse> {
         const handler = (this.app as any).executeBlockActionHandler;
         if (typeof handler !== 'function') {
             throw new Error('test host: the app has no executeBlockActionHandler');
@@ -214,8 +259,8 @@ export class LocalHost {
             actionId: button.actionId,
             value: button.value,
             blockId: button.blockId || 'block',
-            triggerId: 'trigger-1',
-            container: { type: UIKitIncomingInteractionContainerType.MESSAGE, id: 'message-1' },
+            triggerId: `trigger-${++this.triggers}`,
+            container: button.container || { type: UIKitIncomingInteractionContainerType.MESSAGE, id: 'message-1' },
         });
         return this.withCallLogger('executeBlockActionHandler' as ILogger['method'], () =>
             handler.call(this.app, context, this.read(), this.http, this.persistence(), this.modify()),
@@ -250,7 +295,7 @@ export class LocalHost {
 
     /** Runs a slash command as the engine's command manager does for `/<command> <args>`. */
     public async runCommand(name: string, sender: IUser, args: Array<string> = [], room: IRoom = GENERAL_ROOM): Promise<void> {
-        const context = new SlashCommandContext(sender, room, args);
+        const context = new SlashCommandContext(sender, room, args, undefined, `trigger-${++this.triggers}`);
         await this.withCallLogger('executor' as ILogger['method'], () =>
             this.command(name).executor(context, this.read(), this.modify(), this.http, this.persistence()),
         );
@@ -277,6 +322,18 @@ export class LocalHost {
                     },
                 }),
             getScheduler: () => loud<any>('SchedulerModify', this.scheduler.modify()),
+            getUiController: () =>
+                loud<any>('UIController', {
+                    openSurfaceView: async (view: any, context: { triggerId?: string }, user: IUser) => {
+                        this.surfaces.push({ kind: 'open', view: { ...view, appId: this.info.id }, triggerId: context.triggerId, user });
+                    },
+                    updateSurfaceView: async (view: any, context: { triggerId?: string }, user: IUser) => {
+                        this.surfaces.push({ kind: 'update', view: { ...view, appId: this.info.id }, triggerId: context.triggerId, user });
+                    },
+                    setViewError: async (error: any, context: { triggerId?: string }, user: IUser) => {
+                        this.surfaces.push({ kind: 'error', view: error, triggerId: context.triggerId, user });
+                    },
+                }),
             getNotifier: () => this.notifier.asNotifier(),
         });
     }
@@ -298,6 +355,11 @@ export class LocalHost {
 
     private configuration(): IConfigurationExtend {
         return loud<IConfigurationExtend>('ConfigurationExtend', {
+            ui: loud('UIExtend', {
+                registerButton: (button: any) => {
+                    this.actionButtons.push(button);
+                },
+            }),
             scheduler: loud('SchedulerExtend', {
                 registerProcessors: async (processors: Array<any>) => this.scheduler.registerProcessors(processors),
             }),

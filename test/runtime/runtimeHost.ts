@@ -202,7 +202,7 @@ export class RuntimeHost {
     }
 
     public async command(sender: IUser, room: Loose, args: Array<string>, command = 'livechat-webhook-test'): Promise<void> {
-        await this.manager.getCommandManager().executeCommand(command, new SlashCommandContext(sender, room, args));
+        await this.manager.getCommandManager().executeCommand(command, new SlashCommandContext(sender, room, args, undefined, crypto.randomUUID()));
     }
 
     public async blockAction(user: IUser, room: Loose, button: { actionId: string; value?: string; blockId?: string }): Promise<Loose> {
