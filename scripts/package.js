@@ -11,6 +11,31 @@ const root = path.resolve(__dirname, '..');
 const stage = path.join(root, 'build', 'package');
 const APP_FILES = ['app.json', 'package.json', 'icon.png', 'LivechatWebhookTestApp.ts', 'src', 'i18n'];
 
+/**
+ * The staging folder's node_modules: links to the project's, except @rocket.chat/apps-engine, which
+ * is a folder of links to 1.66.0's entries plus the `server/permissions` table of 1.58.1 (the runtime
+ * host's engine). rc-apps 1.9.0 validates app.json's `permissions` against that table, which
+ * 1.66.0 no longer ships; without it packaging an app that declares permissions fails.
+ */
+function linkModules() {
+    const modules = path.join(root, 'node_modules');
+    const staged = path.join(stage, 'node_modules');
+    const linkAll = (from, to, except) => {
+        fs.mkdirSync(to, { recursive: true });
+        for (const entry of fs.readdirSync(from)) {
+            if (entry !== except) {
+                fs.symlinkSync(path.join(from, entry), path.join(to, entry));
+            }
+        }
+    };
+    linkAll(modules, staged, '@rocket.chat');
+    linkAll(path.join(modules, '@rocket.chat'), path.join(staged, '@rocket.chat'), 'apps-engine');
+    const engine = path.join(staged, '@rocket.chat', 'apps-engine');
+    linkAll(path.join(modules, '@rocket.chat', 'apps-engine'), engine, 'server');
+    fs.mkdirSync(path.join(engine, 'server'), { recursive: true });
+    fs.symlinkSync(path.join(modules, 'apps-engine-runtime', 'server', 'permissions'), path.join(engine, 'server', 'permissions'));
+}
+
 function main() {
     const quiet = process.argv.includes('--quiet');
     fs.rmSync(stage, { recursive: true, force: true });
@@ -18,7 +43,7 @@ function main() {
     for (const entry of APP_FILES) {
         fs.cpSync(path.join(root, entry), path.join(stage, entry), { recursive: true });
     }
-    fs.symlinkSync(path.join(root, 'node_modules'), path.join(stage, 'node_modules'), 'dir');
+    linkModules();
 
     const cli = path.join(root, 'node_modules', '.bin', 'rc-apps');
     try {

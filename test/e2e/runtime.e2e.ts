@@ -43,7 +43,16 @@ afterAll(async () => {
 });
 
 describe('the app in the real Apps-Engine runtime', () => {
-    it('is installed, enabled, and registers its endpoints and command', () => {
+    it('is installed, enabled, and registers its endpoints, command and room action, with its declared permissions only (NODE_ENV is not "test")', async () => {
+        expect(process.env.NODE_ENV).not.toBe('test');
+        expect(await host.actionButtons()).toEqual([
+            expect.objectContaining({
+                appId: host.appId,
+                actionId: 'livechat-webhook-test.room-action',
+                context: 'roomAction',
+                when: { roomTypes: ['livechat'], hasOnePermission: ['view-livechat-webhooks'] },
+            }),
+        ]);
         expect(host.appId).toBe('35fb38d1-93f1-4abd-b58f-b14e01942ec7');
         expect(host.apis).toEqual(['webhook.test', 'webhook.events', 'webhook.deliveries', 'webhook.redeliver', 'webhook.watch', 'webhook.check']);
         expect([...host.commands.keys()]).toEqual(['livechat-webhook-test']);
@@ -230,6 +239,8 @@ describe('the app in the real Apps-Engine runtime', () => {
         await host.fireJob('webhook-watch');
         expect(receiver.requests.length).toBe(sent);
         await host.enable();
+        // Known engine issue (README): after a disable and an enable the engine has dropped the app's action buttons and does not register them again.
+        expect(await host.actionButtons()).toEqual([]);
         await host.setAppSetting('watch_interval_minutes', 0);
     });
 
@@ -241,6 +252,40 @@ describe('the app in the real Apps-Engine runtime', () => {
         expect(check.content.steps[0]).toMatchObject({ name: 'LivechatSession', verdict: 'delivered', report: { rules: 'current' } });
         const listed = await host.api('get', 'webhook.deliveries', { ...asAdmin, query: { source: 'check' } });
         expect(listed.content.deliveries.map((item: any) => item.id)).toEqual([check.content.id]);
+    });
+
+    it('opens the panel, sends a test from it, shows a detail, sends again, runs a check, and opens from the room action', async () => {
+        const opened = () => host.uiInteractions[host.uiInteractions.length - 1].interaction;
+        const VIEW = { type: 'view', id: 'livechat-webhook-test.panel' };
+        await host.command(USERS.admin, GENERAL_ROOM, ['panel']);
+        expect(opened()).toMatchObject({
+            type: 'contextual_bar.open',
+            triggerId: expect.any(String),
+            view: { id: 'livechat-webhook-test.panel', appId: host.appId },
+        });
+        await host.blockAction(USERS.admin, GENERAL_ROOM, { actionId: 'livechat-webhook-test.panel.send', value: '', container: VIEW });
+        const form = opened();
+        expect(form).toMatchObject({ type: 'modal.open', view: { id: 'livechat-webhook-test.send-form' } });
+        const before = receiver.requests.length;
+        await host.viewSubmit(USERS.admin, form.view, { 'send-event': { 'send-event': 'LeadCapture' } }, GENERAL_ROOM);
+        expect(JSON.parse(receiver.requests[before].body).type).toBe('LeadCapture');
+        expect(opened()).toMatchObject({ type: 'contextual_bar.update', view: { id: 'livechat-webhook-test.panel' } });
+        const rows = opened().view.blocks.filter((block: any) => block.accessory && block.accessory.type === 'overflow');
+        const newest = rows[0].accessory.options.map((option: any) => option.value);
+        expect(newest).toEqual([expect.stringMatching(/^again:dlv_/), expect.stringMatching(/^details:dlv_/)]);
+        await host.blockAction(USERS.admin, GENERAL_ROOM, { actionId: 'livechat-webhook-test.panel.delivery', value: newest[1], container: VIEW });
+        expect(opened()).toMatchObject({ type: 'modal.open', view: { id: 'livechat-webhook-test.detail' } });
+        await host.blockAction(USERS.admin, GENERAL_ROOM, { actionId: 'livechat-webhook-test.panel.delivery', value: newest[0], container: VIEW });
+        expect(receiver.requests[receiver.requests.length - 1].body).toBe(receiver.requests[before].body);
+        const posted = host.notifications.length;
+        await host.blockAction(USERS.admin, GENERAL_ROOM, { actionId: 'livechat-webhook-test.panel.check', value: 'check', container: VIEW });
+        expect(String(host.notifications[posted].message.text)).toMatch(/^✅ Receiver ready: \d+ steps, no error/);
+        const conversation = closedConversation('e2e-panel-room', 2);
+        host.rooms.addRoom(conversation.room, conversation.messages);
+        await host.actionButton(USERS.admin, 'livechat-webhook-test.room-action', conversation.room);
+        expect(opened()).toMatchObject({ type: 'contextual_bar.open' });
+        expect(opened().view.blocks.find((block: any) => block.type === 'actions').elements[0].value).toBe('e2e-panel-room');
+        await host.viewClosed(USERS.admin, opened().view);
     });
 
     it('writes the audit trail to the app log, without secrets, and called no bridge it lacks', () => {

@@ -5,6 +5,8 @@
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 
+import AdmZip from 'adm-zip';
+
 import { IUser } from '@rocket.chat/apps-engine/definition/users';
 
 import { EndpointCall } from '../host/localHost';
@@ -106,6 +108,8 @@ export class RuntimeHost {
     public readonly notifications: Array<Notification> = [];
     /** Messages apps created in rooms (the message bridge's create). */
     public readonly roomMessages: Array<Loose> = [];
+    /** What apps asked the user's client to show (the UI interaction bridge): `{ type: 'contextual_bar.open' | 'modal.open' | …, view, triggerId }`. */
+    public readonly uiInteractions: Array<{ user: IUser; interaction: Loose }> = [];
     /** Rocket.Chat's scheduler bridge over Agenda, with the jobs in memory; `fireJob` is Agenda's tick. */
     public readonly scheduler = new AgendaScheduler();
     /** The app's persistence records, and the rooms, messages and users it may read: the local host's stores. */
@@ -143,7 +147,10 @@ export class RuntimeHost {
 
     /** Installs another app into the same AppManager (the benchmark's reference app); answers its id. */
     public async add(zipPath: string): Promise<string> {
-        const result = await this.manager.add(fs.readFileSync(zipPath), { enable: true, user: { id: 'installer', username: 'installer' } });
+        // As an admin installing it in Rocket.Chat: the install dialog lists the permissions app.json asks for, and accepting grants them.
+        const zip = fs.readFileSync(zipPath);
+        const info = JSON.parse(new AdmZip(zip).readAsText('app.json'));
+        const result = await this.manager.add(zip, { enable: true, user: { id: 'installer', username: 'installer' }, ...(info.permissions && { permissionsGranted: info.permissions }) });
         if (!result || !result.app || (result.compilerErrors && result.compilerErrors.length)) {
             throw new Error(`runtime host: the engine did not install the app: ${JSON.stringify(result && (result.compilerErrors || result))}`);
         }
@@ -205,7 +212,8 @@ export class RuntimeHost {
         await this.manager.getCommandManager().executeCommand(command, new SlashCommandContext(sender, room, args, undefined, crypto.randomUUID()));
     }
 
-    public async blockAction(user: IUser, room: Loose, button: { actionId: string; value?: string; blockId?: string }): Promise<Loose> {
+    /** A click as Rocket.Chat's UIKit route hands it to the engine; `container` is the view for a click in a contextual bar or modal. */
+    public async blockAction(user: IUser, room: Loose, button: { actionId: string; value?: string; blockId?: string; container?: Loose }): Promise<Loose> {
         return this.manager.getListenerManager().executeListener(AppInterface.IUIKitInteractionHandler, {
             type: 'blockAction',
             appId: this.appId,
@@ -214,8 +222,49 @@ export class RuntimeHost {
             user,
             room,
             payload: { value: button.value, blockId: button.blockId || 'block' },
-            container: { type: 'message', id: 'message-id' },
+            container: button.container || { type: 'message', id: 'message-id' },
         });
+    }
+
+    /** A modal's submit: the view with the state the client collected. */
+    public async viewSubmit(user: IUser, view: Loose, state: Loose, room?: Loose): Promise<Loose> {
+        return this.manager.getListenerManager().executeListener(AppInterface.IUIKitInteractionHandler, {
+            type: 'viewSubmit',
+            appId: this.appId,
+            actionId: 'submit',
+            triggerId: crypto.randomUUID(),
+            user,
+            room,
+            payload: { view: { ...view, state } },
+        });
+    }
+
+    public async viewClosed(user: IUser, view: Loose): Promise<Loose> {
+        return this.manager.getListenerManager().executeListener(AppInterface.IUIKitInteractionHandler, {
+            type: 'viewClosed',
+            appId: this.appId,
+            actionId: 'close',
+            user,
+            payload: { view, isCleared: false },
+        });
+    }
+
+    /** A click on an action button (a room action) in `room`. */
+    public async actionButton(user: IUser, actionId: string, room: Loose): Promise<Loose> {
+        return this.manager.getListenerManager().executeListener(AppInterface.IUIKitInteractionHandler, {
+            type: 'actionButton',
+            appId: this.appId,
+            actionId,
+            triggerId: crypto.randomUUID(),
+            user,
+            room,
+            payload: { context: 'roomAction' },
+        });
+    }
+
+    /** The action buttons of enabled apps, as Rocket.Chat's client fetches them. */
+    public async actionButtons(): Promise<Array<Loose>> {
+        return this.manager.getUIActionButtonManager().getAllActionButtons();
     }
 
     /** Changes one app setting the way the admin's settings page does. */
@@ -328,6 +377,17 @@ export class RuntimeHost {
             room: bridge(bridges.RoomBridge, 'room', { ...host.rooms.roomReader() }, missing),
             persistence: bridge(bridges.PersistenceBridge, 'persistence', host.store.bridgeMethods(), missing),
             scheduler: bridge(bridges.SchedulerBridge, 'scheduler', host.scheduler.bridgeMethods(), missing),
+            // Rocket.Chat's UiInteractionBridge notifies the user's client; here the interactions are kept.
+            uiInteraction: bridge(
+                bridges.UiInteractionBridge,
+                'uiInteraction',
+                {
+                    notifyUser: async (user: IUser, interaction: Loose) => {
+                        host.uiInteractions.push({ user, interaction });
+                    },
+                },
+                missing,
+            ),
             activation: bridge(
                 bridges.AppActivationBridge,
                 'activation',
@@ -355,6 +415,7 @@ export class RuntimeHost {
             getRoomBridge: () => made.room,
             getPersistenceBridge: () => made.persistence,
             getSchedulerBridge: () => made.scheduler,
+            getUiInteractionBridge: () => made.uiInteraction,
             getAppActivationBridge: () => made.activation,
             getAppDetailChangesBridge: () => made.details,
             getInternalBridge: () => made.internal,
@@ -367,7 +428,6 @@ export class RuntimeHost {
             'getLivechatBridge',
             'getUploadBridge',
             'getEmailBridge',
-            'getUiInteractionBridge',
             'getCloudWorkspaceBridge',
             'getVideoConferenceBridge',
             'getOAuthAppsBridge',
