@@ -25,7 +25,21 @@ describe('app.json', () => {
         expect(appJson.author.name).toBeTruthy();
         expect(appJson.author.support).toBeTruthy();
         expect(appJson.description.length).toBeGreaterThan(20);
-        expect(appJson).not.toHaveProperty('permissions');
+        // An explicit list replaces the engine's defaults: every permission the app uses, and no other
+        // (npm run e2e runs with NODE_ENV=production, where a missing one fails its check).
+        expect(appJson.permissions.map((permission: { name: string }) => permission.name)).toEqual([
+            'networking',
+            'api',
+            'slashcommand',
+            'persistence',
+            'server-setting.read',
+            'room.read',
+            'user.read',
+            'message.write',
+            'ui.interact',
+            'ui.registerButtons',
+            'scheduler',
+        ]);
         expect(appJson.version).toBe(packageJson.version);
     });
 

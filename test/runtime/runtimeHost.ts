@@ -150,7 +150,11 @@ export class RuntimeHost {
         // As an admin installing it in Rocket.Chat: the install dialog lists the permissions app.json asks for, and accepting grants them.
         const zip = fs.readFileSync(zipPath);
         const info = JSON.parse(new AdmZip(zip).readAsText('app.json'));
-        const result = await this.manager.add(zip, { enable: true, user: { id: 'installer', username: 'installer' }, ...(info.permissions && { permissionsGranted: info.permissions }) });
+        const result = await this.manager.add(zip, {
+            enable: true,
+            user: { id: 'installer', username: 'installer' },
+            ...(info.permissions && { permissionsGranted: info.permissions }),
+        });
         if (!result || !result.app || (result.compilerErrors && result.compilerErrors.length)) {
             throw new Error(`runtime host: the engine did not install the app: ${JSON.stringify(result && (result.compilerErrors || result))}`);
         }
