@@ -18,7 +18,7 @@ export default tseslint.config(
     js.configs.recommended,
     ...tseslint.configs.recommended,
     {
-        files: ['**/*.ts'],
+        files: ['**/*.ts', '**/*.tsx'],
         rules: {
             // Host stand-ins and engine shapes are loosely typed on purpose; the app's own code is checked by the compiler.
             '@typescript-eslint/no-explicit-any': 'off',

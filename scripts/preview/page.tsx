@@ -1,0 +1,186 @@
+// The preview page: every surface the app builds, rendered by Rocket.Chat's own UIKit renderer
+// (@rocket.chat/fuselage-ui-kit with the fuselage components). Each block renders in its own error
+// boundary, so that a block the renderer cannot draw shows as an error instead of vanishing. Like
+// Rocket.Chat's client, mrkdwn goes through @rocket.chat/message-parser (the base renderer prints
+// it raw); a token this page cannot draw is an error, never silently dropped.
+import '@rocket.chat/icons/dist/rocketchat.css';
+import { Box } from '@rocket.chat/fuselage';
+import { kitContext, messageParser, modalParser, UiKitMessage, UiKitModal } from '@rocket.chat/fuselage-ui-kit';
+import { parse } from '@rocket.chat/message-parser';
+import React, { Component, ReactNode } from 'react';
+import ReactDOM from 'react-dom';
+import { Surface } from './surface';
+
+function Markup({ nodes }: { nodes: any }): JSX.Element {
+    const list: Array<any> = Array.isArray(nodes) ? nodes : [nodes];
+    return (
+        <>
+            {list.map((node, index) => (
+                <Token key={index} node={node} />
+            ))}
+        </>
+    );
+}
+
+function Token({ node }: { node: any }): JSX.Element {
+    switch (node.type) {
+        case 'PARAGRAPH':
+            return (
+                <div>
+                    <Markup nodes={node.value} />
+                </div>
+            );
+        case 'PLAIN_TEXT':
+            return <>{node.value}</>;
+        case 'BOLD':
+            return (
+                <strong>
+                    <Markup nodes={node.value} />
+                </strong>
+            );
+        case 'ITALIC':
+            return (
+                <em>
+                    <Markup nodes={node.value} />
+                </em>
+            );
+        case 'STRIKE':
+            return (
+                <del>
+                    <Markup nodes={node.value} />
+                </del>
+            );
+        case 'INLINE_CODE':
+            return (
+                <Box is="code" fontScale="c1" bg="neutral-200" pi={4} borderRadius={2}>
+                    {node.value.value}
+                </Box>
+            );
+        case 'CODE':
+            return (
+                <Box is="pre" fontScale="c1" bg="neutral-200" p={8} borderRadius={2} style={{ whiteSpace: 'pre-wrap' }}>
+                    {node.value.map((line: any) => line.value.value).join('\n')}
+                </Box>
+            );
+        case 'LINK':
+            return (
+                <a href={node.value.src.value}>
+                    <Markup nodes={node.value.label} />
+                </a>
+            );
+        case 'EMOJI':
+            return <>{node.unicode || `:${node.shortCode}:`}</>;
+        case 'BIG_EMOJI':
+            return <Markup nodes={node.value} />;
+        case 'LINE_BREAK':
+            return <br />;
+        case 'UNORDERED_LIST':
+        case 'ORDERED_LIST': {
+            const List = node.type === 'ORDERED_LIST' ? 'ol' : 'ul';
+            return (
+                <List style={{ margin: 0, paddingInlineStart: 20 }}>
+                    {node.value.map((item: any, index: number) => (
+                        <li key={index}>
+                            <Markup nodes={item.value} />
+                        </li>
+                    ))}
+                </List>
+            );
+        }
+        case 'QUOTE':
+            return (
+                <blockquote style={{ margin: 0, paddingInlineStart: 8, borderInlineStart: '3px solid #cbced1' }}>
+                    <Markup nodes={node.value} />
+                </blockquote>
+            );
+        case 'MENTION_USER':
+            return <strong>@{node.value.value}</strong>;
+        case 'MENTION_CHANNEL':
+            return <strong>#{node.value.value}</strong>;
+        default:
+            throw new Error(`the preview cannot draw a ${node.type} markup token`);
+    }
+}
+
+// The base renderer decides where mrkdwn may appear (never as a block); the text goes through the parser.
+for (const parser of [messageParser, modalParser]) {
+    const base = parser.mrkdwn.bind(parser);
+    parser.mrkdwn = ((element: any, context: any, index: number) =>
+        base(element, context, index) === null ? null : <Markup key={index} nodes={parse(element.text, { emoticons: false })} />) as any;
+}
+
+class Boundary extends Component<{ children: ReactNode; label: string }, { error?: string }> {
+    public state: { error?: string } = {};
+
+    public static getDerivedStateFromError(error: Error) {
+        return { error: error.message };
+    }
+
+    public render() {
+        return this.state.error ? <div data-error={this.props.label}>Render error: {this.state.error}</div> : this.props.children;
+    }
+}
+
+function Blocks({ surface }: { surface: Surface }) {
+    const render = surface.kind === 'message' ? UiKitMessage : UiKitModal;
+    return (
+        <>
+            {surface.blocks.map((block, index) => (
+                <div key={index} data-block={`${surface.id}:${index}:${block.type}`}>
+                    <Boundary label={`${surface.id} block ${index} (${block.type})`}>{render([block])}</Boundary>
+                </div>
+            ))}
+        </>
+    );
+}
+
+function Frame({ surface }: { surface: Surface }) {
+    const context = { action: () => undefined, state: () => undefined, appId: 'livechat-webhook-test', values: {}, errors: {} };
+    const width = surface.kind === 'contextualBar' ? 400 : surface.kind === 'modal' ? 600 : 760;
+    return (
+        <section data-surface={surface.id} style={{ width, margin: 24, display: 'inline-block', verticalAlign: 'top' }}>
+            <Box fontScale="c1" color="hint" mbe={8}>
+                {surface.caption}
+            </Box>
+            <Box borderWidth={1} borderColor="extra-light" borderRadius={4} p={16} bg="surface">
+                {surface.title ? (
+                    <Box fontScale="h4" mbe={12}>
+                        {surface.title}
+                    </Box>
+                ) : null}
+                {surface.sender ? (
+                    <Box fontScale="p2" mbe={4}>
+                        <strong>{surface.sender}</strong>{' '}
+                        <Box is="span" color="hint" fontScale="c1">
+                            Bot{surface.ephemeral ? ' · only you can see this message' : ''}
+                        </Box>
+                    </Box>
+                ) : null}
+                <kitContext.Provider value={context}>
+                    <Blocks surface={surface} />
+                </kitContext.Provider>
+                {surface.submit || surface.close ? (
+                    <Box display="flex" justifyContent="flex-end" mbs={12} style={{ gap: 8 }}>
+                        {surface.close ? <button>{surface.close}</button> : null}
+                        {surface.submit ? (
+                            <button style={{ background: '#156ff5', color: 'white', border: 0, padding: '4px 12px', borderRadius: 4 }}>{surface.submit}</button>
+                        ) : null}
+                    </Box>
+                ) : null}
+            </Box>
+        </section>
+    );
+}
+
+const surfaces: Array<Surface> = (window as any).SURFACES;
+ReactDOM.render(
+    <div style={{ fontFamily: 'Inter, -apple-system, system-ui, sans-serif', background: '#f7f8fa', minHeight: '100vh', padding: 8 }}>
+        {surfaces.map((surface) => (
+            <Frame key={surface.id} surface={surface} />
+        ))}
+    </div>,
+    document.getElementById('root'),
+    () => {
+        document.body.dataset.ready = '1';
+    },
+);
