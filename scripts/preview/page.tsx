@@ -181,6 +181,12 @@ ReactDOM.render(
     </div>,
     document.getElementById('root'),
     () => {
+        (window as any).REPORT = Array.from(document.querySelectorAll('[data-block]')).map((element) => ({
+            block: element.getAttribute('data-block') || '',
+            error: element.querySelector('[data-error]') ? (element.textContent || '').slice(0, 200) : undefined,
+            // Nothing drawn: no element, or only empty wrappers (a divider's <hr> is something).
+            empty: !(element.textContent || '').trim() && !element.querySelector('hr, input, textarea, select, button, img'),
+        }));
         document.body.dataset.ready = '1';
     },
 );

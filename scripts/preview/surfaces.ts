@@ -1,0 +1,156 @@
+// Every surface the app builds, made by driving the app in the local host as a user would: the panel
+// empty, healthy and failing, the Send test form, a delivery detail, the slash reply for each verdict,
+// the check table, the watch alert and recovery.
+import * as http from 'http';
+
+import { IRoom, RoomType } from '@rocket.chat/apps-engine/definition/rooms';
+import { LivechatWebhookTestApp } from '../../LivechatWebhookTestApp';
+import { GENERAL_ROOM, makeUser } from '../../test/host/localHost';
+import { listenOnLoopback } from '../../test/host/receiver';
+import { startWorld, USERS, World } from '../../test/host/world';
+import { Surface } from './surface';
+
+export const PREVIEW_TOKEN = 'preview-secret-token';
+const ALERTS: IRoom = {
+    id: 'room-alerts',
+    slugifiedName: 'webhook-alerts',
+    displayName: 'webhook-alerts',
+    type: RoomType.CHANNEL,
+    creator: makeUser('rocket.cat', ['bot']),
+    usernames: [],
+};
+
+/** A CRM receiver for the pictures: checks the token, answers 204 to Message, 200 to the rest. */
+async function startCrm(): Promise<{ url: string; close: () => Promise<void> }> {
+    const server = http.createServer((req, res) => {
+        let body = '';
+        req.on('data', (chunk) => (body += chunk));
+        req.on('end', () => {
+            const type = (() => {
+                try {
+                    return JSON.parse(body).type;
+                } catch {
+                    return undefined;
+                }
+            })();
+            if (req.headers['x-rocketchat-livechat-token'] !== PREVIEW_TOKEN) {
+                res.writeHead(401, { 'Content-Type': 'application/json' });
+                return res.end('{"error":"bad token"}');
+            }
+            if (type === 'Message' && req.headers['x-preview-204'] !== 'no') {
+                res.writeHead(204);
+                return res.end();
+            }
+            res.writeHead(200, { 'Content-Type': 'application/json' });
+            res.end('{"crmId":"lead-7"}');
+        });
+    });
+    const { port, close } = await listenOnLoopback(server);
+    return { url: `http://127.0.0.1:${port}/rocketchat`, close };
+}
+
+export async function collectSurfaces(): Promise<Array<Surface>> {
+    const world: World = await startWorld(LivechatWebhookTestApp);
+    const crm = await startCrm();
+    const { host } = world;
+    const surfaces: Array<Surface> = [];
+    const view = (id: string, caption: string) => {
+        const last = host.surfaces[host.surfaces.length - 1].view;
+        surfaces.push({
+            id,
+            caption,
+            kind: last.type === 'contextualBar' ? 'contextualBar' : 'modal',
+            title: last.title && last.title.text,
+            blocks: last.blocks,
+            ...(last.submit && { submit: last.submit.text.text }),
+            ...(last.close && { close: last.close.text.text }),
+        });
+    };
+    const reply = (id: string, caption: string) => {
+        const last = host.notifier.toUsers[host.notifier.toUsers.length - 1].message;
+        surfaces.push({
+            id,
+            caption,
+            kind: 'message',
+            sender: 'livechat-webhook-test.bot',
+            ephemeral: true,
+            blocks: (last.blocks as Array<any>) || [{ type: 'section', text: { type: 'mrkdwn', text: last.text } }],
+        });
+    };
+    const slash = (...args: Array<string>) => host.runCommand('livechat-webhook-test', USERS.admin, args);
+    try {
+        host.settings.set('tests_per_minute', 0);
+        host.rooms.addRoom(ALERTS);
+        await world.primePermissionTable();
+        await slash('panel');
+        view('panel-empty', 'The Webhook panel, before any test');
+        host.settings.set('webhook_secret_token', PREVIEW_TOKEN);
+        host.settings.set('webhook_url', crm.url);
+        await slash();
+        reply('reply-delivered', 'Slash reply: delivered');
+        await slash('Message');
+        reply('reply-dropped', 'Slash reply: dropped (the receiver answers 204 to Message)');
+        world.receiver.behave({ status: 503, body: 'maintenance' });
+        host.settings.set('webhook_url', world.receiver.url);
+        await slash('LivechatSessionTaken');
+        reply('reply-retried', 'Slash reply: retried (503)');
+        host.settings.set('webhook_url', '');
+        await slash();
+        reply('reply-not-sent', 'Slash reply: not sent (no webhook URL)');
+        host.settings.set('webhook_url', crm.url);
+        await slash('url', 'http://169.254.169.254/latest/meta-data/');
+        reply('reply-refused', 'Slash reply: refused by the network policy');
+        await slash('check');
+        reply('check-table', 'The receiver check (the receiver answers 204 to Message)');
+
+        host.settings.set('watch_interval_minutes', 5);
+        host.settings.set('watch_alert_room', 'webhook-alerts');
+        host.settings.set('watch_event', 'LivechatSession');
+        await host.settingsApplied();
+        await host.fireJob('webhook-watch');
+        await slash('panel');
+        view('panel-healthy', 'The Webhook panel: healthy');
+        await host.blockAction(USERS.admin, GENERAL_ROOM, {
+            actionId: 'livechat-webhook-test.panel.send',
+            value: '',
+            container: { type: 'view' as any, id: 'livechat-webhook-test.panel' },
+        });
+        view('send-form', 'Send test: the form');
+        const delivered = host.surfaces[host.surfaces.length - 2].view.blocks.find((block: any) => block.accessory && /✅/.test(block.text.text));
+        await host.blockAction(USERS.admin, GENERAL_ROOM, {
+            actionId: 'livechat-webhook-test.panel.delivery',
+            value: delivered.accessory.options.find((option: any) => /^details/.test(option.value)).value,
+            container: { type: 'view' as any, id: 'livechat-webhook-test.panel' },
+        });
+        view('detail', 'Details: a delivery');
+
+        host.settings.set('webhook_url', world.receiver.url);
+        for (let index = 0; index < 3; index++) {
+            await host.fireJob('webhook-watch');
+        }
+        const alert = host.roomMessages[host.roomMessages.length - 1];
+        surfaces.push({
+            id: 'watch-alert',
+            caption: 'Health watch: the alert in #webhook-alerts',
+            kind: 'message',
+            sender: 'livechat-webhook-test.bot',
+            blocks: alert.blocks as Array<any>,
+        });
+        await slash('panel');
+        view('panel-failing', 'The Webhook panel: failing');
+        world.receiver.behave({ status: 200 });
+        await host.fireJob('webhook-watch');
+        const recovery = host.roomMessages[host.roomMessages.length - 1];
+        surfaces.push({
+            id: 'watch-recovery',
+            caption: 'Health watch: the recovery',
+            kind: 'message',
+            sender: 'livechat-webhook-test.bot',
+            blocks: recovery.blocks as Array<any>,
+        });
+        return surfaces;
+    } finally {
+        await crm.close();
+        await world.close();
+    }
+}
