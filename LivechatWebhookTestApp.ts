@@ -118,7 +118,7 @@ export class LivechatWebhookTestApp extends App {
                 new WebhookCheckEndpoint(this, runner),
             ],
         });
-        const interactions = new Interactions(runner, this.getID());
+        const interactions = new Interactions(runner, this.getID(), currentLogger(this));
         await configuration.slashCommands.provideSlashCommand(new WebhookTestCommand(runner, this.getID(), interactions.panel));
         this.interactions = interactions;
         Interactions.registerRoomAction(configuration.ui);

@@ -70,12 +70,7 @@ describe('the panel', () => {
         await click('send', '');
         const form = lastSurface();
         expect(form).toMatchObject({ kind: 'open', view: { id: 'livechat-webhook-test.send-form', type: 'modal' } });
-        const response = await world.host.viewSubmit(
-            USERS.admin,
-            form.view,
-            { 'send-event': { 'send-event': 'Message' }, 'send-room': {}, 'send-url': {} },
-            GENERAL_ROOM,
-        );
+        const response = await world.host.viewSubmit(USERS.admin, form.view, { 'send-event': { 'send-event': 'Message' }, 'send-room': {}, 'send-url': {} });
         expect(response.success).toBe(true);
         expect(JSON.parse(world.receiver.requests[0].body).type).toBe('Message');
         expect(lastSurface()).toMatchObject({ kind: 'update', view: { id: 'livechat-webhook-test.panel' } });
@@ -85,12 +80,10 @@ describe('the panel', () => {
     it('shows a bad URL in the form, which stays open, and sends nothing', async () => {
         await openPanel();
         await click('send');
-        const response = await world.host.viewSubmit(
-            USERS.admin,
-            lastSurface().view,
-            { 'send-event': { 'send-event': 'Message' }, 'send-url': { 'send-url': 'ftp://crm.example.com/x' } },
-            GENERAL_ROOM,
-        );
+        const response = await world.host.viewSubmit(USERS.admin, lastSurface().view, {
+            'send-event': { 'send-event': 'Message' },
+            'send-url': { 'send-url': 'ftp://crm.example.com/x' },
+        });
         expect(response.success).toBe(false);
         expect((response as any).errors['send-url']).toContain('only http and https');
         expect(world.receiver.requests).toHaveLength(0);
@@ -163,12 +156,7 @@ describe('the room action', () => {
         await world.host.blockAction(USERS.admin, conversation.room, { actionId: send.actionId, value: send.value, container: VIEW });
         const form = lastSurface().view;
         expect(form.blocks[1].element.initialValue).toBe('lc-panel');
-        await world.host.viewSubmit(
-            USERS.admin,
-            form,
-            { 'send-event': { 'send-event': 'LivechatSessionTaken' }, 'send-room': { 'send-room': 'lc-panel' } },
-            conversation.room,
-        );
+        await world.host.viewSubmit(USERS.admin, form, { 'send-event': { 'send-event': 'LivechatSessionTaken' }, 'send-room': { 'send-room': 'lc-panel' } });
         expect(JSON.parse(world.receiver.requests[0].body)).toMatchObject({ _id: 'lc-panel', type: 'LivechatSessionTaken' });
     });
 

@@ -77,6 +77,9 @@ export class WebhookTestRunner {
             if (!original) {
                 return failure(404, 'error-delivery-not-found', `No delivery "${id}" in the history (it keeps the last ${HISTORY_LIMIT} only).`);
             }
+            if (original.report.source.kind === 'check') {
+                return failure(400, 'error-not-redeliverable', `"${original.report.id}" is a receiver check, not a delivery: run the check again instead.`);
+            }
             if (original.body === undefined) {
                 return failure(400, 'error-not-redeliverable', `Delivery "${original.report.id}" was too large to keep its payload; run a new test instead.`);
             }

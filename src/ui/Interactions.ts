@@ -13,6 +13,7 @@ import {
 import { Buttons } from '../commands/Buttons';
 import { WEBHOOK_PERMISSION } from '../permissions/PermissionGuard';
 import { WebhookTestRunner } from '../runner/WebhookTestRunner';
+import { Log } from '../util/log';
 import { Panel } from './Panel';
 import { ACTIONS, SEND_VIEW_ID } from './views';
 
@@ -22,8 +23,8 @@ export class Interactions {
     public readonly panel: Panel;
     private readonly buttons: Buttons;
 
-    constructor(runner: WebhookTestRunner, appId: string) {
-        this.panel = new Panel(runner, appId);
+    constructor(runner: WebhookTestRunner, appId: string, log: Log) {
+        this.panel = new Panel(runner, appId, log);
         this.buttons = new Buttons(runner, appId);
     }
 
@@ -40,7 +41,9 @@ export class Interactions {
     public async blockAction(context: UIKitBlockInteractionContext, read: IRead, http: IHttp, persis: IPersistence, modify: IModify): Promise<IUIKitResponse> {
         const data = context.getInteractionData();
         if (PANEL_ACTION.test(data.actionId)) {
-            await this.panel.click({ read, http, persis, modify }, data.user, data.triggerId, data.actionId, data.value, data.room);
+            // The value is whatever the client posted: only a string is one of ours.
+            const value = typeof data.value === 'string' ? data.value : undefined;
+            await this.panel.click({ read, http, persis, modify }, data.user, data.triggerId, data.actionId, value, data.room);
             return context.getInteractionResponder().successResponse();
         }
         return this.buttons.handle(context, read, http, persis, modify);
@@ -54,7 +57,7 @@ export class Interactions {
         modify: IModify,
     ): Promise<IUIKitResponse> {
         const data = context.getInteractionData();
-        if (data.view.id !== SEND_VIEW_ID) {
+        if (!data.view || data.view.id !== SEND_VIEW_ID) {
             return context.getInteractionResponder().successResponse();
         }
         const result = await this.panel.submit({ read, http, persis, modify }, data.user, data.triggerId, data.view.state, data.room);
@@ -78,7 +81,7 @@ export class Interactions {
         if (data.actionId !== ACTIONS.roomAction) {
             return context.getInteractionResponder().errorResponse();
         }
-        await this.panel.open({ read, http, persis, modify }, data.user, data.triggerId, data.room, data.room ? data.room.id : undefined);
+        await this.panel.openForRoom({ read, http, persis, modify }, data.user, data.triggerId, data.room);
         return context.getInteractionResponder().successResponse();
     }
 }

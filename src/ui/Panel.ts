@@ -1,16 +1,19 @@
 // The Webhook panel's behaviour: opening it (slash `panel`, the room action), and each click or
 // submit in it. Every action goes through the one runner, so it re-checks the permission of whoever
 // clicks; the panel is then updated in place. Rocket.Chat's client drops a surface whose triggerId is
-// older than 5 s, so long work (a check, a slow receiver) answers within a budget and posts the
-// rest privately in the room.
+// older than 5 s, so an interaction answers within one budget and posts what comes later privately.
 import { IHttp, IModify, IPersistence, IRead } from '@rocket.chat/apps-engine/definition/accessors';
-import { IRoom } from '@rocket.chat/apps-engine/definition/rooms';
+import { IRoom, RoomType } from '@rocket.chat/apps-engine/definition/rooms';
 import { IUser } from '@rocket.chat/apps-engine/definition/users';
 
 import { checkMessage } from '../check/messages';
 import { buildOutcomeBlocks, formatOutcome, replyPrivately } from '../commands/reply';
 import { Answer, CheckAnswer, TestOutcome, WebhookTestRunner } from '../runner/WebhookTestRunner';
-import { detailView, FORM, PanelModel, panelView, sendFormView } from './views';
+import { Log } from '../util/log';
+import { entryView } from './detail';
+import { FormErrors, fieldOfOutcome, readSendForm } from './form';
+import { PanelRooms } from './PanelRooms';
+import { PanelModel, panelView, sendFormView, unavailableView } from './views';
 
 export interface UiContext {
     read: IRead;
@@ -19,16 +22,21 @@ export interface UiContext {
     modify: IModify;
 }
 
-/** How long an action may take before the panel answers "still running" (the client waits 5 s for a triggerId). */
+/** How long an interaction may take before the panel answers "still running" (the client waits 5 s for a triggerId). */
 export const ANSWER_BUDGET_MS = 3000;
 
+type Notice = PanelModel['notice'];
+
 export class Panel {
+    private readonly rooms = new PanelRooms();
+
     constructor(
         private readonly runner: WebhookTestRunner,
         private readonly appId: string,
+        private readonly log: Log,
     ) {}
 
-    /** Opens the panel (or, when the user may not use it, says why privately). */
+    /** Opens the panel (or, when the user may not use it, says why privately); `preselectRoomId` fills the form's room. */
     public async open(context: UiContext, user: IUser, triggerId: string, room?: IRoom, preselectRoomId?: string): Promise<void> {
         const model = await this.model(context, user, preselectRoomId);
         if (!('deliveries' in model)) {
@@ -37,94 +45,143 @@ export class Panel {
             }
             return;
         }
-        await context.modify.getUiController().openSurfaceView(panelView(model), { triggerId }, user);
+        await Promise.all([
+            room && this.rooms.remember(context.persis, user.id, room.id),
+            context.modify.getUiController().openSurfaceView(panelView(model), { triggerId }, user),
+        ]);
+    }
+
+    /** The room action: the panel for that conversation; a room that is not one opens the panel as it is and says so. */
+    public async openForRoom(context: UiContext, user: IUser, triggerId: string, room?: IRoom): Promise<void> {
+        if (room && room.type === RoomType.LIVE_CHAT) {
+            return this.open(context, user, triggerId, room, room.id);
+        }
+        const model = await this.model(context, user, undefined, {
+            kind: 'error',
+            text: 'This room is not an Omnichannel conversation: the test sends a sample.',
+        });
+        if ('deliveries' in model) {
+            await context.modify.getUiController().openSurfaceView(panelView(model), { triggerId }, user);
+        } else if (room) {
+            await replyPrivately(context.read, context.modify, user, room, `❌ ${model.reason} (${model.error})`);
+        }
     }
 
     /** A click in the panel: its buttons and each delivery's overflow menu. */
     public async click(context: UiContext, user: IUser, triggerId: string, actionId: string, value: string | undefined, room?: IRoom): Promise<void> {
         const caller = { user, read: context.read, http: context.http, persis: context.persis, modify: context.modify };
+        const deadline = Date.now() + ANSWER_BUDGET_MS;
         if (actionId.endsWith('.send')) {
             const allowed = await this.model(context, user);
             if (!('deliveries' in allowed)) {
-                return this.update(context, user, triggerId, undefined, { kind: 'error', text: `${allowed.reason} (${allowed.error})` });
+                return this.update(context, user, triggerId, undefined, failureNotice(allowed));
             }
             await context.modify.getUiController().openSurfaceView(sendFormView(this.appId, value || undefined), { triggerId }, user);
             return;
         }
         if (actionId.endsWith('.check')) {
             const check = this.runner.check(caller, {});
-            const answer = await withinBudget(check);
+            const answer = await settledBy(check, deadline);
             if (answer) {
                 await this.postCheck(context, user, room, answer);
                 return this.update(context, user, triggerId, undefined, answer.steps ? notice(answer.reason) : failureNotice(answer));
             }
-            void check.then((late) => this.postCheck(context, user, room, late));
-            return this.update(context, user, triggerId, undefined, {
-                kind: 'info',
-                text: 'Checking the receiver… the table will be posted to you in this room.',
-            });
-        }
-        const [verb, id] = (value || '').split(':');
-        if (actionId.endsWith('.delivery') && verb === 'details') {
-            const answer = await this.runner.deliveries(caller, { id });
-            if (!answer.entry) {
-                return this.update(context, user, triggerId, undefined, failureNotice(answer));
-            }
-            await context.modify.getUiController().openSurfaceView(detailView(this.appId, answer.entry), { triggerId }, user);
-            return;
-        }
-        if (actionId.endsWith('.delivery') && verb === 'again') {
-            return this.runAndShow(context, user, triggerId, room, this.runner.redeliver(caller, { id }));
-        }
-        // Refresh, or anything else: show the panel as it is now.
-        return this.update(context, user, triggerId);
-    }
-
-    /** The "Send test" form was submitted: the test runs, and the panel shows its outcome. Bad input is shown in the form. */
-    public async submit(context: UiContext, user: IUser, triggerId: string, state: unknown, room?: IRoom): Promise<{ errors?: { [blockId: string]: string } }> {
-        const read = (blockId: string) => {
-            const block = state && typeof state === 'object' ? (state as { [id: string]: { [action: string]: unknown } })[blockId] : undefined;
-            const value = block ? block[blockId] : undefined;
-            return typeof value === 'string' && value.trim() ? value.trim() : undefined;
-        };
-        const body = { event: read(FORM.event), ...(read(FORM.room) && { roomId: read(FORM.room) }), ...(read(FORM.url) && { url: read(FORM.url) }) };
-        const caller = { user, read: context.read, http: context.http, persis: context.persis, modify: context.modify };
-        const test = this.runner.run(caller, body);
-        const outcome = await withinBudget(test);
-        const refusedUrl = outcome && body.url && outcome.delivery && (outcome.delivery.verdict === 'refused' || outcome.delivery.errorKind === 'invalid-url');
-        if (outcome && ((!outcome.delivery && outcome.httpStatus === 400) || refusedUrl)) {
-            // The input is wrong: say so in the form, which stays open.
-            const field = refusedUrl || /"url"|URL/.test(outcome.reason) ? FORM.url : /room/i.test(outcome.reason) ? FORM.room : FORM.event;
-            return { errors: { [field]: outcome.reason } };
-        }
-        await this.runAndShow(context, user, triggerId, room, test);
-        return {};
-    }
-
-    private async runAndShow(context: UiContext, user: IUser, triggerId: string, room: IRoom | undefined, work: Promise<TestOutcome>): Promise<void> {
-        const outcome = await withinBudget(work);
-        if (outcome) {
+            const where = await this.lateRoom(context, user, room);
+            this.later(user, 'check', check, (late) => this.postCheck(context, user, where, late));
             return this.update(
                 context,
                 user,
                 triggerId,
                 undefined,
-                outcome.delivery ? notice(formatOutcome(outcome).split('\n').slice(0, 2).join(' · ')) : failureNotice(outcome),
+                notice(`Checking the receiver… ${where ? 'the table will be posted to you in this room' : 'click Refresh to see it in the list'}.`),
             );
         }
-        void work.then((late) => room && replyPrivately(context.read, context.modify, user, room, formatOutcome(late), buildOutcomeBlocks(late, this.appId)));
-        return this.update(context, user, triggerId, undefined, {
-            kind: 'info',
-            text: 'Still waiting for the receiver… the outcome will be posted to you in this room.',
-        });
+        if (actionId.endsWith('.delivery')) {
+            const [verb, id] = (value || '').split(':');
+            if (!id || (verb !== 'details' && verb !== 'again')) {
+                return this.update(context, user, triggerId, undefined, { kind: 'error', text: 'That menu entry names no delivery: click Refresh.' });
+            }
+            if (verb === 'details') {
+                const answer = await this.runner.deliveries(caller, { id });
+                if (!answer.entry) {
+                    return this.update(context, user, triggerId, undefined, failureNotice(answer));
+                }
+                await context.modify.getUiController().openSurfaceView(entryView(this.appId, answer.entry), { triggerId }, user);
+                return;
+            }
+            return this.runAndShow(context, user, triggerId, room, this.runner.redeliver(caller, { id }), deadline);
+        }
+        // Refresh, or anything else: show the panel as it is now.
+        return this.update(context, user, triggerId);
     }
 
-    private async update(context: UiContext, user: IUser, triggerId: string, roomId?: string, message?: PanelModel['notice']): Promise<void> {
+    /** The "Send test" form was submitted: bad input is shown under its field (the form stays open); else the panel shows the outcome. */
+    public async submit(context: UiContext, user: IUser, triggerId: string, state: unknown, room?: IRoom): Promise<{ errors?: FormErrors }> {
+        const deadline = Date.now() + ANSWER_BUDGET_MS;
+        const form = readSendForm(state);
+        if (!form.ok) {
+            return { errors: form.errors };
+        }
+        const caller = { user, read: context.read, http: context.http, persis: context.persis, modify: context.modify };
+        const test = this.runner.run(caller, form.body);
+        const outcome = await settledBy(test, deadline);
+        const field = outcome && !outcome.success ? fieldOfOutcome(outcome, form.body) : undefined;
+        if (outcome && field) {
+            return { errors: { [field]: outcome.reason } };
+        }
+        await this.runAndShow(context, user, triggerId, room, test, deadline);
+        return {};
+    }
+
+    private async runAndShow(
+        context: UiContext,
+        user: IUser,
+        triggerId: string,
+        room: IRoom | undefined,
+        work: Promise<TestOutcome>,
+        deadline: number,
+    ): Promise<void> {
+        const outcome = await settledBy(work, deadline);
+        if (outcome) {
+            const shown = outcome.delivery ? notice(formatOutcome(outcome).split('\n').slice(0, 2).join(' · ')) : failureNotice(outcome);
+            return this.update(context, user, triggerId, undefined, shown);
+        }
+        const where = await this.lateRoom(context, user, room);
+        this.later(user, 'test', work, async (late) => {
+            if (where) {
+                await replyPrivately(context.read, context.modify, user, where, formatOutcome(late), buildOutcomeBlocks(late, this.appId));
+            }
+        });
+        const next = where ? 'the outcome will be posted to you in this room' : 'click Refresh to see the outcome in the list';
+        return this.update(context, user, triggerId, undefined, notice(`Still waiting for the receiver… ${next}.`));
+    }
+
+    /**
+     * Work that goes on after the interaction answered. The engine stores a call's log when the call
+     * ends, so the audit line saying who started it is written now; a failure later must not become
+     * an unhandled rejection (the runtime reports those as its own errors).
+     */
+    private later<T>(user: IUser, what: string, work: Promise<T>, then: (result: T) => Promise<void>): void {
+        this.log.info(
+            `Webhook ${what} by ${user.username} (${user.id}) from the panel: still running after ${ANSWER_BUDGET_MS} ms; its outcome goes to the history.`,
+        );
+        work.then(then).catch((error) =>
+            this.log.error(`Webhook ${what} from the panel: the late outcome could not be posted: ${error instanceof Error ? error.message : 'unknown error'}`),
+        );
+    }
+
+    /** Where a late outcome goes: the interaction's room, else the room the user last opened the panel in. */
+    private async lateRoom(context: UiContext, user: IUser, room?: IRoom): Promise<IRoom | undefined> {
+        if (room) {
+            return room;
+        }
+        const roomId = await this.rooms.recall(context.read.getPersistenceReader(), user.id).catch(() => undefined);
+        return roomId ? context.read.getRoomReader().getById(roomId) : undefined;
+    }
+
+    private async update(context: UiContext, user: IUser, triggerId: string, roomId?: string, message?: Notice): Promise<void> {
         const model = await this.model(context, user, roomId, message);
-        const view =
-            'deliveries' in model
-                ? panelView(model)
-                : panelView({ appId: this.appId, deliveries: [], notice: { kind: 'error', text: `${model.reason} (${model.error})` } });
+        const view = 'deliveries' in model ? panelView(model) : unavailableView(this.appId, `${model.reason} (${model.error})`);
         await context.modify.getUiController().updateSurfaceView(view, { triggerId }, user);
     }
 
@@ -136,7 +193,7 @@ export class Panel {
     }
 
     /** What the panel shows; an answer when the user may not see it. */
-    private async model(context: UiContext, user: IUser, roomId?: string, message?: PanelModel['notice']): Promise<PanelModel | Answer> {
+    private async model(context: UiContext, user: IUser, roomId?: string, message?: Notice): Promise<PanelModel | Answer> {
         const caller = { user, read: context.read, http: context.http, persis: context.persis };
         const history = await this.runner.deliveries(caller, { limit: '10' });
         if (!history.success || !history.deliveries) {
@@ -155,19 +212,19 @@ export class Panel {
     }
 }
 
-function notice(text: string): PanelModel['notice'] {
+function notice(text: string): Notice {
     return { kind: 'info', text };
 }
 
-function failureNotice(answer: Answer): PanelModel['notice'] {
+function failureNotice(answer: Answer): Notice {
     return { kind: 'error', text: `${answer.reason}${answer.error ? ` (${answer.error})` : ''}` };
 }
 
-/** The work's result if it settles within the budget; else undefined (the work goes on). */
-async function withinBudget<T>(work: Promise<T>): Promise<T | undefined> {
+/** The work's result if it settles before the deadline; else undefined (the work goes on). */
+async function settledBy<T>(work: Promise<T>, deadline: number): Promise<T | undefined> {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const late = new Promise<undefined>((resolve) => {
-        timer = setTimeout(() => resolve(undefined), ANSWER_BUDGET_MS);
+        timer = setTimeout(() => resolve(undefined), Math.max(0, deadline - Date.now()));
     });
     try {
         return await Promise.race([work, late]);

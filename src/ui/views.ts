@@ -7,8 +7,8 @@ import { urlHost, Verdict } from '../delivery/report';
 import { EVENT_TYPES } from '../payloads/eventTypes';
 import type { HistoryStats } from '../history/stats';
 import type { HistoryItem, WatchAnswer } from '../runner/answers';
-import type { DeliveryDetail } from '../history/records';
 import { when } from '../watch/messages';
+import { FORM } from './form';
 
 export const PANEL_VIEW_ID = 'livechat-webhook-test.panel';
 export const SEND_VIEW_ID = 'livechat-webhook-test.send-form';
@@ -22,10 +22,7 @@ export const ACTIONS = {
     roomAction: 'livechat-webhook-test.room-action',
 } as const;
 
-/** Block and action ids of the "Send test" form's inputs: where its state is read on submit. */
-export const FORM = { event: 'send-event', room: 'send-room', url: 'send-url' } as const;
-
-const MARKS: { [verdict in Verdict]: string } = { 'delivered': '✅', 'retried': '🔁', 'dropped': '⛔', 'not-sent': '⚠️', 'refused': '🛡️' };
+export const MARKS: { [verdict in Verdict]: string } = { 'delivered': '✅', 'retried': '🔁', 'dropped': '⛔', 'not-sent': '⚠️', 'refused': '🛡️' };
 const SHOWN_DELIVERIES = 10;
 
 export interface PanelModel {
@@ -40,8 +37,8 @@ export interface PanelModel {
     roomId?: string;
 }
 
-const text = (value: string) => ({ type: 'mrkdwn' as const, text: value });
-const plain = (value: string) => ({ type: 'plain_text' as const, text: value, emoji: true });
+export const text = (value: string) => ({ type: 'mrkdwn' as const, text: value });
+export const plain = (value: string) => ({ type: 'plain_text' as const, text: value, emoji: true });
 
 export function panelView(model: PanelModel) {
     const { appId } = model;
@@ -113,6 +110,19 @@ export function panelView(model: PanelModel) {
     return { id: PANEL_VIEW_ID, type: UIKitSurfaceType.CONTEXTUAL_BAR, title: plain('Webhook'), blocks, clearOnClose: true };
 }
 
+/** The panel for someone who may not use it (or when it cannot be read): the reason and Refresh, nothing else. */
+export function unavailableView(appId: string, reason: string) {
+    const blocks: Array<LayoutBlock> = [
+        { type: 'section', text: text(`❌ ${reason}`) },
+        {
+            type: 'actions',
+            blockId: 'panel-actions',
+            elements: [{ type: 'button', appId, blockId: 'panel-actions', actionId: ACTIONS.refresh, text: plain('Refresh'), value: 'refresh' }],
+        },
+    ];
+    return { id: PANEL_VIEW_ID, type: UIKitSurfaceType.CONTEXTUAL_BAR, title: plain('Webhook'), blocks, clearOnClose: true };
+}
+
 export function sendFormView(appId: string, roomId?: string) {
     const options = EVENT_TYPES.map((event) => ({ text: plain(event), value: event }));
     const blocks: Array<LayoutBlock> = [
@@ -155,51 +165,7 @@ export function sendFormView(appId: string, roomId?: string) {
     };
 }
 
-export function detailView(appId: string, item: HistoryItem & DeliveryDetail) {
-    const headers = (list?: { headers: { [name: string]: string } }) =>
-        list && Object.keys(list.headers).length
-            ? Object.entries(list.headers)
-                  .map(([name, value]) => `${name}: ${value}`)
-                  .join('\n')
-            : '(none)';
-    const fence = (value: string) => `\`\`\`\n${value.replace(/```/g, "'''")}\n\`\`\``;
-    const blocks: Array<LayoutBlock> = [
-        {
-            type: 'section',
-            text: text(
-                `*${MARKS[item.verdict]} ${item.verdict}* · ${item.event} · ${statusOf(item)}${item.durationMs === undefined ? '' : ` · ${item.durationMs} ms`}`,
-            ),
-        },
-        {
-            type: 'section',
-            fields: [
-                text(`*URL*\n${item.url || '-'}`),
-                text(`*Sent*\n${item.sentAt ? when(item.sentAt) : 'not sent'}`),
-                text(`*By*\n${item.by}`),
-                text(`*Rules*\n${item.rules || 'current'}`),
-            ],
-        },
-        { type: 'context', elements: [text(item.hint)] },
-        { type: 'section', text: text(`*Request headers*\n${fence(headers(item.request))}`) },
-        { type: 'section', text: text(`*Response headers*\n${fence(headers(item.response))}`) },
-        { type: 'section', text: text(`*Response* (first KiB)\n${fence(item.responseExcerpt || '(empty)')}`) },
-        {
-            type: 'context',
-            elements: [
-                text(item.body === undefined ? 'The body was not kept (over 512 KiB).' : `Body: ${new TextEncoder().encode(item.body).length} bytes sent.`),
-            ],
-        },
-    ];
-    return {
-        id: DETAIL_VIEW_ID,
-        type: UIKitSurfaceType.MODAL,
-        title: plain(`Delivery ${item.id}`),
-        blocks,
-        close: { type: 'button' as const, appId, blockId: 'detail', actionId: 'close', text: plain('Close') },
-    };
-}
-
-function statusOf(item: HistoryItem): string {
+export function statusOf(item: HistoryItem): string {
     return item.status === undefined ? item.errorKind || '-' : String(item.status);
 }
 

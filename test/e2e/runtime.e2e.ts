@@ -267,7 +267,7 @@ describe('the app in the real Apps-Engine runtime', () => {
         const form = opened();
         expect(form).toMatchObject({ type: 'modal.open', view: { id: 'livechat-webhook-test.send-form' } });
         const before = receiver.requests.length;
-        await host.viewSubmit(USERS.admin, form.view, { 'send-event': { 'send-event': 'LeadCapture' } }, GENERAL_ROOM);
+        await host.viewSubmit(USERS.admin, form.view, { 'send-event': { 'send-event': 'LeadCapture' } });
         expect(JSON.parse(receiver.requests[before].body).type).toBe('LeadCapture');
         expect(opened()).toMatchObject({ type: 'contextual_bar.update', view: { id: 'livechat-webhook-test.panel' } });
         const rows = opened().view.blocks.filter((block: any) => block.accessory && block.accessory.type === 'overflow');
@@ -286,6 +286,31 @@ describe('the app in the real Apps-Engine runtime', () => {
         expect(opened()).toMatchObject({ type: 'contextual_bar.open' });
         expect(opened().view.blocks.find((block: any) => block.type === 'actions').elements[0].value).toBe('e2e-panel-room');
         await host.viewClosed(USERS.admin, opened().view);
+        // Every view came within 5 s of the interaction that asked for it: Rocket.Chat's client would show them all.
+        expect(host.droppedUiInteractions).toEqual([]);
+    });
+
+    it('answers a form whose receiver is slow within the budget; the outcome reaches the room of the panel later, through the engine', async () => {
+        host.rooms.addRoom(GENERAL_ROOM);
+        await host.command(USERS.admin, GENERAL_ROOM, ['panel']);
+        receiver.behave({ status: 200, delayMs: 4500 });
+        const posted = host.notifications.length;
+        const started = Date.now();
+        // Rocket.Chat's route passes no room with a submit: the app finds the panel's room itself.
+        await host.viewSubmit(USERS.admin, { id: 'livechat-webhook-test.send-form' }, { 'send-event': { 'send-event': 'Message' } });
+        const answered = Date.now() - started;
+        const update = host.uiInteractions[host.uiInteractions.length - 1].interaction;
+        expect(update).toMatchObject({ type: 'contextual_bar.update' });
+        expect(update.view.blocks[0].text.text).toBe('ℹ️ Still waiting for the receiver… the outcome will be posted to you in this room.');
+        while (host.notifications.length === posted && Date.now() - started < 15000) {
+            await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+        const late = host.notifications[posted];
+        expect(late.message.room.id).toBe(GENERAL_ROOM.id);
+        expect(String(late.message.text)).toMatch(/^✅ Delivered: Message to /);
+        expect(host.droppedUiInteractions).toEqual([]);
+        receiver.behave({ status: 200 });
+        console.log(`slow receiver from the panel in the real runtime: the form answered in ${answered} ms, the outcome was posted after ${Date.now() - started} ms`);
     });
 
     it('writes the audit trail to the app log, without secrets, and called no bridge it lacks', () => {

@@ -39,6 +39,8 @@ import { LoopbackHttp } from './loopbackHttp';
 import { LocalScheduler } from './scheduler';
 import { PersistenceStore, RoomStore } from './storage';
 
+/** How long Rocket.Chat's client accepts a view for a triggerId it made (its UIKit interaction store). */
+export const TRIGGER_LIFETIME_MS = 5000;
 export const ROOT = path.resolve(__dirname, '..', '..');
 
 export type AppClass = new (info: IAppInfo, logger: CapturingLogger, accessors: IAppAccessors) => App;
@@ -97,6 +99,8 @@ export class LocalHost {
     public readonly actionButtons: Array<any> = [];
     /** What the app asked the UI to show (modify.getUiController()), as Rocket.Chat would notify the user's client. */
     public readonly surfaces: Array<{ kind: 'open' | 'update' | 'error'; view: any; triggerId?: string; user: IUser }> = [];
+    /** Views the client would drop: their triggerId is older than 5 s, or not one the client made. */
+    public readonly droppedSurfaces: Array<{ kind: 'open' | 'update' | 'error'; view: any; triggerId?: string; user: IUser }> = [];
     /** The engine skips scheduled jobs of a disabled app. */
     public enabled = true;
     public readonly apis: Array<IApi> = [];
@@ -210,14 +214,13 @@ export class LocalHost {
         return this.callEndpoint(RequestMethod.GET, path, { ...call, content: undefined });
     }
 
-    /** A submit of a modal the app opened (the view with the state the client collected). */
-    public async viewSubmit(user: IUser, view: any, state: object, room?: IRoom): Promise<IUIKitResponse> {
+    /** A submit of a modal the app opened (the view with the state the client collected); Rocket.Chat's route passes no room with it. */
+    public async viewSubmit(user: IUser, view: any, state: object): Promise<IUIKitResponse> {
         const context = new UIKitViewSubmitInteractionContext({
             appId: this.info.id,
             actionId: 'submit',
             user,
-            room,
-            triggerId: `trigger-${++this.triggers}`,
+            triggerId: this.newTrigger(),
             view: { ...view, state },
         } as any);
         return this.withCallLogger('executeViewSubmitHandler' as ILogger['method'], () =>
@@ -232,7 +235,7 @@ export class LocalHost {
             actionId,
             user,
             room,
-            triggerId: `trigger-${++this.triggers}`,
+            triggerId: this.newTrigger(),
             buttonContext: 'roomAction',
         } as any);
         return this.withCallLogger('executeActionButtonHandler' as ILogger['method'], () =>
@@ -241,11 +244,24 @@ export class LocalHost {
     }
 
     private triggers = 0;
+    private readonly triggerTimes = new Map<string, number>();
+
+    private newTrigger(): string {
+        const id = `trigger-${++this.triggers}`;
+        this.triggerTimes.set(id, Date.now());
+        return id;
+    }
+
+    /** Rocket.Chat's client shows a view only for a triggerId it made in the last 5 s. */
+    private showable(triggerId?: string): boolean {
+        const made = triggerId === undefined ? undefined : this.triggerTimes.get(triggerId);
+        return made !== undefined && Date.now() - made <= TRIGGER_LIFETIME_MS;
+    }
 
     /** Clicks a button of a message the app sent (or of a view: `container`), as the host's UIKit interaction route does. */
     public async blockAction(
         user: IUser,
-        room: IRoom,
+        room: IRoom | undefined,
         button: { actionId: string; value?: string; blockId?: string; container?: { type: UIKitIncomingInteractionContainerType; id: string } },
     ): Promise<IUIKitResponse> {
         const handler = (this.app as any).executeBlockActionHandler;
@@ -259,7 +275,7 @@ export class LocalHost {
             actionId: button.actionId,
             value: button.value,
             blockId: button.blockId || 'block',
-            triggerId: `trigger-${++this.triggers}`,
+            triggerId: this.newTrigger(),
             container: button.container || { type: UIKitIncomingInteractionContainerType.MESSAGE, id: 'message-1' },
         });
         return this.withCallLogger('executeBlockActionHandler' as ILogger['method'], () =>
@@ -295,7 +311,7 @@ export class LocalHost {
 
     /** Runs a slash command as the engine's command manager does for `/<command> <args>`. */
     public async runCommand(name: string, sender: IUser, args: Array<string> = [], room: IRoom = GENERAL_ROOM): Promise<void> {
-        const context = new SlashCommandContext(sender, room, args, undefined, `trigger-${++this.triggers}`);
+        const context = new SlashCommandContext(sender, room, args, undefined, this.newTrigger());
         await this.withCallLogger('executor' as ILogger['method'], () =>
             this.command(name).executor(context, this.read(), this.modify(), this.http, this.persistence()),
         );
@@ -325,17 +341,21 @@ export class LocalHost {
             getUiController: () =>
                 loud<any>('UIController', {
                     openSurfaceView: async (view: any, context: { triggerId?: string }, user: IUser) => {
-                        this.surfaces.push({ kind: 'open', view: { ...view, appId: this.info.id }, triggerId: context.triggerId, user });
+                        this.showSurface({ kind: 'open', view: { ...view, appId: this.info.id }, triggerId: context.triggerId, user });
                     },
                     updateSurfaceView: async (view: any, context: { triggerId?: string }, user: IUser) => {
-                        this.surfaces.push({ kind: 'update', view: { ...view, appId: this.info.id }, triggerId: context.triggerId, user });
+                        this.showSurface({ kind: 'update', view: { ...view, appId: this.info.id }, triggerId: context.triggerId, user });
                     },
                     setViewError: async (error: any, context: { triggerId?: string }, user: IUser) => {
-                        this.surfaces.push({ kind: 'error', view: error, triggerId: context.triggerId, user });
+                        this.showSurface({ kind: 'error', view: error, triggerId: context.triggerId, user });
                     },
                 }),
             getNotifier: () => this.notifier.asNotifier(),
         });
+    }
+
+    private showSurface(surface: { kind: 'open' | 'update' | 'error'; view: any; triggerId?: string; user: IUser }): void {
+        (this.showable(surface.triggerId) ? this.surfaces : this.droppedSurfaces).push(surface);
     }
 
     public persistence(): IPersistence {

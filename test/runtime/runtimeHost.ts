@@ -110,6 +110,20 @@ export class RuntimeHost {
     public readonly roomMessages: Array<Loose> = [];
     /** What apps asked the user's client to show (the UI interaction bridge): `{ type: 'contextual_bar.open' | 'modal.open' | …, view, triggerId }`. */
     public readonly uiInteractions: Array<{ user: IUser; interaction: Loose }> = [];
+    /** Interactions Rocket.Chat's client would drop: a triggerId older than 5 s, or not one it made. */
+    public readonly droppedUiInteractions: Array<{ user: IUser; interaction: Loose }> = [];
+    private readonly triggerTimes = new Map<string, number>();
+
+    private newTrigger(): string {
+        const id = crypto.randomUUID();
+        this.triggerTimes.set(id, Date.now());
+        return id;
+    }
+
+    private showable(triggerId: unknown): boolean {
+        const made = typeof triggerId === 'string' ? this.triggerTimes.get(triggerId) : undefined;
+        return made !== undefined && Date.now() - made <= 5000;
+    }
     /** Rocket.Chat's scheduler bridge over Agenda, with the jobs in memory; `fireJob` is Agenda's tick. */
     public readonly scheduler = new AgendaScheduler();
     /** The app's persistence records, and the rooms, messages and users it may read: the local host's stores. */
@@ -213,7 +227,7 @@ export class RuntimeHost {
     }
 
     public async command(sender: IUser, room: Loose, args: Array<string>, command = 'livechat-webhook-test'): Promise<void> {
-        await this.manager.getCommandManager().executeCommand(command, new SlashCommandContext(sender, room, args, undefined, crypto.randomUUID()));
+        await this.manager.getCommandManager().executeCommand(command, new SlashCommandContext(sender, room, args, undefined, this.newTrigger()));
     }
 
     /** A click as Rocket.Chat's UIKit route hands it to the engine; `container` is the view for a click in a contextual bar or modal. */
@@ -222,7 +236,7 @@ export class RuntimeHost {
             type: 'blockAction',
             appId: this.appId,
             actionId: button.actionId,
-            triggerId: crypto.randomUUID(),
+            triggerId: this.newTrigger(),
             user,
             room,
             payload: { value: button.value, blockId: button.blockId || 'block' },
@@ -230,15 +244,14 @@ export class RuntimeHost {
         });
     }
 
-    /** A modal's submit: the view with the state the client collected. */
-    public async viewSubmit(user: IUser, view: Loose, state: Loose, room?: Loose): Promise<Loose> {
+    /** A modal's submit: the view with the state the client collected; Rocket.Chat's route passes no room with it. */
+    public async viewSubmit(user: IUser, view: Loose, state: Loose): Promise<Loose> {
         return this.manager.getListenerManager().executeListener(AppInterface.IUIKitInteractionHandler, {
             type: 'viewSubmit',
             appId: this.appId,
             actionId: 'submit',
-            triggerId: crypto.randomUUID(),
+            triggerId: this.newTrigger(),
             user,
-            room,
             payload: { view: { ...view, state } },
         });
     }
@@ -259,7 +272,7 @@ export class RuntimeHost {
             type: 'actionButton',
             appId: this.appId,
             actionId,
-            triggerId: crypto.randomUUID(),
+            triggerId: this.newTrigger(),
             user,
             room,
             payload: { context: 'roomAction' },
@@ -387,7 +400,7 @@ export class RuntimeHost {
                 'uiInteraction',
                 {
                     notifyUser: async (user: IUser, interaction: Loose) => {
-                        host.uiInteractions.push({ user, interaction });
+                        (host.showable(interaction.triggerId) ? host.uiInteractions : host.droppedUiInteractions).push({ user, interaction });
                     },
                 },
                 missing,
