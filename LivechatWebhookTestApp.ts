@@ -103,8 +103,12 @@ export class LivechatWebhookTestApp extends App {
         for (const setting of SETTINGS) {
             await configuration.settings.provideSetting(setting);
         }
-        const runner = createRunner(currentLogger(this), this.getID());
+        // Enabling the app after a disable runs this again on the same instance: the same runner and
+        // handlers are registered again, so every entry point still shares one runner.
+        const runner = this.runner || createRunner(currentLogger(this), this.getID());
+        const interactions = this.interactions || new Interactions(runner, this.getID(), currentLogger(this));
         this.runner = runner;
+        this.interactions = interactions;
         await configuration.scheduler.registerProcessors([watchProcessor(runner.watch)]);
         await configuration.api.provideApi({
             visibility: ApiVisibility.PUBLIC,
@@ -118,9 +122,15 @@ export class LivechatWebhookTestApp extends App {
                 new WebhookCheckEndpoint(this, runner),
             ],
         });
-        const interactions = new Interactions(runner, this.getID(), currentLogger(this));
-        await configuration.slashCommands.provideSlashCommand(new WebhookTestCommand(runner, this.getID(), interactions.panel));
-        this.interactions = interactions;
         Interactions.registerRoomAction(configuration.ui);
+        // Last: the engine keeps the command through a disable, and on the next enable refuses it as
+        // "already exists" (the command it kept is this one, with the same runner).
+        try {
+            await configuration.slashCommands.provideSlashCommand(new WebhookTestCommand(runner, this.getID(), interactions.panel));
+        } catch (error) {
+            if (!(error instanceof Error && /already exists/.test(error.message))) {
+                throw error;
+            }
+        }
     }
 }

@@ -100,6 +100,47 @@ describe('a slow receiver', () => {
     });
 });
 
+describe('a slow fault of the host', () => {
+    it('a check that fails after the budget is posted as a failure, as its table would have been', async () => {
+        await openPanel();
+        world.host.settings.set('webhook_timeout_ms', 14000); // the app's settings cache is emptied: the next read goes to the store
+        world.host.settings.getValueById = async () => {
+            await sleep(3500);
+            throw new Error('settings store unavailable');
+        };
+        await click('check', 'check', undefined);
+        await until(() => world.host.notifier.toUsers.length === 1);
+        expect(world.host.notifier.toUsers[0].message.room!.id).toBe(GENERAL_ROOM.id);
+        expect(String(world.host.notifier.toUsers[0].message.text)).toMatch(/^❌ .*\(error-internal\)$/);
+    });
+
+    it('a room that cannot be read for a late outcome makes the panel say Refresh, never a failed submit', async () => {
+        await openPanel();
+        const reader = world.host.rooms.roomReader.bind(world.host.rooms);
+        (world.host.rooms as any).roomReader = () => ({
+            ...reader(),
+            getById: async () => {
+                throw new Error('room bridge down');
+            },
+        });
+        world.receiver.behave({ delayMs: 4000 });
+        const response = await submit({ 'send-event': { 'send-event': 'Message' } });
+        expect(response.success).toBe(true);
+        expect(firstLine()).toBe('ℹ️ Still waiting for the receiver… click Refresh to see the outcome in the list.');
+    });
+
+    it('the room action on a channel remembers that room for a late outcome', async () => {
+        const other = { ...GENERAL_ROOM, id: 'OTHER', slugifiedName: 'other' };
+        world.host.rooms.addRoom(other);
+        await openPanel();
+        await world.host.actionButton(USERS.admin, 'livechat-webhook-test.room-action', other);
+        world.receiver.behave({ delayMs: 3500 });
+        await submit({ 'send-event': { 'send-event': 'Message' } });
+        await until(() => world.host.notifier.toUsers.length === 1);
+        expect(world.host.notifier.toUsers[0].message.room!.id).toBe('OTHER');
+    });
+});
+
 describe('forged clicks', () => {
     it('a value that is not a string is ignored, never a crash', async () => {
         await openPanel();

@@ -10,6 +10,7 @@ import { checkMessage } from '../check/messages';
 import { buildOutcomeBlocks, formatOutcome, replyPrivately } from '../commands/reply';
 import { Answer, CheckAnswer, TestOutcome, WebhookTestRunner } from '../runner/WebhookTestRunner';
 import { Log } from '../util/log';
+import { ANSWER_BUDGET_MS, settledBy } from './budget';
 import { entryView } from './detail';
 import { FormErrors, fieldOfOutcome, readSendForm } from './form';
 import { PanelRooms } from './PanelRooms';
@@ -21,9 +22,6 @@ export interface UiContext {
     persis: IPersistence;
     modify: IModify;
 }
-
-/** How long an interaction may take before the panel answers "still running" (the client waits 5 s for a triggerId). */
-export const ANSWER_BUDGET_MS = 3000;
 
 type Notice = PanelModel['notice'];
 
@@ -61,7 +59,10 @@ export class Panel {
             text: 'This room is not an Omnichannel conversation: the test sends a sample.',
         });
         if ('deliveries' in model) {
-            await context.modify.getUiController().openSurfaceView(panelView(model), { triggerId }, user);
+            await Promise.all([
+                room && this.rooms.remember(context.persis, user.id, room.id),
+                context.modify.getUiController().openSurfaceView(panelView(model), { triggerId }, user),
+            ]);
         } else if (room) {
             await replyPrivately(context.read, context.modify, user, room, `❌ ${model.reason} (${model.error})`);
         }
@@ -87,7 +88,15 @@ export class Panel {
                 return this.update(context, user, triggerId, undefined, answer.steps ? notice(answer.reason) : failureNotice(answer));
             }
             const where = await this.lateRoom(context, user, room);
-            this.later(user, 'check', check, (late) => this.postCheck(context, user, where, late));
+            this.later(user, 'check', check, async (late) => {
+                if (!where) {
+                    return;
+                }
+                // In time, a failure shows in the panel; late, it is posted like the table would have been.
+                return late.steps
+                    ? this.postCheck(context, user, where, late)
+                    : replyPrivately(context.read, context.modify, user, where, `❌ ${failureNotice(late)!.text}`);
+            });
             return this.update(
                 context,
                 user,
@@ -176,7 +185,12 @@ export class Panel {
             return room;
         }
         const roomId = await this.rooms.recall(context.read.getPersistenceReader(), user.id).catch(() => undefined);
-        return roomId ? context.read.getRoomReader().getById(roomId) : undefined;
+        return roomId
+            ? context.read
+                  .getRoomReader()
+                  .getById(roomId)
+                  .catch(() => undefined)
+            : undefined;
     }
 
     private async update(context: UiContext, user: IUser, triggerId: string, roomId?: string, message?: Notice): Promise<void> {
@@ -218,17 +232,4 @@ function notice(text: string): Notice {
 
 function failureNotice(answer: Answer): Notice {
     return { kind: 'error', text: `${answer.reason}${answer.error ? ` (${answer.error})` : ''}` };
-}
-
-/** The work's result if it settles before the deadline; else undefined (the work goes on). */
-async function settledBy<T>(work: Promise<T>, deadline: number): Promise<T | undefined> {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const late = new Promise<undefined>((resolve) => {
-        timer = setTimeout(() => resolve(undefined), Math.max(0, deadline - Date.now()));
-    });
-    try {
-        return await Promise.race([work, late]);
-    } finally {
-        clearTimeout(timer);
-    }
 }
