@@ -2,8 +2,6 @@
 // should, one that answers 204 to Message, one that ignores the token, one that checks the token
 // but not the signature, a slow one, one that answers 200 with an HTML page.
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import * as http from 'http';
-import { Webhook } from 'standardwebhooks';
 
 import { LivechatWebhookTestApp } from '../LivechatWebhookTestApp';
 import { ReceiverCheck } from '../src/check/ReceiverCheck';
@@ -12,68 +10,17 @@ import { usableSettings } from '../src/runner/access';
 import { Sender } from '../src/runner/send';
 import { readAppSettings } from '../src/settings/settings';
 import { CapturingLogger } from './host/fakes';
-import { listenOnLoopback } from './host/receiver';
+import { CrmKind, startCrm } from './host/crm';
 import { credentialsOf, startWorld, USERS, World } from './host/world';
 
 const TOKEN = 'check-secret-token';
 const SIGNING_SECRET = 'whsec_Y2hlY2stc2lnbmluZy1zZWNyZXQtMTIzNDU2Nzg=';
 
-interface Seen {
-    type?: string;
-    token?: string;
-    webhookId?: string;
-}
-
-type Kind = 'good' | 'message-204' | 'ignores-token' | 'no-signature-check' | 'slow' | 'html';
-
-/** A CRM receiver of the given kind; it records what it saw. */
-async function startCrm(kind: Kind, delayMs = 0): Promise<{ url: string; seen: Array<Seen>; close: () => Promise<void> }> {
-    const seen: Array<Seen> = [];
-    const verifier = new Webhook(SIGNING_SECRET);
-    const server = http.createServer((req, res) => {
-        let body = '';
-        req.on('data', (chunk) => (body += chunk));
-        req.on('end', () => {
-            const type = (() => {
-                try {
-                    return JSON.parse(body).type;
-                } catch {
-                    return undefined;
-                }
-            })();
-            const token = req.headers['x-rocketchat-livechat-token'] as string | undefined;
-            seen.push({ type, token, webhookId: req.headers['webhook-id'] as string | undefined });
-            const answer = (status: number, text: string, contentType = 'application/json') =>
-                setTimeout(() => {
-                    res.writeHead(status, { 'Content-Type': contentType });
-                    res.end(text);
-                }, delayMs);
-            if (kind !== 'ignores-token' && token !== TOKEN) {
-                return answer(401, '{"error":"bad token"}');
-            }
-            if (kind !== 'ignores-token' && kind !== 'no-signature-check') {
-                try {
-                    verifier.verify(body, req.headers as Record<string, string>);
-                } catch {
-                    return answer(401, '{"error":"bad signature"}');
-                }
-            }
-            if (kind === 'message-204' && type === 'Message') {
-                res.writeHead(204);
-                return res.end();
-            }
-            if (kind === 'html') {
-                return answer(200, '<!DOCTYPE html><html><body>Welcome to our CRM</body></html>', 'text/html');
-            }
-            answer(200, '{"crmId":"lead-7"}');
-        });
-    });
-    const { port, close } = await listenOnLoopback(server);
-    return { url: `http://127.0.0.1:${port}/crm`, seen, close };
-}
+/** A CRM receiver of the given kind, expecting this test's token and signing secret. */
+const startCrmOf = (kind: CrmKind, delayMs = 0) => startCrm({ kind, token: TOKEN, signingSecret: SIGNING_SECRET, delayMs });
 
 let world: World;
-let crm: Awaited<ReturnType<typeof startCrm>> | undefined;
+let crm: Awaited<ReturnType<typeof startCrmOf>> | undefined;
 
 beforeEach(async () => {
     world = await startWorld(LivechatWebhookTestApp);
@@ -90,8 +37,8 @@ afterEach(async () => {
 
 const asAdmin = { user: USERS.admin, headers: credentialsOf(USERS.admin) };
 
-async function checkAgainst(kind: Kind, options: { delayMs?: number; content?: unknown } = {}) {
-    crm = await startCrm(kind, options.delayMs);
+async function checkAgainst(kind: CrmKind, options: { delayMs?: number; content?: unknown } = {}) {
+    crm = await startCrmOf(kind, options.delayMs);
     world.host.settings.set('webhook_url', crm.url);
     const response = await world.host.post('webhook.check', { ...asAdmin, content: options.content ?? {} });
     expect(response.status).toBe(200);
@@ -162,7 +109,7 @@ describe('the receiver check', () => {
         world.host.settings.set('webhook_timeout_ms', 300);
         world.host.settings.set('webhook_signing_secret', '');
         world.host.settings.set('webhook_secret_token', '');
-        crm = await startCrm('ignores-token', 200);
+        crm = await startCrmOf('ignores-token', 200);
         world.host.settings.set('webhook_url', crm.url);
         const answer = (await world.host.post('webhook.check', { ...asAdmin, content: { events: ['Message', 'LeadCapture'] } })).content as any;
         expect(answer.steps.map((step: any) => step.name)).toEqual(['Message', 'LeadCapture', 'a duplicate (the same webhook-id again)']);
@@ -179,7 +126,7 @@ describe('the receiver check', () => {
     });
 
     it('another URL gets no probes (secrets go only to the saved URL), and says so by leaving them out', async () => {
-        crm = await startCrm('ignores-token');
+        crm = await startCrmOf('ignores-token');
         const answer = (await world.host.post('webhook.check', { ...asAdmin, content: { url: crm.url } })).content as any;
         expect(answer.saved).toBe(false);
         expect(answer.steps.map((step: any) => step.kind)).not.toContain('no-token');
@@ -212,7 +159,7 @@ describe('the receiver check', () => {
     });
 
     it('slash `check` says "Checking N steps…" at once, then one line per step and the problems', async () => {
-        crm = await startCrm('message-204');
+        crm = await startCrmOf('message-204');
         world.host.settings.set('webhook_url', crm.url);
         await world.primePermissionTable();
         await world.host.runCommand('livechat-webhook-test', USERS.admin, ['check']);
@@ -229,7 +176,7 @@ describe('the receiver check', () => {
 
 describe("the check's deadline", () => {
     it('skips the steps that cannot start within 60 s, and says so', async () => {
-        crm = await startCrm('good');
+        crm = await startCrmOf('good');
         world.host.settings.set('webhook_url', crm.url);
         const log = new CapturingLogger();
         let clock = 0;

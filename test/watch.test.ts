@@ -2,21 +2,10 @@
 // when the webhook starts failing and one message when it recovers.
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 
-import { IRoom, RoomType } from '@rocket.chat/apps-engine/definition/rooms';
-
 import { LivechatWebhookTestApp } from '../LivechatWebhookTestApp';
 import { INITIAL_STATE, KEPT_RUNS, RunSummary, transition, WatchState } from '../src/watch/state';
-import { GENERAL_ROOM, LocalHost, makeUser } from './host/localHost';
+import { ALERTS_ROOM, GENERAL_ROOM, LocalHost } from './host/localHost';
 import { credentialsOf, startWorld, USERS, World } from './host/world';
-
-const ALERTS_ROOM: IRoom = {
-    id: 'room-alerts',
-    slugifiedName: 'webhook-alerts',
-    displayName: 'webhook-alerts',
-    type: RoomType.CHANNEL,
-    creator: makeUser('rocket.cat', ['bot']),
-    usernames: [],
-};
 
 let world: World;
 

@@ -1,57 +1,18 @@
 // Every surface the app builds, made by driving the app in the local host as a user would: the panel
 // empty, healthy and failing, the Send test form, a delivery detail, the slash reply for each verdict,
 // the check table, the watch alert and recovery.
-import * as http from 'http';
-
-import { IRoom, RoomType } from '@rocket.chat/apps-engine/definition/rooms';
 import { LivechatWebhookTestApp } from '../../LivechatWebhookTestApp';
-import { GENERAL_ROOM, makeUser } from '../../test/host/localHost';
-import { listenOnLoopback } from '../../test/host/receiver';
+import { startCrm } from '../../test/host/crm';
+import { ALERTS_ROOM, GENERAL_ROOM } from '../../test/host/localHost';
 import { startWorld, USERS, World } from '../../test/host/world';
 import { Surface } from './surface';
 
 export const PREVIEW_TOKEN = 'preview-secret-token';
-const ALERTS: IRoom = {
-    id: 'room-alerts',
-    slugifiedName: 'webhook-alerts',
-    displayName: 'webhook-alerts',
-    type: RoomType.CHANNEL,
-    creator: makeUser('rocket.cat', ['bot']),
-    usernames: [],
-};
-
-/** A CRM receiver for the pictures: checks the token, answers 204 to Message, 200 to the rest. */
-async function startCrm(): Promise<{ url: string; close: () => Promise<void> }> {
-    const server = http.createServer((req, res) => {
-        let body = '';
-        req.on('data', (chunk) => (body += chunk));
-        req.on('end', () => {
-            const type = (() => {
-                try {
-                    return JSON.parse(body).type;
-                } catch {
-                    return undefined;
-                }
-            })();
-            if (req.headers['x-rocketchat-livechat-token'] !== PREVIEW_TOKEN) {
-                res.writeHead(401, { 'Content-Type': 'application/json' });
-                return res.end('{"error":"bad token"}');
-            }
-            if (type === 'Message' && req.headers['x-preview-204'] !== 'no') {
-                res.writeHead(204);
-                return res.end();
-            }
-            res.writeHead(200, { 'Content-Type': 'application/json' });
-            res.end('{"crmId":"lead-7"}');
-        });
-    });
-    const { port, close } = await listenOnLoopback(server);
-    return { url: `http://127.0.0.1:${port}/rocketchat`, close };
-}
 
 export async function collectSurfaces(): Promise<Array<Surface>> {
     const world: World = await startWorld(LivechatWebhookTestApp);
-    const crm = await startCrm();
+    // The pictures' CRM checks the token and answers 204 to Message (dropped), 200 to the rest.
+    const crm = await startCrm({ kind: 'message-204', token: PREVIEW_TOKEN });
     const { host } = world;
     const surfaces: Array<Surface> = [];
     const view = (id: string, caption: string) => {
@@ -66,21 +27,22 @@ export async function collectSurfaces(): Promise<Array<Surface>> {
             ...(last.close && { close: last.close.text.text }),
         });
     };
-    const reply = (id: string, caption: string) => {
-        const last = host.notifier.toUsers[host.notifier.toUsers.length - 1].message;
+    const message = (id: string, caption: string, last: { text?: string; blocks?: unknown }, ephemeral: boolean) =>
         surfaces.push({
             id,
             caption,
             kind: 'message',
             sender: 'livechat-webhook-test.bot',
-            ephemeral: true,
+            ephemeral,
             blocks: (last.blocks as Array<any>) || [{ type: 'section', text: { type: 'mrkdwn', text: last.text } }],
         });
-    };
+    /** The newest private reply, or the newest message posted in a room. */
+    const reply = (id: string, caption: string) => message(id, caption, host.notifier.toUsers[host.notifier.toUsers.length - 1].message, true);
+    const posted = (id: string, caption: string) => message(id, caption, host.roomMessages[host.roomMessages.length - 1], false);
     const slash = (...args: Array<string>) => host.runCommand('livechat-webhook-test', USERS.admin, args);
     try {
         host.settings.set('tests_per_minute', 0);
-        host.rooms.addRoom(ALERTS);
+        host.rooms.addRoom(ALERTS_ROOM);
         await world.primePermissionTable();
         await slash('panel');
         view('panel-empty', 'The Webhook panel, before any test');
@@ -128,26 +90,12 @@ export async function collectSurfaces(): Promise<Array<Surface>> {
         for (let index = 0; index < 3; index++) {
             await host.fireJob('webhook-watch');
         }
-        const alert = host.roomMessages[host.roomMessages.length - 1];
-        surfaces.push({
-            id: 'watch-alert',
-            caption: 'Health watch: the alert in #webhook-alerts',
-            kind: 'message',
-            sender: 'livechat-webhook-test.bot',
-            blocks: alert.blocks as Array<any>,
-        });
+        posted('watch-alert', 'Health watch: the alert in #webhook-alerts');
         await slash('panel');
         view('panel-failing', 'The Webhook panel: failing');
         world.receiver.behave({ status: 200 });
         await host.fireJob('webhook-watch');
-        const recovery = host.roomMessages[host.roomMessages.length - 1];
-        surfaces.push({
-            id: 'watch-recovery',
-            caption: 'Health watch: the recovery',
-            kind: 'message',
-            sender: 'livechat-webhook-test.bot',
-            blocks: recovery.blocks as Array<any>,
-        });
+        posted('watch-recovery', 'Health watch: the recovery');
         return surfaces;
     } finally {
         await crm.close();

@@ -234,6 +234,14 @@ export class WebhookTestRunner {
         });
     }
 
+    /** Whether the caller may use the app (the panel asks before it opens a form). */
+    public allows(caller: Caller): Promise<Answer> {
+        return this.guarded(async () => {
+            const allowed = await this.access.authorize(caller);
+            return allowed.ok ? { success: true, httpStatus: 200, reason: 'Allowed.' } : allowed.answer;
+        });
+    }
+
     /** Never rejects: a fault of the host itself (not of the receiver or the settings) becomes a 500 answer. */
     private async guarded<T extends Answer>(work: () => Promise<T | Answer>): Promise<T> {
         try {

@@ -35,8 +35,8 @@ export class Panel {
     ) {}
 
     /** Opens the panel (or, when the user may not use it, says why privately); `preselectRoomId` fills the form's room. */
-    public async open(context: UiContext, user: IUser, triggerId: string, room?: IRoom, preselectRoomId?: string): Promise<void> {
-        const model = await this.model(context, user, preselectRoomId);
+    public async open(context: UiContext, user: IUser, triggerId: string, room?: IRoom, preselectRoomId?: string, message?: Notice): Promise<void> {
+        const model = await this.model(context, user, preselectRoomId, message);
         if (!('deliveries' in model)) {
             if (room) {
                 await replyPrivately(context.read, context.modify, user, room, `❌ ${model.reason} (${model.error})`);
@@ -50,22 +50,13 @@ export class Panel {
     }
 
     /** The room action: the panel for that conversation; a room that is not one opens the panel as it is and says so. */
-    public async openForRoom(context: UiContext, user: IUser, triggerId: string, room?: IRoom): Promise<void> {
-        if (room && room.type === RoomType.LIVE_CHAT) {
-            return this.open(context, user, triggerId, room, room.id);
-        }
-        const model = await this.model(context, user, undefined, {
-            kind: 'error',
-            text: 'This room is not an Omnichannel conversation: the test sends a sample.',
-        });
-        if ('deliveries' in model) {
-            await Promise.all([
-                room && this.rooms.remember(context.persis, user.id, room.id),
-                context.modify.getUiController().openSurfaceView(panelView(model), { triggerId }, user),
-            ]);
-        } else if (room) {
-            await replyPrivately(context.read, context.modify, user, room, `❌ ${model.reason} (${model.error})`);
-        }
+    public openForRoom(context: UiContext, user: IUser, triggerId: string, room?: IRoom): Promise<void> {
+        return room && room.type === RoomType.LIVE_CHAT
+            ? this.open(context, user, triggerId, room, room.id)
+            : this.open(context, user, triggerId, room, undefined, {
+                  kind: 'error',
+                  text: 'This room is not an Omnichannel conversation: the test sends a sample.',
+              });
     }
 
     /** A click in the panel: its buttons and each delivery's overflow menu. */
@@ -73,8 +64,8 @@ export class Panel {
         const caller = { user, read: context.read, http: context.http, persis: context.persis, modify: context.modify };
         const deadline = Date.now() + ANSWER_BUDGET_MS;
         if (actionId.endsWith('.send')) {
-            const allowed = await this.model(context, user);
-            if (!('deliveries' in allowed)) {
+            const allowed = await this.runner.allows(caller);
+            if (!allowed.success) {
                 return this.update(context, user, triggerId, undefined, failureNotice(allowed));
             }
             await context.modify.getUiController().openSurfaceView(sendFormView(this.appId, value || undefined), { triggerId }, user);
@@ -127,14 +118,11 @@ export class Panel {
     /** The "Send test" form was submitted: bad input is shown under its field (the form stays open); else the panel shows the outcome. */
     public async submit(context: UiContext, user: IUser, triggerId: string, state: unknown, room?: IRoom): Promise<{ errors?: FormErrors }> {
         const deadline = Date.now() + ANSWER_BUDGET_MS;
-        const form = readSendForm(state);
-        if (!form.ok) {
-            return { errors: form.errors };
-        }
+        const body = readSendForm(state);
         const caller = { user, read: context.read, http: context.http, persis: context.persis, modify: context.modify };
-        const test = this.runner.run(caller, form.body);
+        const test = this.runner.run(caller, body);
         const outcome = await settledBy(test, deadline);
-        const field = outcome && !outcome.success ? fieldOfOutcome(outcome, form.body) : undefined;
+        const field = outcome && !outcome.success ? fieldOfOutcome(outcome, body) : undefined;
         if (outcome && field) {
             return { errors: { [field]: outcome.reason } };
         }

@@ -49,13 +49,7 @@ function detailView(appId: string, item: HistoryItem & DeliveryDetail) {
             ],
         },
     ];
-    return {
-        id: DETAIL_VIEW_ID,
-        type: UIKitSurfaceType.MODAL,
-        title: plain(`Delivery ${item.id}`),
-        blocks,
-        close: { type: 'button' as const, appId, blockId: 'detail', actionId: 'close', text: plain('Close') },
-    };
+    return detailModal(appId, `Delivery ${item.id}`, blocks);
 }
 
 function checkView(appId: string, item: HistoryItem) {
@@ -66,10 +60,14 @@ function checkView(appId: string, item: HistoryItem) {
         ...checkMessage(answer).blocks,
         { type: 'context', elements: [text(`Run ${item.sentAt ? when(item.sentAt) : ''} by ${item.by}. *Check receiver* runs it again.`)] },
     ];
+    return detailModal(appId, `Receiver check ${item.id}`, blocks);
+}
+
+function detailModal(appId: string, title: string, blocks: Array<LayoutBlock>) {
     return {
         id: DETAIL_VIEW_ID,
         type: UIKitSurfaceType.MODAL,
-        title: plain(`Receiver check ${item.id}`),
+        title: plain(title),
         blocks,
         close: { type: 'button' as const, appId, blockId: 'detail', actionId: 'close', text: plain('Close') },
     };

@@ -1,6 +1,5 @@
 // The "Send test" form: its state read into the endpoint's request body, and a refusal put under the
 // field it is about (Rocket.Chat shows a view error beside its input). Pure.
-import { parseTestRequest } from '../runner/requests';
 import type { TestOutcome } from '../runner/answers';
 
 /** Block and action ids of the form's inputs: where its state is read on submit. */
@@ -8,13 +7,13 @@ export const FORM = { event: 'send-event', room: 'send-room', url: 'send-url' } 
 
 type FieldId = (typeof FORM)[keyof typeof FORM];
 export type FormErrors = { [blockId in FieldId]?: string };
-export type FormRead = { ok: true; body: { event?: unknown; roomId?: unknown; url?: unknown } } | { ok: false; errors: FormErrors };
+export type FormBody = { event?: unknown; roomId?: unknown; url?: unknown };
 
 /**
  * Empty inputs are left out (the saved URL, the sample); anything else goes to the runner's own
- * checks as it came, so a forged number or array is refused there, under its field, not dropped.
+ * checks as it came, so a forged number or array is refused there (and shown under its field), not dropped.
  */
-export function readSendForm(state: unknown): FormRead {
+export function readSendForm(state: unknown): FormBody {
     const value = (blockId: FieldId): unknown => {
         const block = own(state, blockId);
         const raw = own(block, blockId);
@@ -23,20 +22,15 @@ export function readSendForm(state: unknown): FormRead {
         }
         return typeof raw === 'string' ? raw.trim() || undefined : raw;
     };
-    const body = {
+    return {
         ...(value(FORM.event) !== undefined && { event: value(FORM.event) }),
         ...(value(FORM.room) !== undefined && { roomId: value(FORM.room) }),
         ...(value(FORM.url) !== undefined && { url: value(FORM.url) }),
     };
-    const parsed = parseTestRequest(body);
-    if (!parsed.ok) {
-        return { ok: false, errors: { [fieldOfRequestError(parsed.error, parsed.reason, body)]: parsed.reason } };
-    }
-    return { ok: true, body };
 }
 
 /** The field a refused test is about, when the refusal is about the input; else undefined (the panel shows it). */
-export function fieldOfOutcome(outcome: TestOutcome, body: { event?: unknown; roomId?: unknown; url?: unknown }): FieldId | undefined {
+export function fieldOfOutcome(outcome: TestOutcome, body: FormBody): FieldId | undefined {
     if (outcome.delivery) {
         const refusedUrl = body.url !== undefined && (outcome.delivery.verdict === 'refused' || outcome.delivery.errorKind === 'invalid-url');
         return refusedUrl ? FORM.url : undefined;
@@ -44,23 +38,21 @@ export function fieldOfOutcome(outcome: TestOutcome, body: { event?: unknown; ro
     switch (outcome.error) {
         case 'error-invalid-event':
             return FORM.event;
+        case 'error-invalid-params':
+            return fieldOfInvalidParams(outcome.reason, body);
         case 'error-room-not-found':
         case 'error-not-omnichannel-room':
             return FORM.room;
         case 'error-invalid-webhook-url':
         case 'error-ssrf-validation-failed':
             return body.url !== undefined ? FORM.url : undefined;
-        case 'error-invalid-params':
-            return fieldOfRequestError(outcome.error, outcome.reason, body);
         default:
             return undefined;
     }
 }
 
-function fieldOfRequestError(error: string, reason: string, body: { event?: unknown; roomId?: unknown; url?: unknown }): FieldId {
-    if (error === 'error-invalid-event') {
-        return FORM.event;
-    }
+/** The runner's reasons name the field in quotes, as the endpoint's body has it. */
+function fieldOfInvalidParams(reason: string, body: FormBody): FieldId {
     if (/"url"/.test(reason)) {
         return FORM.url;
     }

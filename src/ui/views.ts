@@ -77,7 +77,7 @@ export function panelView(model: PanelModel) {
         elements: [
             { type: 'button', appId, blockId: 'panel-actions', actionId: ACTIONS.send, text: plain('Send test'), style: 'primary', value: model.roomId || '' },
             { type: 'button', appId, blockId: 'panel-actions', actionId: ACTIONS.check, text: plain('Check receiver'), value: 'check' },
-            { type: 'button', appId, blockId: 'panel-actions', actionId: ACTIONS.refresh, text: plain('Refresh'), value: 'refresh' },
+            refreshButton(appId),
         ],
     });
     blocks.push({ type: 'divider' });
@@ -107,7 +107,7 @@ export function panelView(model: PanelModel) {
             },
         });
     }
-    return { id: PANEL_VIEW_ID, type: UIKitSurfaceType.CONTEXTUAL_BAR, title: plain('Webhook'), blocks, clearOnClose: true };
+    return panelSurface(blocks);
 }
 
 /** The panel for someone who may not use it (or when it cannot be read): the reason and Refresh, nothing else. */
@@ -117,10 +117,10 @@ export function unavailableView(appId: string, reason: string) {
         {
             type: 'actions',
             blockId: 'panel-actions',
-            elements: [{ type: 'button', appId, blockId: 'panel-actions', actionId: ACTIONS.refresh, text: plain('Refresh'), value: 'refresh' }],
+            elements: [refreshButton(appId)],
         },
     ];
-    return { id: PANEL_VIEW_ID, type: UIKitSurfaceType.CONTEXTUAL_BAR, title: plain('Webhook'), blocks, clearOnClose: true };
+    return panelSurface(blocks);
 }
 
 export function sendFormView(appId: string, roomId?: string) {
@@ -163,6 +163,14 @@ export function sendFormView(appId: string, roomId?: string) {
         submit: { type: 'button' as const, appId, blockId: 'send-form', actionId: 'submit', text: plain('Send') },
         close: { type: 'button' as const, appId, blockId: 'send-form', actionId: 'close', text: plain('Cancel') },
     };
+}
+
+function panelSurface(blocks: Array<LayoutBlock>) {
+    return { id: PANEL_VIEW_ID, type: UIKitSurfaceType.CONTEXTUAL_BAR, title: plain('Webhook'), blocks, clearOnClose: true };
+}
+
+function refreshButton(appId: string) {
+    return { type: 'button' as const, appId, blockId: 'panel-actions', actionId: ACTIONS.refresh, text: plain('Refresh'), value: 'refresh' };
 }
 
 export function statusOf(item: HistoryItem): string {

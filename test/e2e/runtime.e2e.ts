@@ -6,7 +6,7 @@ import { Webhook } from 'standardwebhooks';
 import { expectSample } from '../fixtures';
 import legacy from '../fixtures/history-0.1.0.json';
 import { closedConversation } from '../host/conversations';
-import { APP_USER, GENERAL_ROOM } from '../host/localHost';
+import { APP_USER, ALERTS_ROOM, GENERAL_ROOM } from '../host/localHost';
 import { PermissionHost, startPermissionHost } from '../host/permissionHost';
 import { startHostileReceiver } from '../host/hostileReceivers';
 import { Receiver, startReceiver } from '../host/receiver';
@@ -206,7 +206,7 @@ describe('the app in the real Apps-Engine runtime', () => {
 
     it('runs the health watch through the scheduler bridge: one job, one alert for three failing runs, one recovery, cancelled at 0, skipped while disabled', async () => {
         const job = `webhook-watch_${host.appId}`;
-        host.rooms.addRoom({ ...GENERAL_ROOM, id: 'room-alerts', slugifiedName: 'webhook-alerts', displayName: 'webhook-alerts' });
+        host.rooms.addRoom(ALERTS_ROOM);
         await host.setAppSetting('watch_alert_room', 'webhook-alerts');
         await host.setAppSetting('watch_interval_minutes', 5);
         expect([...host.scheduler.jobs.keys()]).toEqual([job]);

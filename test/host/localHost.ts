@@ -34,13 +34,12 @@ import {
 } from '@rocket.chat/apps-engine/definition/uikit';
 import { UIKitIncomingInteractionContainerType } from '@rocket.chat/apps-engine/definition/uikit/UIKitIncomingInteractionContainer';
 
+import { ClientTriggers } from './clientTriggers';
 import { AppSettingsStore, CapturingLogger, CapturingNotifier, createMessageBuilder, loud, ServerSettingsStore } from './fakes';
 import { LoopbackHttp } from './loopbackHttp';
 import { LocalScheduler } from './scheduler';
 import { PersistenceStore, RoomStore } from './storage';
 
-/** How long Rocket.Chat's client accepts a view for a triggerId it made (its UIKit interaction store). */
-export const TRIGGER_LIFETIME_MS = 5000;
 export const ROOT = path.resolve(__dirname, '..', '..');
 
 export type AppClass = new (info: IAppInfo, logger: CapturingLogger, accessors: IAppAccessors) => App;
@@ -78,6 +77,9 @@ export const GENERAL_ROOM: IRoom = {
     creator: makeUser('rocket.cat', ['bot']),
     usernames: [],
 };
+
+/** The channel the health watch posts in, in the tests, the demo and the pictures. */
+export const ALERTS_ROOM: IRoom = { ...GENERAL_ROOM, id: 'room-alerts', slugifiedName: 'webhook-alerts', displayName: 'webhook-alerts' };
 
 export interface EndpointCall {
     user?: IUser;
@@ -220,7 +222,7 @@ export class LocalHost {
             appId: this.info.id,
             actionId: 'submit',
             user,
-            triggerId: this.newTrigger(),
+            triggerId: this.triggers.make(),
             view: { ...view, state },
         } as any);
         return this.withCallLogger('executeViewSubmitHandler' as ILogger['method'], () =>
@@ -235,7 +237,7 @@ export class LocalHost {
             actionId,
             user,
             room,
-            triggerId: this.newTrigger(),
+            triggerId: this.triggers.make(),
             buttonContext: 'roomAction',
         } as any);
         return this.withCallLogger('executeActionButtonHandler' as ILogger['method'], () =>
@@ -243,20 +245,8 @@ export class LocalHost {
         );
     }
 
-    private triggers = 0;
-    private readonly triggerTimes = new Map<string, number>();
-
-    private newTrigger(): string {
-        const id = `trigger-${++this.triggers}`;
-        this.triggerTimes.set(id, Date.now());
-        return id;
-    }
-
-    /** Rocket.Chat's client shows a view only for a triggerId it made in the last 5 s. */
-    private showable(triggerId?: string): boolean {
-        const made = triggerId === undefined ? undefined : this.triggerTimes.get(triggerId);
-        return made !== undefined && Date.now() - made <= TRIGGER_LIFETIME_MS;
-    }
+    private triggerCount = 0;
+    private readonly triggers = new ClientTriggers(() => `trigger-${++this.triggerCount}`);
 
     /** Clicks a button of a message the app sent (or of a view: `container`), as the host's UIKit interaction route does. */
     public async blockAction(
@@ -275,7 +265,7 @@ export class LocalHost {
             actionId: button.actionId,
             value: button.value,
             blockId: button.blockId || 'block',
-            triggerId: this.newTrigger(),
+            triggerId: this.triggers.make(),
             container: button.container || { type: UIKitIncomingInteractionContainerType.MESSAGE, id: 'message-1' },
         });
         return this.withCallLogger('executeBlockActionHandler' as ILogger['method'], () =>
@@ -311,7 +301,7 @@ export class LocalHost {
 
     /** Runs a slash command as the engine's command manager does for `/<command> <args>`. */
     public async runCommand(name: string, sender: IUser, args: Array<string> = [], room: IRoom = GENERAL_ROOM): Promise<void> {
-        const context = new SlashCommandContext(sender, room, args, undefined, this.newTrigger());
+        const context = new SlashCommandContext(sender, room, args, undefined, this.triggers.make());
         await this.withCallLogger('executor' as ILogger['method'], () =>
             this.command(name).executor(context, this.read(), this.modify(), this.http, this.persistence()),
         );
@@ -355,7 +345,7 @@ export class LocalHost {
     }
 
     private showSurface(surface: { kind: 'open' | 'update' | 'error'; view: any; triggerId?: string; user: IUser }): void {
-        (this.showable(surface.triggerId) ? this.surfaces : this.droppedSurfaces).push(surface);
+        (this.triggers.showable(surface.triggerId) ? this.surfaces : this.droppedSurfaces).push(surface);
     }
 
     public persistence(): IPersistence {

@@ -9,6 +9,7 @@ import AdmZip from 'adm-zip';
 
 import { IUser } from '@rocket.chat/apps-engine/definition/users';
 
+import { ClientTriggers } from '../host/clientTriggers';
 import { EndpointCall } from '../host/localHost';
 import { LoopbackHttp } from '../host/loopbackHttp';
 import { PersistenceStore, RoomStore } from '../host/storage';
@@ -112,18 +113,7 @@ export class RuntimeHost {
     public readonly uiInteractions: Array<{ user: IUser; interaction: Loose }> = [];
     /** Interactions Rocket.Chat's client would drop: a triggerId older than 5 s, or not one it made. */
     public readonly droppedUiInteractions: Array<{ user: IUser; interaction: Loose }> = [];
-    private readonly triggerTimes = new Map<string, number>();
-
-    private newTrigger(): string {
-        const id = crypto.randomUUID();
-        this.triggerTimes.set(id, Date.now());
-        return id;
-    }
-
-    private showable(triggerId: unknown): boolean {
-        const made = typeof triggerId === 'string' ? this.triggerTimes.get(triggerId) : undefined;
-        return made !== undefined && Date.now() - made <= 5000;
-    }
+    private readonly triggers = new ClientTriggers(() => crypto.randomUUID());
     /** Rocket.Chat's scheduler bridge over Agenda, with the jobs in memory; `fireJob` is Agenda's tick. */
     public readonly scheduler = new AgendaScheduler();
     /** The app's persistence records, and the rooms, messages and users it may read: the local host's stores. */
@@ -227,7 +217,7 @@ export class RuntimeHost {
     }
 
     public async command(sender: IUser, room: Loose, args: Array<string>, command = 'livechat-webhook-test'): Promise<void> {
-        await this.manager.getCommandManager().executeCommand(command, new SlashCommandContext(sender, room, args, undefined, this.newTrigger()));
+        await this.manager.getCommandManager().executeCommand(command, new SlashCommandContext(sender, room, args, undefined, this.triggers.make()));
     }
 
     /** A click as Rocket.Chat's UIKit route hands it to the engine; `container` is the view for a click in a contextual bar or modal. */
@@ -236,7 +226,7 @@ export class RuntimeHost {
             type: 'blockAction',
             appId: this.appId,
             actionId: button.actionId,
-            triggerId: this.newTrigger(),
+            triggerId: this.triggers.make(),
             user,
             room,
             payload: { value: button.value, blockId: button.blockId || 'block' },
@@ -250,7 +240,7 @@ export class RuntimeHost {
             type: 'viewSubmit',
             appId: this.appId,
             actionId: 'submit',
-            triggerId: this.newTrigger(),
+            triggerId: this.triggers.make(),
             user,
             payload: { view: { ...view, state } },
         });
@@ -272,7 +262,7 @@ export class RuntimeHost {
             type: 'actionButton',
             appId: this.appId,
             actionId,
-            triggerId: this.newTrigger(),
+            triggerId: this.triggers.make(),
             user,
             room,
             payload: { context: 'roomAction' },
@@ -400,7 +390,7 @@ export class RuntimeHost {
                 'uiInteraction',
                 {
                     notifyUser: async (user: IUser, interaction: Loose) => {
-                        (host.showable(interaction.triggerId) ? host.uiInteractions : host.droppedUiInteractions).push({ user, interaction });
+                        (host.triggers.showable(interaction.triggerId) ? host.uiInteractions : host.droppedUiInteractions).push({ user, interaction });
                     },
                 },
                 missing,

@@ -9,7 +9,7 @@ import * as path from 'path';
 import { Webhook } from 'standardwebhooks';
 
 import { closedConversation } from '../host/conversations';
-import { APP_USER, GENERAL_ROOM, ROOT } from '../host/localHost';
+import { APP_USER, ALERTS_ROOM, GENERAL_ROOM, ROOT } from '../host/localHost';
 import { startPermissionHost } from '../host/permissionHost';
 import { ReceivedRequest, startReceiver } from '../host/receiver';
 import { AUTH_TOKENS, credentialsOf, LOOPBACK, USERS } from '../host/world';
@@ -173,7 +173,7 @@ async function main(): Promise<void> {
 
         if (ownReceiver) {
             console.log('\n7. The health watch: every 5 min (runs fired here by the host, as Agenda would), alerts in #webhook-alerts after 3 failures');
-            host.rooms.addRoom({ ...GENERAL_ROOM, id: 'room-alerts', slugifiedName: 'webhook-alerts', displayName: 'webhook-alerts' });
+            host.rooms.addRoom(ALERTS_ROOM);
             await host.setAppSetting('watch_alert_room', 'webhook-alerts');
             await host.setAppSetting('watch_interval_minutes', 5);
             const job = [...host.scheduler.jobs.values()][0];
