@@ -46,11 +46,45 @@ describe('malformed requests', () => {
         ['no id', {}],
         ['a non-string id', { id: 12 }],
         ['an id with a query operator', { id: { $regex: '.*' } }],
-        ['a body over 64 KiB', { id: 'dlv_1', padding: 'x'.repeat(70 * 1024) }],
-    ])('answers 400 to redeliver with %s', async (_name, content) => {
+        ['a body over 64 KiB', { id: 'dlv_1', padding: 'x'.repeat(70 * 1024) }, '64 KiB'],
+    ])('answers 400 to redeliver with %s', async (_name, content, named = '"id"') => {
         const response = await post('webhook.redeliver', content);
         expect(response.status).toBe(400);
-        expect((response.content as any).reason).toContain('"id"');
+        expect((response.content as any).reason).toContain(named);
+    });
+
+    it.each([
+        ['a misspelt url ("URL")', 'webhook.test', { URL: 'http://127.0.0.1:9/other' }, '"URL"'],
+        ['a misspelt event ("evnt")', 'webhook.test', { evnt: 'Message' }, '"evnt"'],
+        ['a misspelt roomId ("roomID")', 'webhook.test', { roomID: 'room-1' }, '"roomID"'],
+        ['event null', 'webhook.test', { event: null }, '"event"'],
+        ['event ""', 'webhook.test', { event: '' }, '"event"'],
+        ['roomId null', 'webhook.test', { roomId: null }, '"roomId"'],
+        ['roomId ""', 'webhook.test', { roomId: '' }, '"roomId"'],
+        ['url "  "', 'webhook.test', { url: '  ' }, '"url"'],
+        ['a misspelt events ("evnts")', 'webhook.check', { evnts: ['Message'] }, '"evnts"'],
+        ['events null', 'webhook.check', { events: null }, '"events"'],
+        ['an empty events list', 'webhook.check', { events: [] }, '"events"'],
+        ['an extra url on a redelivery', 'webhook.redeliver', { id: 'dlv_0123456789ab', url: 'http://127.0.0.1:9/other' }, '"url"'],
+    ])('answers 400 for %s, naming the field, sending nothing', async (_name, path, content, field) => {
+        const before = world.receiver.requests.length;
+        const response = await post(path, content);
+        expect(response.status).toBe(400);
+        expect((response.content as any).error).toBe('error-invalid-params');
+        expect((response.content as any).reason).toContain(field);
+        expect(world.receiver.requests.length).toBe(before);
+    });
+
+    it.each([
+        ['webhook.deliveries', { verdct: 'dropped' }, '"verdct"'],
+        ['webhook.deliveries', { id: '' }, '"id"'],
+        ['webhook.deliveries', { id: 'dlv_0123456789ab', verdict: 'dropped' }, '"id"'],
+        ['webhook.events', { lang: 'de' }, '"lang"'],
+        ['webhook.watch', { now: '1' }, '"now"'],
+    ])('answers 400 to GET %s with %j, naming the query parameter', async (path, query, name) => {
+        const response = await world.host.get(path, { user: USERS.admin, headers: credentialsOf(USERS.admin), query: query as { [key: string]: string } });
+        expect(response.status).toBe(400);
+        expect((response.content as any).reason).toContain(name);
     });
 
     it('accepts no body at all, and an empty object, as the default test', async () => {

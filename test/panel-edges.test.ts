@@ -172,10 +172,10 @@ describe('forged clicks', () => {
 describe('the form', () => {
     it('refuses a value that is not text under its field, and sends nothing', async () => {
         const cases: Array<[object, string]> = [
-            [{ 'send-url': { 'send-url': ['https://crm.example.com/x'] } }, 'send-url'],
+            [{ 'send-event': { 'send-event': 'Message' }, 'send-url': { 'send-url': ['https://crm.example.com/x'] } }, 'send-url'],
             [{ 'send-event': { 'send-event': 42 } }, 'send-event'],
             [{ 'send-event': { 'send-event': { type: 'Message' } } }, 'send-event'],
-            [{ 'send-room': { 'send-room': 42 } }, 'send-room'],
+            [{ 'send-event': { 'send-event': 'Message' }, 'send-room': { 'send-room': 42 } }, 'send-room'],
         ];
         for (const [state, field] of cases) {
             const response = await submit(state);
@@ -188,17 +188,33 @@ describe('the form', () => {
     it('puts an unknown room and one that is not a conversation under the room field; the form stays open', async () => {
         const unknown = await submit({ 'send-event': { 'send-event': 'Message' }, 'send-room': { 'send-room': 'typo-room' } });
         expect(unknown.errors).toEqual({ 'send-room': 'No room with id "typo-room".' });
-        const channel = await submit({ 'send-room': { 'send-room': GENERAL_ROOM.id } });
+        const channel = await submit({ 'send-event': { 'send-event': 'Message' }, 'send-room': { 'send-room': GENERAL_ROOM.id } });
         expect(Object.keys(channel.errors)).toEqual(['send-room']);
         expect(channel.errors['send-room']).toMatch(/not an Omnichannel conversation/);
         expect(world.receiver.requests).toHaveLength(0);
     });
 
     it('puts an oversized URL or room id under its own field', async () => {
-        const url = await submit({ 'send-url': { 'send-url': `https://crm.example.com/${'a'.repeat(100 * 1024)}` } });
+        const url = await submit({
+            'send-event': { 'send-event': 'Message' },
+            'send-url': { 'send-url': `https://crm.example.com/${'a'.repeat(100 * 1024)}` },
+        });
         expect(Object.keys(url.errors)).toEqual(['send-url']);
-        const room = await submit({ 'send-room': { 'send-room': 'r'.repeat(100 * 1024) } });
+        const room = await submit({ 'send-event': { 'send-event': 'Message' }, 'send-room': { 'send-room': 'r'.repeat(100 * 1024) } });
         expect(Object.keys(room.errors)).toEqual(['send-room']);
+        expect(world.receiver.requests).toHaveLength(0);
+    });
+
+    it.each([
+        ['no state at all', undefined],
+        ['a state that is not an object', 'send'],
+        ['an empty state (the event select always holds one)', {}],
+        ['an input the form does not have', { 'send-event': { 'send-event': 'Message' }, 'send-URL': { 'send-URL': 'http://127.0.0.1:9/x' } }],
+        ['a second value inside an input', { 'send-event': { 'send-event': 'Message', 'url': 'http://127.0.0.1:9/x' } }],
+    ])('refuses a forged submit with %s under the event field, sending nothing', async (_name, state) => {
+        const response = await submit(state as object);
+        expect(response.success).toBe(false);
+        expect(Object.keys(response.errors)).toEqual(['send-event']);
         expect(world.receiver.requests).toHaveLength(0);
     });
 

@@ -38,7 +38,7 @@ export class WebhookEventsEndpoint extends RunnerEndpoint {
     public path = 'webhook.events';
 
     public async get(request: IApiRequest, endpoint: IApiEndpointInfo, read: IRead, modify: IModify, http: IHttp, persis: IPersistence): Promise<IApiResponse> {
-        return respond(await this.runner.events(callerOf(request, read, http, persis)));
+        return respond(await this.runner.events(callerOf(request, read, http, persis), request.query));
     }
 }
 
@@ -72,7 +72,7 @@ export class WebhookWatchEndpoint extends RunnerEndpoint {
     public path = 'webhook.watch';
 
     public async get(request: IApiRequest, endpoint: IApiEndpointInfo, read: IRead, modify: IModify, http: IHttp, persis: IPersistence): Promise<IApiResponse> {
-        return respond(await this.runner.watchStatus(callerOf(request, read, http, persis)));
+        return respond(await this.runner.watchStatus(callerOf(request, read, http, persis), request.query));
     }
 }
 

@@ -11,7 +11,7 @@ import { Answer, CheckAnswer, EventsAnswer, failure, HistoryAnswer, HistoryItem,
 import { checkEntry, ReceiverCheck } from '../check/ReceiverCheck';
 import { Caller } from './caller';
 import { isAnswer, preparePayload } from './payloads';
-import { parseCheckRequest, parseHistoryQuery, parseRedeliverRequest, parseTestRequest } from './requests';
+import { parseCheckRequest, parseHistoryQuery, parseNoQuery, parseRedeliverRequest, parseTestRequest } from './requests';
 import { Sender } from './send';
 import { resolveTarget } from './target';
 import { redactUrl } from '../network/url';
@@ -150,11 +150,15 @@ export class WebhookTestRunner {
     }
 
     /** `GET webhook.watch`, slash `watch`: the health watch's settings, state, uptime and last runs. */
-    public watchStatus(caller: Caller): Promise<WatchAnswer> {
+    public watchStatus(caller: Caller, query?: unknown): Promise<WatchAnswer> {
         return this.guarded(async () => {
             const allowed = await this.access.authorize(caller);
             if (!allowed.ok) {
                 return allowed.answer;
+            }
+            const parsed = parseNoQuery(query);
+            if (!parsed.ok) {
+                return failure(400, parsed.error, parsed.reason);
             }
             const [state, config] = await Promise.all([this.watch.state(caller.read), this.watch.config(caller.read)]);
             return watchAnswer(state, config);
@@ -222,11 +226,15 @@ export class WebhookTestRunner {
         });
     }
 
-    public events(caller: Caller): Promise<EventsAnswer> {
+    public events(caller: Caller, query?: unknown): Promise<EventsAnswer> {
         return this.guarded(async () => {
             const allowed = await this.access.authorize(caller);
             if (!allowed.ok) {
                 return allowed.answer;
+            }
+            const parsed = parseNoQuery(query);
+            if (!parsed.ok) {
+                return failure(400, parsed.error, parsed.reason);
             }
             const now = new Date();
             const events = EVENT_TYPES.map((event) => ({ event, description: EVENT_DESCRIPTIONS[event], example: buildEventSample(event, now) }));

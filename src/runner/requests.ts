@@ -2,6 +2,9 @@
 import { Verdict, VERDICTS } from '../delivery/report';
 import { HistoryFilters } from '../history/stats';
 import { EVENT_TYPES, EventType, parseEventType } from '../payloads/eventTypes';
+import { fieldsOf, invalid, isId, Parsed } from './fields';
+
+export { isId, MAX_BODY_BYTES, Parsed } from './fields';
 
 export interface TestRequestFields {
     event: EventType;
@@ -10,34 +13,21 @@ export interface TestRequestFields {
     url?: string;
 }
 
-export type Parsed<T> = { ok: true; value: T } | { ok: false; error: 'error-invalid-params' | 'error-invalid-event'; reason: string };
-
-const MAX_ID_LENGTH = 64;
-const ID_PATTERN = /^[\w-]+$/;
-export const MAX_BODY_BYTES = 64 * 1024;
 const MAX_URL_LENGTH = 2048;
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 
 /** A JSON object body (or none) with optional "event", "roomId" and "url". */
 export function parseTestRequest(body: unknown): Parsed<TestRequestFields> {
-    const fields = objectFields(body);
-    if (!fields) {
-        return { ok: false, error: 'error-invalid-params', reason: 'The body must be a JSON object, e.g. {"event": "Message", "roomId": "..."}.' };
+    const parsed = fieldsOf(body, ['event', 'roomId', 'url'], '{"event": "Message", "roomId": "..."}');
+    if (!parsed.ok) {
+        return parsed;
     }
-    if (tooLarge(body)) {
-        return { ok: false, error: 'error-invalid-params', reason: `The body is larger than ${MAX_BODY_BYTES / 1024} KiB.` };
-    }
+    const fields = parsed.value;
     const { url } = fields;
     if (url !== undefined && (typeof url !== 'string' || url.length > MAX_URL_LENGTH || CONTROL.test(url))) {
-        return {
-            ok: false,
-            error: 'error-invalid-params',
-            reason: `"url" must be a string of at most ${MAX_URL_LENGTH} characters without line breaks or control characters (leave it out to test the saved webhook URL).`,
-        };
-    }
-    if (typeof url === 'string' && url.trim() === '') {
-        // A blank URL is a mistake, never "the saved one": leave "url" out to test the saved URL.
-        return { ok: false, error: 'error-invalid-params', reason: '"url" is blank: give the URL to test, or leave "url" out to test the saved webhook URL.' };
+        return invalid(
+            `"url" must be a string of at most ${MAX_URL_LENGTH} characters without line breaks or control characters (leave it out to test the saved webhook URL).`,
+        );
     }
     const override = typeof url === 'string' ? { url: url.trim() } : {};
     const event = parseEventType(fields.event);
@@ -45,11 +35,11 @@ export function parseTestRequest(body: unknown): Parsed<TestRequestFields> {
         return { ok: false, error: 'error-invalid-event', reason: event.reason };
     }
     const { roomId } = fields;
-    if (roomId === undefined || roomId === null || roomId === '') {
+    if (roomId === undefined) {
         return { ok: true, value: { event: event.event, ...override } };
     }
     if (!isId(roomId)) {
-        return { ok: false, error: 'error-invalid-params', reason: '"roomId" must be the id of an Omnichannel room (letters, digits, "-" or "_").' };
+        return invalid('"roomId" must be the id of an Omnichannel room (letters, digits, "-" or "_").');
     }
     return { ok: true, value: { event: event.event, roomId, ...override } };
 }
@@ -64,17 +54,17 @@ export interface HistoryQuery {
 
 const SOURCES = ['sample', 'room', 'watch', 'check'] as const;
 
-/** `GET webhook.deliveries` query: `id`, or `verdict`, `event`, `source` and `limit`; an unknown value is named. */
+/** `GET webhook.deliveries` query: `id`, or `verdict`, `event`, `source` and `limit`; an unknown key or value is named. */
 export function parseHistoryQuery(query: unknown, maxLimit: number): Parsed<HistoryQuery> {
-    const fields = query && typeof query === 'object' ? (query as { [key: string]: unknown }) : {};
-    const bad = (name: string, expected: string): Parsed<HistoryQuery> => ({
-        ok: false,
-        error: 'error-invalid-params',
-        reason: `The "${name}" query parameter must be ${expected}.`,
-    });
+    const parsed = fieldsOf(query, ['id', 'verdict', 'event', 'source', 'limit'], '?verdict=dropped&limit=10', 'query parameter');
+    if (!parsed.ok) {
+        return parsed;
+    }
+    const fields = parsed.value;
+    const bad = (name: string, expected: string): Parsed<HistoryQuery> => invalid(`The "${name}" query parameter must be ${expected}.`);
     const text = (name: string) => {
         const value = fields[name];
-        return value === undefined || value === '' ? undefined : Array.isArray(value) || typeof value !== 'string' ? null : value.trim();
+        return value === undefined ? undefined : Array.isArray(value) || typeof value !== 'string' ? null : value.trim();
     };
     const id = text('id');
     if (id === null || (id !== undefined && !isId(id))) {
@@ -89,7 +79,7 @@ export function parseHistoryQuery(query: unknown, maxLimit: number): Parsed<Hist
         return bad('source', `one of ${SOURCES.join(', ')}`);
     }
     const eventText = text('event');
-    const event = eventText === undefined ? undefined : eventText === null ? undefined : parseEventType(eventText);
+    const event = typeof eventText === 'string' ? parseEventType(eventText) : undefined;
     if (eventText === null || (event && !event.ok)) {
         return bad('event', `one of ${EVENT_TYPES.join(', ')}`);
     }
@@ -97,6 +87,9 @@ export function parseHistoryQuery(query: unknown, maxLimit: number): Parsed<Hist
     const limit = limitText === undefined ? maxLimit : /^\d+$/.test(limitText || '') ? Number(limitText) : NaN;
     if (!Number.isInteger(limit) || limit < 1 || limit > maxLimit) {
         return bad('limit', `a whole number from 1 to ${maxLimit}`);
+    }
+    if (id !== undefined && (verdict || source || event || limitText !== undefined)) {
+        return invalid('Give either "id" (one delivery) or the filters "verdict", "event", "source" and "limit", not both.');
     }
     const filters: HistoryFilters = {
         ...(verdict && { verdict: verdict as Verdict }),
@@ -106,30 +99,31 @@ export function parseHistoryQuery(query: unknown, maxLimit: number): Parsed<Hist
     return { ok: true, value: { ...(id && { id }), filters, limit } };
 }
 
+/** A GET that takes no query parameters (`webhook.events`, `webhook.watch`). */
+export function parseNoQuery(query: unknown): Parsed<{}> {
+    return fieldsOf(query, [], '(none)', 'query parameter');
+}
+
 export interface CheckRequestFields {
     url?: string;
-    /** A subset of the event types; absent or empty: all. */
+    /** A subset of the event types; absent: all. */
     events?: Array<EventType>;
 }
 
 /** `POST webhook.check`: `{ url?, events? }`. */
 export function parseCheckRequest(body: unknown): Parsed<CheckRequestFields> {
-    const fields = objectFields(body);
-    if (!fields || tooLarge(body)) {
-        return { ok: false, error: 'error-invalid-params', reason: 'The body must be a JSON object, e.g. {"events": ["Message"], "url": "https://…"}.' };
+    const parsed = fieldsOf(body, ['url', 'events'], '{"events": ["Message"], "url": "https://…"}');
+    if (!parsed.ok) {
+        return parsed;
     }
-    const { url, events } = fields;
-    if (url !== undefined && (typeof url !== 'string' || url.trim() === '' || url.length > MAX_URL_LENGTH || CONTROL.test(url))) {
-        return {
-            ok: false,
-            error: 'error-invalid-params',
-            reason: `"url" must be a non-blank string of at most ${MAX_URL_LENGTH} characters (leave it out to check the saved webhook URL).`,
-        };
+    const { url, events } = parsed.value;
+    if (url !== undefined && (typeof url !== 'string' || url.length > MAX_URL_LENGTH || CONTROL.test(url))) {
+        return invalid(`"url" must be a string of at most ${MAX_URL_LENGTH} characters (leave it out to check the saved webhook URL).`);
     }
-    if (events !== undefined && (!Array.isArray(events) || events.length > EVENT_TYPES.length * 2)) {
-        return { ok: false, error: 'error-invalid-params', reason: `"events" must be a list of event types: ${EVENT_TYPES.join(', ')}.` };
+    if (events !== undefined && (!Array.isArray(events) || events.length === 0 || events.length > EVENT_TYPES.length * 2)) {
+        return invalid(`"events" must be a non-empty list of event types (leave it out for all): ${EVENT_TYPES.join(', ')}.`);
     }
-    const parsed: Array<EventType> = [];
+    const chosen: Array<EventType> = [];
     for (const value of (events as Array<unknown>) || []) {
         const event = typeof value === 'string' && value.trim() ? parseEventType(value) : undefined;
         if (!event || !event.ok) {
@@ -139,42 +133,21 @@ export function parseCheckRequest(body: unknown): Parsed<CheckRequestFields> {
                 reason: `"events" holds ${JSON.stringify(String(value)).slice(0, 42)}, not an event type; valid events: ${EVENT_TYPES.join(', ')}.`,
             };
         }
-        parsed.push(event.event);
+        chosen.push(event.event);
     }
-    return { ok: true, value: { ...(typeof url === 'string' && { url: url.trim() }), ...(parsed.length && { events: parsed }) } };
+    return { ok: true, value: { ...(typeof url === 'string' && { url: url.trim() }), ...(chosen.length && { events: chosen }) } };
 }
 
-/** A JSON object body with the "id" of a recorded delivery. */
+/** A JSON object body with the "id" of a recorded delivery, and nothing else. */
 export function parseRedeliverRequest(body: unknown): Parsed<{ id: string }> {
-    const fields = tooLarge(body) ? undefined : objectFields(body);
-    const id = fields && typeof fields.id === 'string' ? fields.id.trim() : undefined;
+    const example = '{"id": "dlv_0123456789ab"}';
+    const parsed = fieldsOf(body, ['id'], example);
+    if (!parsed.ok) {
+        return parsed;
+    }
+    const id = typeof parsed.value.id === 'string' ? parsed.value.id.trim() : undefined;
     if (!id || !isId(id)) {
-        return {
-            ok: false,
-            error: 'error-invalid-params',
-            reason: 'Give the "id" of a delivery from the history (GET webhook.deliveries), e.g. {"id": "dlv_0123456789ab"}.',
-        };
+        return invalid(`Give the "id" of a delivery from the history (GET webhook.deliveries), e.g. ${example}.`);
     }
     return { ok: true, value: { id } };
-}
-
-export function isId(value: unknown): value is string {
-    return typeof value === 'string' && value.length <= MAX_ID_LENGTH && ID_PATTERN.test(value);
-}
-
-/** The body as the host parsed it; measured as JSON (one that cannot be serialised counts as too large). */
-function tooLarge(body: unknown): boolean {
-    try {
-        const text = JSON.stringify(body);
-        return text !== undefined && text.length > MAX_BODY_BYTES / 4 && new TextEncoder().encode(text).length > MAX_BODY_BYTES;
-    } catch {
-        return true;
-    }
-}
-
-function objectFields(body: unknown): { [key: string]: unknown } | undefined {
-    if (body === undefined || body === null || body === '') {
-        return {};
-    }
-    return typeof body === 'object' && !Array.isArray(body) ? (body as { [key: string]: unknown }) : undefined;
 }

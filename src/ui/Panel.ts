@@ -118,7 +118,11 @@ export class Panel {
     /** The "Send test" form was submitted: bad input is shown under its field (the form stays open); else the panel shows the outcome. */
     public async submit(context: UiContext, user: IUser, triggerId: string, state: unknown, room?: IRoom): Promise<{ errors?: FormErrors }> {
         const deadline = Date.now() + ANSWER_BUDGET_MS;
-        const body = readSendForm(state);
+        const form = readSendForm(state);
+        if (!form.ok) {
+            return { errors: form.errors };
+        }
+        const body = form.body;
         const caller = { user, read: context.read, http: context.http, persis: context.persis, modify: context.modify };
         const test = this.runner.run(caller, body);
         const outcome = await settledBy(test, deadline);

@@ -1,6 +1,7 @@
 // The "Send test" form: its state read into the endpoint's request body, and a refusal put under the
 // field it is about (Rocket.Chat shows a view error beside its input). Pure.
 import type { TestOutcome } from '../runner/answers';
+import { quoted } from '../runner/fields';
 
 /** Block and action ids of the form's inputs: where its state is read on submit. */
 export const FORM = { event: 'send-event', room: 'send-room', url: 'send-url' } as const;
@@ -9,23 +10,41 @@ type FieldId = (typeof FORM)[keyof typeof FORM];
 export type FormErrors = { [blockId in FieldId]?: string };
 export type FormBody = { event?: unknown; roomId?: unknown; url?: unknown };
 
+export type FormRead = { ok: true; body: FormBody } | { ok: false; errors: FormErrors };
+
 /**
  * Empty inputs are left out (the saved URL, the sample); anything else goes to the runner's own
- * checks as it came, so a forged number or array is refused there (and shown under its field), not dropped.
+ * checks as it came, so a forged number or array is refused there (and shown under its field), not
+ * dropped. A state that is missing, names an input the form does not have, or lacks the event (the
+ * select always holds one) was not made by Rocket.Chat's client: it is refused, never read as "the
+ * default test".
  */
-export function readSendForm(state: unknown): FormBody {
+export function readSendForm(state: unknown): FormRead {
+    if (!state || typeof state !== 'object' || Array.isArray(state)) {
+        return { ok: false, errors: { [FORM.event]: 'The form arrived without its values: close it and open it again.' } };
+    }
+    const fields = Object.values(FORM) as Array<string>;
+    const unknown = Object.keys(state).filter((blockId) => !fields.includes(blockId) || !onlyOwnInput(own(state, blockId), blockId));
+    if (unknown.length > 0) {
+        return { ok: false, errors: { [FORM.event]: `The form arrived with inputs it does not have (${quoted(unknown)}): close it and open it again.` } };
+    }
     const value = (blockId: FieldId): unknown => {
-        const block = own(state, blockId);
-        const raw = own(block, blockId);
+        const raw = own(own(state, blockId), blockId);
         if (raw === undefined || raw === null) {
             return undefined;
         }
         return typeof raw === 'string' ? raw.trim() || undefined : raw;
     };
+    if (value(FORM.event) === undefined) {
+        return { ok: false, errors: { [FORM.event]: 'Pick the event to send.' } };
+    }
     return {
-        ...(value(FORM.event) !== undefined && { event: value(FORM.event) }),
-        ...(value(FORM.room) !== undefined && { roomId: value(FORM.room) }),
-        ...(value(FORM.url) !== undefined && { url: value(FORM.url) }),
+        ok: true,
+        body: {
+            event: value(FORM.event),
+            ...(value(FORM.room) !== undefined && { roomId: value(FORM.room) }),
+            ...(value(FORM.url) !== undefined && { url: value(FORM.url) }),
+        },
     };
 }
 
@@ -66,6 +85,11 @@ function fieldOfInvalidParams(reason: string, body: FormBody): FieldId {
         [FORM.event, length(body.event)],
     ];
     return sizes.sort((a, b) => b[1] - a[1])[0][0];
+}
+
+/** An input block's state holds its one input's value, under the input's own action id. */
+function onlyOwnInput(block: unknown, blockId: string): boolean {
+    return !!block && typeof block === 'object' && !Array.isArray(block) && Object.keys(block).every((actionId) => actionId === blockId);
 }
 
 function own(container: unknown, key: string): unknown {
