@@ -100,7 +100,7 @@ export function parseHistoryQuery(query: unknown, maxLimit: number): Parsed<Hist
 }
 
 /** A GET that takes no query parameters (`webhook.events`, `webhook.watch`). */
-export function parseNoQuery(query: unknown): Parsed<{}> {
+export function parseNoQuery(query: unknown): Parsed<{ [key: string]: unknown }> {
     return fieldsOf(query, [], '(none)', 'query parameter');
 }
 
