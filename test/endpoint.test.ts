@@ -39,6 +39,8 @@ describe('registration', () => {
             { id: 'webhook_secret_token', type: 'password', packageValue: '' },
             { id: 'webhook_timeout_ms', type: 'int', packageValue: 5000 },
             { id: 'permission_fallback_roles', type: 'string', packageValue: 'admin,livechat-manager' },
+            { id: 'permission_reader_user_id', type: 'string', packageValue: '' },
+            { id: 'permission_reader_token', type: 'password', packageValue: '' },
             { id: 'webhook_signing_secret', type: 'password', packageValue: '' },
             { id: 'allowed_private_hosts', type: 'string', packageValue: '' },
             { id: 'tests_per_minute', type: 'int', packageValue: 10 },

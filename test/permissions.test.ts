@@ -8,7 +8,7 @@ import { LivechatWebhookTestApp } from '../LivechatWebhookTestApp';
 import { GENERAL_ROOM, LocalHost } from './host/localHost';
 import { PermissionHostFault } from './host/permissionHost';
 import { closedPort } from './host/receiver';
-import { credentialsOf, startWorld, USERS, World } from './host/world';
+import { AUTH_TOKENS, credentialsOf, startWorld, USERS, World } from './host/world';
 
 let world: World;
 
@@ -102,19 +102,19 @@ describe('a look-up the workspace refuses never opens the fallback', () => {
     ];
 
     it.each(refusals)(
-        '%s with no stored table: 503 for the manager the workspace took it from, and for an admin, nothing sent',
+        '%s with no stored table: 503 for the manager the workspace took it from, nothing sent; an admin is let in all the same',
         async (_name, fault, retry) => {
             world.permissionHost.setTable(ADMINS_ONLY);
             world.permissionHost.setFault(fault);
-            for (const user of [USERS.manager, USERS.admin]) {
-                const response = await world.testAs(user);
-                expect(response.status).toBe(503);
-                expect(response.content).toMatchObject({ success: false, error: 'error-permission-check-unavailable' });
-                expect(response.content.reason).toContain('nothing was sent');
-                expect(response.headers?.['Retry-After']).toBe(retry ? '60' : undefined);
-            }
+            const response = await world.testAs(USERS.manager);
+            expect(response.status).toBe(503);
+            expect(response.content).toMatchObject({ success: false, error: 'error-permission-check-unavailable' });
+            expect(response.content.reason).toContain('nothing was sent');
+            expect(response.headers?.['Retry-After']).toBe(retry ? '60' : undefined);
             expect(world.receiver.requests).toHaveLength(0);
             expect(world.host.logger.text()).not.toContain('fallback roles');
+            // An admin can grant themselves any permission: refusing them protects nothing.
+            expect((await world.testAs(USERS.admin)).status).toBe(200);
         },
     );
 
@@ -133,7 +133,7 @@ describe('a look-up the workspace refuses never opens the fallback', () => {
 
     it('Site_Url empty: 503 naming the setting, no fallback', async () => {
         world.host.serverSettings.set('Site_Url', '');
-        const response = await world.testAs(USERS.admin);
+        const response = await world.testAs(USERS.manager);
         expect(response.status).toBe(503);
         expect(response.content.reason).toContain('Site_Url');
     });
@@ -216,20 +216,95 @@ describe('calls without credentials (slash command, Send again) decide with the 
         expect((await slash(other, USERS.admin)).text).toContain('Delivered');
     });
 
-    it('with no table read in 24 h: 503 with what to do, never the fallback roles', async () => {
-        const message = await slash(world.host, USERS.admin);
+    it('with no table read in 24 h and no permission reader: 503 saying what to do, never the fallback roles', async () => {
+        const message = await slash(world.host, USERS.manager);
         expect(message.text).toContain('error-permission-check-unavailable');
+        expect(message.text).toContain('permission_reader_token');
         expect(message.text).toContain('X-Auth-Token');
         await world.host.blockAction(USERS.manager, GENERAL_ROOM, { actionId: 'livechat-webhook-test.redeliver', value: 'dlv_000000000000' });
         expect(world.host.notifier.toUsers[1].message.text).toContain('error-permission-check-unavailable');
         expect(world.receiver.requests).toHaveLength(0);
     });
 
-    it('the stored table holds the roles and the time only: no credential', async () => {
+    it('the stored table holds the roles of the three permissions and the time only: no credential', async () => {
         await world.testAs(USERS.admin);
         await settle();
         const stored = world.host.store.records.find((record) => record.associations.some((key) => key.id === 'livechat-webhook-test:permission-table'));
-        expect(stored?.data).toEqual({ roles: ['admin', 'livechat-manager'], fetchedAt: expect.any(Number) });
+        expect(stored?.data).toEqual({
+            grants: {
+                'view-livechat-webhooks': ['livechat-manager', 'admin'],
+                'view-livechat-rooms': ['livechat-manager', 'livechat-monitor', 'admin'],
+                'view-livechat-room-closed-by-another-agent': ['livechat-manager', 'livechat-monitor', 'admin'],
+            },
+            fetchedAt: expect.any(Number),
+        });
         expect(JSON.stringify(world.host.store.records)).not.toContain('auth-token-of-');
+    });
+});
+
+describe('first use from the UI: no REST call needed', () => {
+    it("an admin's first slash command and panel work on a fresh install, without any table", async () => {
+        world.host.rooms.addRoom(GENERAL_ROOM);
+        expect((await slash(world.host, USERS.admin)).text).toMatch(/^✅ Delivered/);
+        await world.host.runCommand('livechat-webhook-test', USERS.admin, ['panel']);
+        expect(world.host.surfaces[world.host.surfaces.length - 1]).toMatchObject({ kind: 'open', view: { id: 'livechat-webhook-test.panel' } });
+        expect(world.permissionHost.calls).toHaveLength(0);
+    });
+
+    it('with the permission reader set, a manager uses the slash command and the panel: the table is read with the reader token, at Site_Url only', async () => {
+        world.host.settings.set('permission_reader_user_id', USERS.plain.id);
+        world.host.settings.set('permission_reader_token', AUTH_TOKENS[USERS.plain.id]);
+        expect((await slash(world.host, USERS.manager)).text).toMatch(/^✅ Delivered/);
+        expect(world.permissionHost.calls).toEqual([{ path: '/api/v1/permissions.listAll', userId: USERS.plain.id, authToken: AUTH_TOKENS[USERS.plain.id] }]);
+        expect((await slash(world.host, USERS.agent)).text).toContain('error-unauthorized');
+        // Never sent to the receiver, never logged, answered, or stored.
+        expect(JSON.stringify(world.receiver.requests)).not.toContain(AUTH_TOKENS[USERS.plain.id]);
+        await settle();
+        expect(world.host.logger.text()).not.toContain(AUTH_TOKENS[USERS.plain.id]);
+        expect(JSON.stringify(world.host.store.records)).not.toContain(AUTH_TOKENS[USERS.plain.id]);
+        expect(JSON.stringify(world.host.notifier.toUsers)).not.toContain(AUTH_TOKENS[USERS.plain.id]);
+    });
+
+    it('a refused reader token says which settings to check, and never opens the fallback', async () => {
+        world.host.settings.set('permission_reader_user_id', USERS.plain.id);
+        world.host.settings.set('permission_reader_token', 'not-the-token');
+        const message = await slash(world.host, USERS.manager);
+        expect(message.text).toContain('error-permission-check-unavailable');
+        expect(message.text).toContain('permission_reader_user_id');
+        expect(message.text).not.toContain('not-the-token');
+        expect(world.receiver.requests).toHaveLength(0);
+    });
+
+    it('a half-set reader (a user id without a token) reads nothing', async () => {
+        world.host.settings.set('permission_reader_user_id', USERS.plain.id);
+        expect((await slash(world.host, USERS.manager)).text).toContain('error-permission-check-unavailable');
+        expect(world.permissionHost.calls).toHaveLength(0);
+    });
+
+    it('30 concurrent calls share one look-up in flight', async () => {
+        const answers = await Promise.all(Array.from({ length: 30 }, (_, index) => world.testAs(index % 2 ? USERS.manager : USERS.plain)));
+        expect(answers.map((answer) => answer.status).sort()).toEqual([...Array(15).fill(200), ...Array(15).fill(403)]);
+        expect(world.permissionHost.calls).toHaveLength(1);
+    });
+});
+
+describe("the server's version, read for the delivery rules", () => {
+    it('a slash command before the first API test does not keep the API test from reading /api/info: a 204 on 7.5 is retried', async () => {
+        world.permissionHost.setVersion('7.5.1');
+        world.receiver.behave({ status: 204 });
+        expect((await slash(world.host, USERS.admin)).text).toContain('(error-invalid-webhook-response)');
+        expect(world.permissionHost.infoCalls).toHaveLength(0);
+        const response = await world.testAs(USERS.admin);
+        expect(world.permissionHost.infoCalls).toHaveLength(1);
+        expect(response.content.delivery).toMatchObject({ status: 204, verdict: 'retried', rules: 'legacy' });
+    });
+
+    it('the permission reader reads it for a slash command', async () => {
+        world.permissionHost.setVersion('7.5.1');
+        world.receiver.behave({ status: 204 });
+        world.host.settings.set('permission_reader_user_id', USERS.admin.id);
+        world.host.settings.set('permission_reader_token', AUTH_TOKENS[USERS.admin.id]);
+        expect((await slash(world.host, USERS.manager)).text).toMatch(/^🔁 Failed: Rocket.Chat would retry/);
+        expect(world.permissionHost.infoCalls).toEqual([{ path: '/api/info', userId: USERS.admin.id, authToken: AUTH_TOKENS[USERS.admin.id] }]);
     });
 });

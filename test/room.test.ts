@@ -5,7 +5,8 @@ import * as path from 'path';
 
 import { LivechatWebhookTestApp } from '../LivechatWebhookTestApp';
 import { closedConversation, Conversation } from './host/conversations';
-import { GENERAL_ROOM } from './host/localHost';
+import { GENERAL_ROOM, LocalHost } from './host/localHost';
+import { startReceiver } from './host/receiver';
 import { credentialsOf, startWorld, USERS, World } from './host/world';
 
 let world: World;
@@ -20,9 +21,9 @@ afterEach(async () => {
     await world.close();
 });
 
-function addConversation(conversation: Conversation): void {
-    world.host.rooms.addRoom(conversation.room, conversation.messages);
-    world.host.rooms.addUser(conversation.agent);
+function addConversation(conversation: Conversation, host = world.host): void {
+    host.rooms.addRoom(conversation.room, conversation.messages);
+    host.rooms.addUser(conversation.agent);
 }
 
 const testRoom = (content: unknown) => world.host.post('webhook.test', { user: USERS.admin, headers: credentialsOf(USERS.admin), content });
@@ -59,23 +60,6 @@ describe('a room as the sample', () => {
         expect(payload.servedBy).toBeUndefined();
     });
 
-    it('answers 404 error-room-not-found for an unknown room, sending nothing', async () => {
-        const response = await testRoom({ roomId: 'no-such-room' });
-        expect(response.status).toBe(404);
-        expect(response.content).toMatchObject({ success: false, error: 'error-room-not-found' });
-        expect((response.content as any).reason).toContain('no-such-room');
-        expect(world.receiver.requests).toHaveLength(0);
-    });
-
-    it('answers 400 error-not-omnichannel-room for a channel, sending nothing', async () => {
-        world.host.rooms.addRoom(GENERAL_ROOM);
-        const response = await testRoom({ roomId: 'GENERAL' });
-        expect(response.status).toBe(400);
-        expect(response.content).toMatchObject({ success: false, error: 'error-not-omnichannel-room' });
-        expect((response.content as any).reason).toContain('not an Omnichannel conversation');
-        expect(world.receiver.requests).toHaveLength(0);
-    });
-
     it.each([[42], [{ id: 'x' }], ['../../etc'], ['x'.repeat(65)]])('answers 400 error-invalid-params for roomId %j', async (roomId) => {
         const response = await testRoom({ roomId });
         expect(response.status).toBe(400);
@@ -92,10 +76,99 @@ describe('a room as the sample', () => {
         expect(world.host.notifier.toUsers[0].message.text).toContain('Delivered');
     });
 
-    it('says clearly when `room` is used outside an Omnichannel room', async () => {
+    it('says so when `room` is used outside an Omnichannel room', async () => {
         world.host.rooms.addRoom(GENERAL_ROOM);
         await world.host.runCommand('livechat-webhook-test', USERS.admin, ['room']);
-        expect(world.host.notifier.toUsers[0].message.text).toContain('not an Omnichannel conversation');
+        expect(world.host.notifier.toUsers[0].message.text).toContain('No Omnichannel conversation with that id that you may see');
+        expect(world.host.notifier.toUsers[0].message.text).toContain('error-room-not-found');
         expect(world.receiver.requests).toHaveLength(0);
+    });
+});
+
+describe('whose conversations a caller may send: as Rocket.Chat decides who sees an Omnichannel room', () => {
+    /** A role that may test the webhook but not see conversations: view-livechat-webhooks only. */
+    const WEBHOOKS_ONLY = [
+        { _id: 'view-livechat-webhooks', roles: ['admin', 'livechat-manager', 'crm-integrator', 'livechat-agent'] },
+        { _id: 'view-livechat-rooms', roles: ['livechat-manager', 'livechat-monitor', 'admin'] },
+        { _id: 'view-livechat-room-closed-by-another-agent', roles: ['livechat-manager', 'livechat-monitor', 'admin'] },
+    ];
+    const PRIVATE_GROUP = { ...GENERAL_ROOM, id: 'secret-group', slugifiedName: 'board-salaries', displayName: 'board-salaries', type: 'p' as any };
+    /** An instance that has not read the table yet (the outer set-up read the default one). */
+    let host: LocalHost;
+    const as = (user: (typeof USERS)[keyof typeof USERS], content: unknown, on = host) =>
+        on.post('webhook.test', { user, headers: credentialsOf(user), content });
+
+    beforeEach(async () => {
+        world.permissionHost.setTable(WEBHOOKS_ONLY);
+        host = await world.anotherInstance();
+    });
+
+    it('a role with view-livechat-webhooks only gets the same 404 for a conversation, an unknown room, a channel and a private group: no name, nothing sent', async () => {
+        addConversation(closedConversation('lc-secret'), host);
+        host.rooms.addRoom(GENERAL_ROOM);
+        host.rooms.addRoom(PRIVATE_GROUP);
+        const own = await startReceiver({}, '/mine');
+        try {
+            const answers = [];
+            for (const roomId of ['lc-secret', 'no-such-room', 'GENERAL', 'secret-group']) {
+                answers.push(await as(USERS.integrator, { roomId, url: own.url }));
+            }
+            for (const answer of answers) {
+                expect(answer.status).toBe(404);
+                expect(answer.content).toEqual(answers[0].content);
+                expect(answer.content).toMatchObject({ success: false, error: 'error-room-not-found' });
+            }
+            expect(JSON.stringify(answers.map((answer) => answer.content))).not.toMatch(/board-salaries|lc-secret|Ana Visitor|GENERAL|general/);
+            expect(own.requests).toHaveLength(0);
+            expect(world.receiver.requests).toHaveLength(0);
+        } finally {
+            await own.close();
+        }
+    });
+
+    it('view-livechat-rooms (a livechat-manager) may send any conversation', async () => {
+        addConversation(closedConversation('lc-any'), host);
+        expect((await as(USERS.manager, { roomId: 'lc-any' })).status).toBe(200);
+    });
+
+    it('the agent serving a conversation may send it; another agent may not, not even once it is closed (view-livechat-room-closed-by-another-agent)', async () => {
+        const mine = closedConversation('lc-mine');
+        (mine.room as any).servedBy = USERS.agent;
+        (mine.room as any).isOpen = true;
+        const theirs = closedConversation('lc-theirs');
+        (theirs.room as any).isOpen = true;
+        const closed = closedConversation('lc-theirs-closed');
+        for (const conversation of [mine, theirs, closed]) {
+            addConversation(conversation, host);
+        }
+        expect((await as(USERS.agent, { roomId: 'lc-mine' })).status).toBe(200);
+        expect((await as(USERS.agent, { roomId: 'lc-theirs' })).status).toBe(404);
+        expect((await as(USERS.agent, { roomId: 'lc-theirs-closed' })).status).toBe(404);
+        world.permissionHost.setTable([...WEBHOOKS_ONLY.slice(0, 2), { _id: 'view-livechat-room-closed-by-another-agent', roles: ['livechat-agent'] }]);
+        const other = await world.anotherInstance();
+        for (const conversation of [theirs, closed]) {
+            addConversation(conversation, other);
+        }
+        expect((await as(USERS.agent, { roomId: 'lc-theirs-closed' }, other)).status).toBe(200);
+        expect((await as(USERS.agent, { roomId: 'lc-theirs' }, other)).status).toBe(404);
+    });
+
+    it("a recorded conversation's payload is shown, and sent again, only to whoever may see the conversation", async () => {
+        addConversation(closedConversation('lc-recorded'), host);
+        const sent = await as(USERS.manager, { roomId: 'lc-recorded' });
+        const id = (sent.content as any).delivery.id;
+        await new Promise((resolve) => setTimeout(resolve, 30));
+        const query = { id };
+        const forManager = await host.get('webhook.deliveries', { user: USERS.manager, headers: credentialsOf(USERS.manager), query });
+        expect((forManager.content as any).entry.body).toContain('visitor-token-ana');
+        const forIntegrator = await host.get('webhook.deliveries', { user: USERS.integrator, headers: credentialsOf(USERS.integrator), query });
+        expect(forIntegrator.status).toBe(200);
+        expect((forIntegrator.content as any).entry.body).toBeUndefined();
+        expect((forIntegrator.content as any).entry.bodyWithheld).toMatch(/conversation you may not see/);
+        expect(JSON.stringify(forIntegrator.content)).not.toContain('visitor-token-ana');
+        const again = await host.post('webhook.redeliver', { user: USERS.integrator, headers: credentialsOf(USERS.integrator), content: { id } });
+        expect(again.status).toBe(404);
+        expect(again.content).toMatchObject({ error: 'error-room-not-found' });
+        expect(world.receiver.requests).toHaveLength(1);
     });
 });

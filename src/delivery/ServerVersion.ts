@@ -6,6 +6,7 @@ import { IHttp, IPersistence, IPersistenceRead, IRead } from '@rocket.chat/apps-
 import { RocketChatAssociationModel, RocketChatAssociationRecord } from '@rocket.chat/apps-engine/definition/metadata';
 
 import type { CallerCredentials } from '../permissions/PermissionGuard';
+import { bodyText, parseJson } from '../util/bodyText';
 import { DEADLINE_GRACE_MS, DEADLINE_PASSED, withDeadline } from '../util/deadline';
 
 const RECORD = new RocketChatAssociationRecord(RocketChatAssociationModel.MISC, 'livechat-webhook-test:server-version');
@@ -20,34 +21,29 @@ export class ServerVersion {
 
     constructor(private readonly now: () => number = Date.now) {}
 
-    /** The version, or undefined when it was never read; never throws. */
+    /**
+     * The version, or undefined when it was never read; never throws. `credentials`: the caller's,
+     * or the app's permission reader's; without any, the stored version answers, and nothing is
+     * marked as failed (a slash command must not keep the next API call from reading it).
+     */
     public async get(read: IRead, http: IHttp, persis: IPersistence, credentials?: CallerCredentials): Promise<string | undefined> {
         const now = this.now();
         if (this.cached && now - this.cached.readAt < VERSION_TTL_MS) {
             return this.cached.version;
         }
-        if (this.failedAt !== undefined && now - this.failedAt < RETRY_AFTER_FAILURE_MS) {
-            return this.cached && this.cached.version;
-        }
-        try {
-            if (credentials) {
-                const version = await fetchVersion(read, http, credentials);
-                if (version) {
-                    this.cached = { version, readAt: now };
-                    await save(persis, version, now);
-                    return version;
-                }
+        const mayFetch = !!credentials && (this.failedAt === undefined || now - this.failedAt >= RETRY_AFTER_FAILURE_MS);
+        if (credentials && mayFetch) {
+            const version = await fetchVersion(read, http, credentials).catch(() => undefined);
+            if (version) {
+                this.cached = { version, readAt: now };
+                this.failedAt = undefined;
+                await save(persis, version, now);
+                return version;
             }
-            const stored = await load(read.getPersistenceReader());
-            if (stored) {
-                this.cached = { version: stored.version, readAt: credentials ? now - VERSION_TTL_MS + RETRY_AFTER_FAILURE_MS : stored.readAt };
-                return stored.version;
-            }
-        } catch {
-            // The rules are then assumed, and the report says so.
+            this.failedAt = now;
         }
-        this.failedAt = now;
-        return this.cached && this.cached.version;
+        const stored = await load(read.getPersistenceReader()).catch(() => undefined);
+        return stored ? stored.version : this.cached && this.cached.version;
     }
 }
 
@@ -59,6 +55,7 @@ async function fetchVersion(read: IRead, http: IHttp, credentials: CallerCredent
     const request = http.get(`${siteUrl.trim().replace(/\/+$/, '')}/api/info`, {
         headers: { 'X-User-Id': credentials.userId, 'X-Auth-Token': credentials.authToken },
         timeout: LOOKUP_TIMEOUT_MS,
+        encoding: null,
     });
     const response = await withDeadline(
         request.catch(() => undefined),
@@ -67,7 +64,7 @@ async function fetchVersion(read: IRead, http: IHttp, credentials: CallerCredent
     if (response === DEADLINE_PASSED || !response || response.statusCode !== 200) {
         return undefined;
     }
-    return versionOf(response.data && typeof response.data === 'object' ? response.data : parse(response.content));
+    return versionOf(parseJson(bodyText(response.content)));
 }
 
 /** `{ info: { version: "7.10.4" } }` to those who may see it, `{ version: "7.10" }` to the others. */
@@ -75,14 +72,6 @@ export function versionOf(body: unknown): string | undefined {
     const data = body as { info?: { version?: unknown }; version?: unknown } | undefined;
     const version = data && ((data.info && data.info.version) || data.version);
     return typeof version === 'string' && /^\d+\.\d+/.test(version) ? version.slice(0, 40) : undefined;
-}
-
-function parse(content: string | undefined): unknown {
-    try {
-        return JSON.parse(content || '');
-    } catch {
-        return undefined;
-    }
 }
 
 async function load(reader: IPersistenceRead): Promise<{ version: string; readAt: number } | undefined> {

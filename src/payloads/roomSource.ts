@@ -12,25 +12,27 @@ import { ConversationSnapshot, SnapshotMessage } from './conversation';
 /** The engine refuses more than 100 messages per read; the payload carries the last ones. */
 export const MAX_ROOM_MESSAGES = 100;
 
-export type RoomLoad =
-    | { ok: true; snapshot: ConversationSnapshot }
-    | { ok: false; status: 404; error: 'error-room-not-found'; reason: string }
-    | { ok: false; status: 400; error: 'error-not-omnichannel-room'; reason: string };
+type NotFound = { ok: false; status: 404; error: 'error-room-not-found'; reason: string };
+export type RoomLoad = { ok: true; snapshot: ConversationSnapshot } | NotFound;
+
+/**
+ * The one answer for a room that does not exist, is not an Omnichannel conversation, or is one the
+ * caller may not see: it names nothing, so it tells nothing about which.
+ */
+export const ROOM_NOT_FOUND: NotFound = {
+    ok: false,
+    status: 404,
+    error: 'error-room-not-found',
+    reason: 'No Omnichannel conversation with that id that you may see (a room id from the Omnichannel Current Chats list, or leave the room out).',
+};
 
 type Loose = { [key: string]: any };
 
-export async function loadConversation(read: IRead, roomId: string): Promise<RoomLoad> {
+/** The conversation, when `maySee` lets the caller see it (see permissions/roomAccess.ts). */
+export async function loadConversation(read: IRead, roomId: string, maySee: (room: ILivechatRoom) => boolean): Promise<RoomLoad> {
     const room = await read.getRoomReader().getById(roomId);
-    if (!room) {
-        return { ok: false, status: 404, error: 'error-room-not-found', reason: `No room with id "${roomId}".` };
-    }
-    if (room.type !== RoomType.LIVE_CHAT || !(room as ILivechatRoom).visitor) {
-        return {
-            ok: false,
-            status: 400,
-            error: 'error-not-omnichannel-room',
-            reason: `The room "${room.slugifiedName || room.id}" is not an Omnichannel conversation; pick a Livechat room.`,
-        };
+    if (!room || room.type !== RoomType.LIVE_CHAT || !(room as ILivechatRoom).visitor || !maySee(room as ILivechatRoom)) {
+        return ROOM_NOT_FOUND;
     }
     const livechatRoom = room as ILivechatRoom;
     const servedById = livechatRoom.servedBy && livechatRoom.servedBy.id;

@@ -2,12 +2,13 @@ import { IHttp, IPersistence, IRead } from '@rocket.chat/apps-engine/definition/
 import { IUser } from '@rocket.chat/apps-engine/definition/users';
 
 import { Log } from '../util/log';
-import { describeLookupFailure, fetchRolesFromHost, LookupFailure } from './lookup';
+import { describeLookupFailure, fetchRolesFromHost, Grants, Lookup, LookupFailure, PERMISSIONS } from './lookup';
 import { StoredTable } from './StoredTable';
 
 export { rolesGranting } from './lookup';
 
-export const WEBHOOK_PERMISSION = 'view-livechat-webhooks';
+export const WEBHOOK_PERMISSION = PERMISSIONS.webhooks;
+export const ADMIN_ROLE = 'admin';
 export const ROLE_CACHE_TTL_MS = 60 * 1000;
 /** How old a stored table may be and still decide when the live look-up is impossible or fails. */
 export const STORED_TABLE_MAX_AGE_MS = 24 * 60 * 60 * 1000;
@@ -16,21 +17,29 @@ export const PROVOKED_TABLE_MAX_AGE_MS = 5 * 60 * 1000;
 /** Suggested wait after a look-up the workspace refused (401, 403, 429). */
 export const RETRY_AFTER_SECONDS = 60;
 
-/** The caller's own REST credentials, used to read the host's permission table on their behalf. */
+/** REST credentials: the caller's own, or the app's permission reader's (its settings). */
 export interface CallerCredentials {
     userId: string;
     authToken: string;
 }
 
 /**
- * Where the allowed roles came from: the host's table (`host` now, `host-cache` read by this
- * instance in the last minute, `host-stored` read by any instance in the last 24 h) or the
- * fallback setting.
+ * Where the decision came from: the host's table (`host` now, `host-cache` read by this instance
+ * in the last minute, `host-stored` read by any instance in the last 24 h), the fallback setting,
+ * or the caller's `admin` role (an admin can grant themselves any permission: refusing them
+ * protects nothing).
  */
-export type RoleSource = 'host' | 'host-cache' | 'host-stored' | 'fallback';
+export type RoleSource = 'host' | 'host-cache' | 'host-stored' | 'fallback' | 'admin-role';
 
 export type PermissionDecision =
-    | { kind: 'decided'; allowed: boolean; allowedRoles: Array<string>; source: RoleSource }
+    | {
+          kind: 'decided';
+          allowed: boolean;
+          allowedRoles: Array<string>;
+          source: RoleSource;
+          /** The table's grants of the room permissions; absent when none was read (the fallback, an admin without one). */
+          grants?: Grants;
+      }
     /** No table to decide with: the answer is 503 and nothing is sent. */
     | { kind: 'unavailable'; reason: string; retryAfterSeconds?: number };
 
@@ -40,22 +49,28 @@ export interface PermissionCheck {
     /** Where a table read successfully is kept for other instances and later calls without credentials. */
     persis: IPersistence;
     credentials?: CallerCredentials;
+    /** The app's permission reader: reads the table for calls that carry no credentials (slash commands, the panel). */
+    reader?: CallerCredentials;
     fallbackRoles: Array<string>;
 }
 
+type Found = { grants: Grants; source: RoleSource };
+type Unavailable = Extract<PermissionDecision, { kind: 'unavailable' }>;
+
 /**
- * Decides `view-livechat-webhooks` from the host's own permission table (`permissions.listAll`),
- * read with the caller's credentials. It fails closed:
+ * Decides `view-livechat-webhooks` from the host's own permission table (`permissions.listAll`).
+ * An `admin` is allowed without one. For anyone else it fails closed:
  * 1. a table this instance read in the last minute decides;
- * 2. else, with credentials, the live table decides (and is stored with its time);
- * 3. else (no credentials, or the look-up failed) the last stored table decides, up to 24 h old
- *    (5 min when the look-up answered 401, 403 or 429, which a caller can provoke);
+ * 2. else the live table decides, read with the caller's credentials, or the permission reader's
+ *    when the caller brings none (and is stored with its time); one look-up at a time;
+ * 3. else (no credentials at all, or the look-up failed) the last stored table decides, up to 24 h
+ *    old (5 min when the look-up answered 401, 403 or 429 to the caller's own credentials);
  * 4. else the fallback roles decide, but only when the server could not be reached or answered
- *    5xx or something that is not JSON; a 401, 403 or 429, an unusable answer, or a call without
- *    credentials gets `unavailable`.
+ *    5xx or something that is not JSON; anything else gets `unavailable`.
  */
 export class PermissionGuard {
-    private cached?: { roles: Array<string>; fetchedAt: number };
+    private cached?: { grants: Grants; fetchedAt: number };
+    private inFlight?: Promise<Lookup>;
     private readonly stored = new StoredTable();
 
     constructor(
@@ -65,69 +80,112 @@ export class PermissionGuard {
     ) {}
 
     public async check(user: IUser, check: PermissionCheck): Promise<PermissionDecision> {
-        const roles = await this.allowedRoles(check);
-        if (!('roles' in roles)) {
-            return roles;
-        }
         const userRoles = Array.isArray(user.roles) ? user.roles : [];
-        return { kind: 'decided', allowed: userRoles.some((role) => roles.roles.includes(role)), allowedRoles: roles.roles, source: roles.source };
+        if (userRoles.includes(ADMIN_ROLE)) {
+            // Read (and store) the table when the admin's own credentials allow it, for the others; never wait on it otherwise.
+            const found = check.credentials ? await this.table(check) : this.fresh();
+            const grants = found && 'grants' in found ? found.grants : undefined;
+            return { kind: 'decided', allowed: true, allowedRoles: grants ? grants[WEBHOOK_PERMISSION] : [ADMIN_ROLE], source: 'admin-role', grants };
+        }
+        const found = await this.table(check);
+        if (!('grants' in found)) {
+            return found;
+        }
+        const roles = found.grants[WEBHOOK_PERMISSION] || [];
+        return {
+            kind: 'decided',
+            allowed: userRoles.some((role) => roles.includes(role)),
+            allowedRoles: roles,
+            source: found.source,
+            ...(found.source !== 'fallback' && { grants: found.grants }),
+        };
     }
 
-    private async allowedRoles(
-        check: PermissionCheck,
-    ): Promise<{ roles: Array<string>; source: RoleSource } | Extract<PermissionDecision, { kind: 'unavailable' }>> {
-        const now = this.now();
-        if (this.cached && now - this.cached.fetchedAt < this.ttlMs) {
-            return { roles: this.cached.roles, source: 'host-cache' };
+    private fresh(): Found | undefined {
+        return this.cached && this.now() - this.cached.fetchedAt < this.ttlMs ? { grants: this.cached.grants, source: 'host-cache' } : undefined;
+    }
+
+    private async table(check: PermissionCheck): Promise<Found | Unavailable> {
+        const fresh = this.fresh();
+        if (fresh) {
+            return fresh;
         }
+        const now = this.now();
+        const credentials = check.credentials || check.reader;
+        const byReader = !check.credentials && !!check.reader;
         let failure: LookupFailure | undefined;
-        if (check.credentials) {
-            const looked = await fetchRolesFromHost(check.read, check.http, check.credentials);
+        if (credentials) {
+            const looked = await this.lookUp(check, credentials);
             if (looked.ok) {
-                this.cached = { roles: looked.roles, fetchedAt: now };
-                this.stored.save(check.persis, check.read.getPersistenceReader(), looked.roles, now).catch((error) => {
-                    this.logger.warn(`Could not store the permission table: ${error instanceof Error ? error.message : 'unknown error'}`);
-                });
-                return { roles: looked.roles, source: 'host' };
+                return { grants: looked.grants, source: 'host' };
             }
             failure = looked.failure;
         }
         const stored = await this.stored.load(check.read.getPersistenceReader());
-        // A caller can provoke a 401, 403 or 429 on purpose: then only a recent table decides, so that a
-        // role the workspace took the permission from cannot keep it by making the look-up fail.
-        const maxAge = failure && failure.provokable ? PROVOKED_TABLE_MAX_AGE_MS : STORED_TABLE_MAX_AGE_MS;
+        // A caller can provoke a 401, 403 or 429 with their own credentials: then only a recent table
+        // decides, so that a role the workspace took the permission from cannot keep it that way.
+        // The reader's credentials are the admin's: only a 429 can be provoked (by calling often).
+        const provoked = !!failure && !!failure.provokable && (!byReader || failure.status === 429);
+        const maxAge = provoked ? PROVOKED_TABLE_MAX_AGE_MS : STORED_TABLE_MAX_AGE_MS;
         if (stored && now - stored.fetchedAt < maxAge && stored.fetchedAt <= now + this.ttlMs) {
             if (failure) {
                 this.logger.warn(
-                    `Could not read the workspace's permission table (${describeLookupFailure(failure)}); deciding with the table read ${ageText(now - stored.fetchedAt)} ago.`,
+                    `Could not read the workspace's permission table (${describe(failure, byReader)}); deciding with the table read ${ageText(now - stored.fetchedAt)} ago.`,
                 );
             }
-            return { roles: stored.roles, source: 'host-stored' };
+            return { grants: stored.grants, source: 'host-stored' };
         }
         if (failure && failure.opensFallback) {
             this.logger.warn(
-                `Could not read the workspace's permission table (${describeLookupFailure(failure)}) and none was read in the last 24 h; ` +
+                `Could not read the workspace's permission table (${describe(failure, byReader)}) and none was read in the last 24 h; ` +
                     `using the fallback roles from permission_fallback_roles: ${check.fallbackRoles.join(', ') || '(none)'}`,
             );
-            return { roles: check.fallbackRoles, source: 'fallback' };
+            return { grants: { [WEBHOOK_PERMISSION]: check.fallbackRoles }, source: 'fallback' };
         }
-        return this.unavailable(failure);
+        return this.unavailable(failure, byReader);
     }
 
-    private unavailable(failure: LookupFailure | undefined): Extract<PermissionDecision, { kind: 'unavailable' }> {
+    /** One look-up at a time: concurrent calls share it (the table is the workspace's, whoever reads it). */
+    private async lookUp(check: PermissionCheck, credentials: CallerCredentials): Promise<Lookup> {
+        if (!this.inFlight) {
+            const now = this.now();
+            this.inFlight = fetchRolesFromHost(check.read, check.http, credentials)
+                .then((looked) => {
+                    if (looked.ok) {
+                        this.cached = { grants: looked.grants, fetchedAt: now };
+                        this.stored.save(check.persis, check.read.getPersistenceReader(), looked.grants, now).catch((error) => {
+                            this.logger.warn(`Could not store the permission table: ${error instanceof Error ? error.message : 'unknown error'}`);
+                        });
+                    }
+                    return looked;
+                })
+                .finally(() => {
+                    this.inFlight = undefined;
+                });
+        }
+        return this.inFlight;
+    }
+
+    private unavailable(failure: LookupFailure | undefined, byReader: boolean): Unavailable {
         const start = `Could not check the ${WEBHOOK_PERMISSION} permission, so nothing was sent`;
         if (!failure) {
-            this.logger.warn(`${start}: the call carries no credentials and no permission table was read in the last 24 h.`);
+            this.logger.warn(`${start}: the call carries no credentials, no permission reader is set and no permission table was read in the last 24 h.`);
             return {
                 kind: 'unavailable',
                 reason:
-                    `${start}: slash commands and buttons carry no credentials to read the workspace's permission table, and no table was read in the last 24 h. ` +
-                    "Call one of the app's endpoints once with your X-User-Id and X-Auth-Token (e.g. GET webhook.events), then try again.",
+                    `${start}: slash commands, the panel and buttons carry no credentials to read the workspace's permission table, no permission reader is set, and no table was read in the last 24 h. ` +
+                    "Ask an admin to set the app's permission reader (the permission_reader_user_id and permission_reader_token settings), " +
+                    "or call one of the app's endpoints once with your X-User-Id and X-Auth-Token (e.g. GET webhook.events), then try again.",
             };
         }
-        this.logger.warn(`${start}: ${describeLookupFailure(failure)}, and no permission table was read in the last 24 h.`);
-        const refused = !!failure.provokable;
-        if (refused) {
+        this.logger.warn(`${start}: ${describe(failure, byReader)}, and no permission table was read in the last 24 h.`);
+        if (byReader && (failure.status === 401 || failure.status === 403)) {
+            return {
+                kind: 'unavailable',
+                reason: `${start}: the workspace refused the permission reader's token (${describeLookupFailure(failure)}). Ask an admin to check the permission_reader_user_id and permission_reader_token settings.`,
+            };
+        }
+        if (failure.provokable) {
             return {
                 kind: 'unavailable',
                 reason: `${start}: the workspace refused to show its permission table (${describeLookupFailure(failure)}). Try again in a minute.`,
@@ -139,6 +197,11 @@ export class PermissionGuard {
             reason: `${start}: ${describeLookupFailure(failure)}. Check that the Site_Url server setting is this workspace's own address.`,
         };
     }
+}
+
+/** For logs: which credentials failed (never their value). */
+function describe(failure: LookupFailure, byReader: boolean): string {
+    return `${describeLookupFailure(failure)}${byReader ? " with the permission reader's token" : ''}`;
 }
 
 function ageText(ms: number): string {

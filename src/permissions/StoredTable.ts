@@ -4,10 +4,12 @@
 import { IPersistence, IPersistenceRead } from '@rocket.chat/apps-engine/definition/accessors';
 import { RocketChatAssociationModel, RocketChatAssociationRecord } from '@rocket.chat/apps-engine/definition/metadata';
 
+import { Grants, PERMISSIONS } from './lookup';
+
 const RECORD = new RocketChatAssociationRecord(RocketChatAssociationModel.MISC, 'livechat-webhook-test:permission-table');
 
 export interface Table {
-    roles: Array<string>;
+    grants: Grants;
     /** When it was read, in ms since the epoch. */
     fetchedAt: number;
 }
@@ -16,14 +18,14 @@ export class StoredTable {
     /** The newest stored table; two instances upserting at once may leave two records. */
     public async load(reader: IPersistenceRead): Promise<Table | undefined> {
         const records = await reader.readByAssociation(RECORD);
-        const tables = (records || []).filter(isTable) as Array<Table>;
+        const tables = (records || []).map(toTable).filter((table): table is Table => !!table);
         return tables.sort((a, b) => b.fetchedAt - a.fetchedAt)[0];
     }
 
     /** Rocket.Chat's bridge rejects an update of an existing record after applying it, so a rejection is "maybe written": read back to tell. */
-    public async save(persis: IPersistence, reader: IPersistenceRead, roles: Array<string>, fetchedAt: number): Promise<void> {
+    public async save(persis: IPersistence, reader: IPersistenceRead, grants: Grants, fetchedAt: number): Promise<void> {
         try {
-            await persis.updateByAssociation(RECORD, { roles, fetchedAt }, true);
+            await persis.updateByAssociation(RECORD, { grants, fetchedAt }, true);
         } catch (error) {
             const stored = await this.load(reader);
             if (!stored || stored.fetchedAt < fetchedAt) {
@@ -33,7 +35,29 @@ export class StoredTable {
     }
 }
 
-function isTable(value: unknown): boolean {
-    const table = value as Table;
-    return !!table && Array.isArray(table.roles) && table.roles.every((role) => typeof role === 'string') && Number.isFinite(table.fetchedAt);
+/** The record as 0.3 writes it (`grants`), or as 0.2 did (`roles` of view-livechat-webhooks only: it grants no room). */
+function toTable(value: unknown): Table | undefined {
+    const record = value as { grants?: unknown; roles?: unknown; fetchedAt?: unknown };
+    if (!record || typeof record !== 'object' || typeof record.fetchedAt !== 'number' || !Number.isFinite(record.fetchedAt)) {
+        return undefined;
+    }
+    if (isRoleList(record.roles) && record.grants === undefined) {
+        return { grants: { [PERMISSIONS.webhooks]: record.roles }, fetchedAt: record.fetchedAt };
+    }
+    const grants = record.grants as { [permission: string]: unknown } | undefined;
+    if (!grants || typeof grants !== 'object' || !isRoleList(grants[PERMISSIONS.webhooks])) {
+        return undefined;
+    }
+    const kept: Grants = {};
+    for (const permission of Object.values(PERMISSIONS)) {
+        const roles = grants[permission];
+        if (isRoleList(roles)) {
+            kept[permission] = roles;
+        }
+    }
+    return { grants: kept, fetchedAt: record.fetchedAt };
+}
+
+function isRoleList(value: unknown): value is Array<string> {
+    return Array.isArray(value) && value.every((role) => typeof role === 'string');
 }

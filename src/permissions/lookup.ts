@@ -1,11 +1,21 @@
 // Reads the workspace's own permission table (`GET <Site_Url>/api/v1/permissions.listAll`) with
-// the caller's credentials, and says why when it cannot.
+// the caller's credentials (or the app's permission reader's), and says why when it cannot.
 import { IHttp, IRead } from '@rocket.chat/apps-engine/definition/accessors';
 
 import { DEADLINE_GRACE_MS, DEADLINE_PASSED, withDeadline } from '../util/deadline';
+import { bodyText, parseJson } from '../util/bodyText';
 import type { CallerCredentials } from './PermissionGuard';
 
-const PERMISSION = 'view-livechat-webhooks';
+/** The permissions the app decides with: who may use it, and who may see an Omnichannel room's conversation. */
+export const PERMISSIONS = {
+    webhooks: 'view-livechat-webhooks',
+    rooms: 'view-livechat-rooms',
+    closedByAnother: 'view-livechat-room-closed-by-another-agent',
+} as const;
+
+/** The roles each permission is granted to, by the workspace's table. */
+export type Grants = { [permission: string]: Array<string> };
+
 const LOOKUP_TIMEOUT_MS = 5000;
 
 /**
@@ -21,7 +31,7 @@ export interface LookupFailure {
     provokable?: boolean;
 }
 
-export type Lookup = { ok: true; roles: Array<string> } | { ok: false; failure: LookupFailure };
+export type Lookup = { ok: true; grants: Grants } | { ok: false; failure: LookupFailure };
 
 export async function fetchRolesFromHost(read: IRead, http: IHttp, credentials: CallerCredentials): Promise<Lookup> {
     const siteUrl = await read.getEnvironmentReader().getServerSettings().getValueById('Site_Url');
@@ -36,6 +46,8 @@ export async function fetchRolesFromHost(read: IRead, http: IHttp, credentials: 
         const request = http.get(`${siteUrl.trim().replace(/\/+$/, '')}/api/v1/permissions.listAll`, {
             headers: { 'X-User-Id': credentials.userId, 'X-Auth-Token': credentials.authToken },
             timeout: LOOKUP_TIMEOUT_MS,
+            // Raw bytes: nothing the host parses for the app can hold a key that breaks the engine.
+            encoding: null,
         });
         response = await withDeadline(request, LOOKUP_TIMEOUT_MS + DEADLINE_GRACE_MS);
     } catch {
@@ -52,12 +64,20 @@ export async function fetchRolesFromHost(read: IRead, http: IHttp, credentials: 
         const status = response.statusCode;
         return fail({ what: 'status', status, opensFallback: status >= 500, provokable: status === 401 || status === 403 || status === 429 });
     }
-    const body = responseBody(response.data, response.content);
+    const body = parseJson(bodyText(response.content));
     if (body === undefined) {
         return fail({ what: 'not-json', opensFallback: true });
     }
-    const roles = rolesGranting(body, PERMISSION);
-    return roles ? { ok: true, roles } : fail({ what: 'not-listed', opensFallback: false });
+    const webhooks = rolesGranting(body, PERMISSIONS.webhooks);
+    if (!webhooks) {
+        return fail({ what: 'not-listed', opensFallback: false });
+    }
+    // The room permissions are optional in an answer: one that is not listed grants nobody.
+    const grants: Grants = { [PERMISSIONS.webhooks]: webhooks };
+    for (const permission of [PERMISSIONS.rooms, PERMISSIONS.closedByAnother]) {
+        grants[permission] = rolesGranting(body, permission) || [];
+    }
+    return { ok: true, grants };
 }
 
 /** For logs and answers; never holds a URL or a credential. */
@@ -76,23 +96,12 @@ export function describeLookupFailure(failure: LookupFailure): string {
         case 'not-json':
             return 'permissions.listAll did not answer JSON';
         case 'not-listed':
-            return `permissions.listAll did not list ${PERMISSION}`;
+            return `permissions.listAll did not list ${PERMISSIONS.webhooks}`;
     }
 }
 
 function fail(failure: LookupFailure): Lookup {
     return { ok: false, failure };
-}
-
-function responseBody(data: unknown, content: string | undefined): unknown {
-    if (data && typeof data === 'object') {
-        return data;
-    }
-    try {
-        return JSON.parse(content || '');
-    } catch {
-        return undefined;
-    }
 }
 
 /** The roles the host's `permissions.listAll` answer grants `permission`, or undefined when it is not listed. */

@@ -6,7 +6,11 @@ import { Log } from '../util/log';
 import { Watch } from '../watch/Watch';
 import { watchAnswer } from '../watch/view';
 import { IModify } from '@rocket.chat/apps-engine/definition/accessors';
-import { Access } from './access';
+import { Access, Allowed } from './access';
+import { ILivechatRoom } from '@rocket.chat/apps-engine/definition/livechat';
+import { RoomType } from '@rocket.chat/apps-engine/definition/rooms';
+import { maySeeConversation } from '../permissions/roomAccess';
+import { ROOM_NOT_FOUND } from '../payloads/roomSource';
 import { Answer, CheckAnswer, EventsAnswer, failure, HistoryAnswer, HistoryItem, TestOutcome, WatchAnswer, WatchRunOutcome } from './answers';
 import { checkEntry, ReceiverCheck } from '../check/ReceiverCheck';
 import { Caller } from './caller';
@@ -50,7 +54,7 @@ export class WebhookTestRunner {
             if (!('timeoutMs' in ready)) {
                 return ready;
             }
-            const payload = await preparePayload(caller.read, request.value.event, request.value.roomId);
+            const payload = await preparePayload(caller.read, request.value.event, request.value.roomId, allowed.viewer);
             if (isAnswer(payload)) {
                 return payload;
             }
@@ -79,6 +83,9 @@ export class WebhookTestRunner {
             }
             if (original.report.source.kind === 'check') {
                 return failure(400, 'error-not-redeliverable', `"${original.report.id}" is a receiver check, not a delivery: run the check again instead.`);
+            }
+            if (!(await this.maySeeSource(caller, allowed, original))) {
+                return failure(ROOM_NOT_FOUND.status, ROOM_NOT_FOUND.error, ROOM_NOT_FOUND.reason);
             }
             if (original.body === undefined) {
                 return failure(400, 'error-not-redeliverable', `Delivery "${original.report.id}" was too large to keep its payload; run a new test instead.`);
@@ -112,7 +119,13 @@ export class WebhookTestRunner {
                 if (!entry) {
                     return failure(404, 'error-delivery-not-found', 'No delivery with that id in the history.');
                 }
-                const detail = { body: entry.body, request: entry.request, response: entry.response };
+                // A conversation's payload is shown only to whoever may see the conversation now.
+                const shown = await this.maySeeSource(caller, allowed, entry);
+                const detail = {
+                    ...(shown ? { body: entry.body } : { bodyWithheld: 'The payload is a conversation you may not see: it is not shown.' }),
+                    request: entry.request,
+                    response: entry.response,
+                };
                 return {
                     success: true,
                     httpStatus: 200,
@@ -248,6 +261,19 @@ export class WebhookTestRunner {
             const allowed = await this.access.authorize(caller);
             return allowed.ok ? { success: true, httpStatus: 200, reason: 'Allowed.' } : allowed.answer;
         });
+    }
+
+    /** A room payload's conversation must be one the caller may see (as the test of that room required). */
+    private async maySeeSource(caller: Caller, allowed: Allowed, entry: StoredDelivery): Promise<boolean> {
+        const source = entry.report.source;
+        if (source.kind !== 'room') {
+            return true;
+        }
+        const room = await caller.read
+            .getRoomReader()
+            .getById(source.roomId)
+            .catch(() => undefined);
+        return !!room && room.type === RoomType.LIVE_CHAT && maySeeConversation(allowed.viewer, room as ILivechatRoom);
     }
 
     /** Never rejects: a fault of the host itself (not of the receiver or the settings) becomes a 500 answer. */

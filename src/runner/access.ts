@@ -3,6 +3,7 @@
 import { IUser } from '@rocket.chat/apps-engine/definition/users';
 
 import { PermissionGuard, WEBHOOK_PERMISSION } from '../permissions/PermissionGuard';
+import { RoomViewer } from '../permissions/roomAccess';
 import { AppSettings, checkDeliverySettings, DeliverySettings, parseTestsPerMinute, SettingId } from '../settings/settings';
 import { SettingsCache } from '../settings/SettingsCache';
 import { Answer, failure } from './answers';
@@ -13,6 +14,8 @@ export interface Allowed {
     ok: true;
     user: IUser;
     settings: AppSettings;
+    /** Who asks, with the table's room grants: whose conversations they may send. */
+    viewer: RoomViewer;
 }
 
 export type Denied = { ok: false; answer: Answer };
@@ -30,7 +33,14 @@ export class Access {
             return { ok: false, answer: failure(401, 'error-unauthenticated', 'You must be logged in to run the webhook test.') };
         }
         const settings = await this.settings.get(read.getEnvironmentReader().getSettings());
-        const decision = await this.guard.check(user, { read, http, persis, credentials, fallbackRoles: settings.fallbackRoles });
+        const decision = await this.guard.check(user, {
+            read,
+            http,
+            persis,
+            credentials,
+            reader: settings.permissionReader,
+            fallbackRoles: settings.fallbackRoles,
+        });
         if (decision.kind === 'unavailable') {
             const answer = failure(503, 'error-permission-check-unavailable', decision.reason);
             return { ok: false, answer: decision.retryAfterSeconds === undefined ? answer : { ...answer, retryAfterSeconds: decision.retryAfterSeconds } };
@@ -39,7 +49,7 @@ export class Access {
             const roles = decision.allowedRoles.length ? decision.allowedRoles.join(', ') : 'none';
             return { ok: false, answer: failure(403, 'error-unauthorized', `You need the ${WEBHOOK_PERMISSION} permission (roles that hold it: ${roles}).`) };
         }
-        return { ok: true, user, settings };
+        return { ok: true, user, settings, viewer: { user, grants: decision.grants } };
     }
 
     /** The settings a delivery needs, and the user's rate limit; an answer when either stops it. */

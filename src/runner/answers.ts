@@ -14,7 +14,6 @@ export type ErrorCode =
     | 'error-invalid-params'
     | 'error-invalid-event'
     | 'error-room-not-found'
-    | 'error-not-omnichannel-room'
     | 'error-delivery-not-found'
     | 'error-not-redeliverable'
     | 'error-too-many-requests'
@@ -60,7 +59,7 @@ export interface HistoryAnswer extends Answer {
     /** Over every kept delivery that matches the filters (not only the `limit` listed). */
     stats?: HistoryStats;
     /** One delivery with the exact body sent and the headers, when asked for by id. */
-    entry?: HistoryItem & DeliveryDetail;
+    entry?: HistoryItem & DeliveryDetail & { bodyWithheld?: string };
 }
 
 export interface WatchAnswer extends Answer {

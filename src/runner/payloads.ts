@@ -5,6 +5,7 @@ import { buildRoomPayload } from '../payloads/conversation';
 import { buildEventSample, buildOfflineMessagePayload, EventType } from '../payloads/events';
 import { DeliveryReport } from '../delivery/report';
 import { loadConversation } from '../payloads/roomSource';
+import { maySeeConversation, RoomViewer } from '../permissions/roomAccess';
 import { Answer, failure } from './answers';
 
 export interface Payload {
@@ -15,12 +16,13 @@ export interface Payload {
     redeliveryOf?: { id: string; webhookId: string };
 }
 
-export async function preparePayload(read: IRead, event: EventType, roomId: string | undefined): Promise<Payload | Answer> {
+/** `viewer`: who asks; a room payload needs a conversation they may see. */
+export async function preparePayload(read: IRead, event: EventType, roomId: string | undefined, viewer: RoomViewer): Promise<Payload | Answer> {
     const now = new Date();
     if (roomId === undefined) {
         return { event, body: JSON.stringify(buildEventSample(event, now)), source: { kind: 'sample' } };
     }
-    const loaded = await loadConversation(read, roomId);
+    const loaded = await loadConversation(read, roomId, (room) => maySeeConversation(viewer, room));
     if (!loaded.ok) {
         return failure(loaded.status, loaded.error, loaded.reason);
     }

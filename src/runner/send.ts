@@ -70,7 +70,9 @@ export class Sender {
     public async deliver(accessors: Accessors & { credentials?: CallerCredentials }, request: SendRequest): Promise<Delivered> {
         const { settings } = request;
         const version =
-            settings.deliveryRules === 'auto' ? await this.version.get(accessors.read, accessors.http, accessors.persis, accessors.credentials) : undefined;
+            settings.deliveryRules === 'auto'
+                ? await this.version.get(accessors.read, accessors.http, accessors.persis, accessors.credentials || settings.permissionReader)
+                : undefined;
         return this.deliverWith(accessors, request, chooseRules(settings.deliveryRules, version));
     }
 

@@ -14,6 +14,8 @@ export enum SettingId {
     WatchFailuresToAlert = 'watch_failures_to_alert',
     WatchAlertRoom = 'watch_alert_room',
     DeliveryRules = 'delivery_rules',
+    PermissionReaderUserId = 'permission_reader_user_id',
+    PermissionReaderToken = 'permission_reader_token',
 }
 
 export const DEFAULT_TIMEOUT_MS = 5000;
@@ -61,6 +63,24 @@ export const SETTINGS: Array<ISetting> = [
         public: false,
         i18nLabel: 'permission_fallback_roles_label',
         i18nDescription: 'permission_fallback_roles_description',
+    },
+    {
+        id: SettingId.PermissionReaderUserId,
+        type: SettingType.STRING,
+        packageValue: '',
+        required: false,
+        public: false,
+        i18nLabel: 'permission_reader_user_id_label',
+        i18nDescription: 'permission_reader_user_id_description',
+    },
+    {
+        id: SettingId.PermissionReaderToken,
+        type: SettingType.PASSWORD,
+        packageValue: '',
+        required: false,
+        public: false,
+        i18nLabel: 'permission_reader_token_label',
+        i18nDescription: 'permission_reader_token_description',
     },
     {
         id: SettingId.SigningSecret,

@@ -22,24 +22,30 @@ export interface AppSettings {
     watch: { intervalMinutes: unknown; event: unknown; failuresToAlert: unknown; alertRoom: string };
     /** Which delivery rules the verdicts follow: auto (from the server's version), current or legacy. */
     deliveryRules: RulesSetting;
+    /** A personal access token that reads the permission table for calls without credentials; absent unless both halves are usable. */
+    permissionReader?: { userId: string; authToken: string };
 }
 
 export async function readAppSettings(reader: ISettingRead): Promise<AppSettings> {
-    const [webhookUrl, secretToken, timeoutMs, fallbackRoles, signingSecret, allowedPrivateHosts, testsPerMinute, ...watch] = await Promise.all([
-        reader.getValueById(SettingId.WebhookUrl),
-        reader.getValueById(SettingId.SecretToken),
-        reader.getValueById(SettingId.TimeoutMs),
-        reader.getValueById(SettingId.PermissionFallbackRoles),
-        reader.getValueById(SettingId.SigningSecret),
-        reader.getValueById(SettingId.AllowedPrivateHosts),
-        reader.getValueById(SettingId.TestsPerMinute),
-        reader.getValueById(SettingId.WatchIntervalMinutes),
-        reader.getValueById(SettingId.WatchEvent),
-        reader.getValueById(SettingId.WatchFailuresToAlert),
-        reader.getValueById(SettingId.WatchAlertRoom),
-        reader.getValueById(SettingId.DeliveryRules),
-    ]);
+    const [webhookUrl, secretToken, timeoutMs, fallbackRoles, signingSecret, allowedPrivateHosts, testsPerMinute, readerId, readerToken, ...watch] =
+        await Promise.all([
+            reader.getValueById(SettingId.WebhookUrl),
+            reader.getValueById(SettingId.SecretToken),
+            reader.getValueById(SettingId.TimeoutMs),
+            reader.getValueById(SettingId.PermissionFallbackRoles),
+            reader.getValueById(SettingId.SigningSecret),
+            reader.getValueById(SettingId.AllowedPrivateHosts),
+            reader.getValueById(SettingId.TestsPerMinute),
+            reader.getValueById(SettingId.PermissionReaderUserId),
+            reader.getValueById(SettingId.PermissionReaderToken),
+            reader.getValueById(SettingId.WatchIntervalMinutes),
+            reader.getValueById(SettingId.WatchEvent),
+            reader.getValueById(SettingId.WatchFailuresToAlert),
+            reader.getValueById(SettingId.WatchAlertRoom),
+            reader.getValueById(SettingId.DeliveryRules),
+        ]);
     const text = (value: unknown) => (typeof value === 'string' ? value : '');
+    const permissionReader = readerCredentials(text(readerId).trim(), text(readerToken).trim());
     return {
         webhookUrl: text(webhookUrl).trim(),
         secretToken: text(secretToken),
@@ -50,7 +56,13 @@ export async function readAppSettings(reader: ISettingRead): Promise<AppSettings
         testsPerMinute,
         watch: { intervalMinutes: watch[0], event: watch[1], failuresToAlert: watch[2], alertRoom: text(watch[3]).trim() },
         deliveryRules: parseRulesSetting(watch[4]),
+        ...(permissionReader && { permissionReader }),
     };
+}
+
+/** Both halves, each something an HTTP header carries unchanged; else none (a half-set reader reads nothing). */
+function readerCredentials(userId: string, authToken: string): AppSettings['permissionReader'] {
+    return HEADER_SAFE_TOKEN.test(userId) && HEADER_SAFE_TOKEN.test(authToken) ? { userId, authToken } : undefined;
 }
 
 /** "admin, livechat-manager," → ['admin', 'livechat-manager'] */

@@ -60,7 +60,6 @@ export function fieldOfOutcome(outcome: TestOutcome, body: FormBody): FieldId | 
         case 'error-invalid-params':
             return fieldOfInvalidParams(outcome.reason, body);
         case 'error-room-not-found':
-        case 'error-not-omnichannel-room':
             return FORM.room;
         case 'error-invalid-webhook-url':
         case 'error-ssrf-validation-failed':

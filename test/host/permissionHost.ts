@@ -6,11 +6,14 @@ export interface PermissionEntry {
     roles: Array<string>;
 }
 
-/** Rocket.Chat's default roles for the permissions this app cares about (and a few neighbours). */
+/** Rocket.Chat's default roles for the permissions this app cares about (and a few neighbours), as its upsertPermissions sets them. */
 export const DEFAULT_PERMISSION_TABLE: Array<PermissionEntry> = [
+    { _id: 'view-l-room', roles: ['livechat-manager', 'livechat-monitor', 'livechat-agent', 'admin'] },
     { _id: 'view-livechat-manager', roles: ['livechat-manager', 'livechat-monitor', 'admin'] },
-    { _id: 'view-livechat-webhooks', roles: ['admin', 'livechat-manager'] },
-    { _id: 'view-livechat-rooms', roles: ['livechat-manager', 'livechat-monitor', 'livechat-agent', 'admin'] },
+    { _id: 'view-livechat-rooms', roles: ['livechat-manager', 'livechat-monitor', 'admin'] },
+    { _id: 'view-livechat-webhooks', roles: ['livechat-manager', 'admin'] },
+    { _id: 'view-livechat-room-closed-same-department', roles: ['livechat-manager', 'livechat-monitor', 'admin'] },
+    { _id: 'view-livechat-room-closed-by-another-agent', roles: ['livechat-manager', 'livechat-monitor', 'admin'] },
     { _id: 'manage-apps', roles: ['admin'] },
 ];
 
