@@ -43,7 +43,7 @@ describe('the block reply', () => {
         expect(blocks.map((block) => block.type)).toEqual(['section', 'section', 'context', 'actions']);
         expect(blocks[0].text).toEqual({ type: 'mrkdwn', text: `*${header}*` });
         const values = fields(blocks);
-        expect(values).toMatchObject({ 'Status': status, 'Event': 'Message', 'URL host': new URL(world.receiver.url).host });
+        expect(values).toMatchObject({ 'Status': status, 'Event': 'Message', 'URL host': `\`${new URL(world.receiver.url).host}\`` });
         expect(values.Time).toMatch(/^\d+ ms$/);
         expect(blocks[2].elements[0].text.length).toBeGreaterThan(10);
         const [button] = blocks[3].elements;
@@ -78,7 +78,7 @@ describe('the block reply', () => {
         world.host.settings.set('allowed_private_hosts', '');
         const { blocks, text } = await reply('url', 'http://10.1.2.3/hook');
         expect(blocks[0].text.text).toContain('Refused: nothing was sent');
-        expect(fields(blocks)).toMatchObject({ 'Status': 'ssrf', 'URL host': '10.1.2.3' });
+        expect(fields(blocks)).toMatchObject({ 'Status': 'ssrf', 'URL host': '`10.1.2.3`' });
         expect(blocks[2].elements[0].text).toContain('allowed_private_hosts');
         expect(text).toContain('error-ssrf-validation-failed');
         expect(world.receiver.requests).toHaveLength(0);

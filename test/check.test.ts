@@ -166,7 +166,7 @@ describe('the receiver check', () => {
         const [first, second] = world.host.notifier.toUsers.map((notification) => String(notification.message.text));
         expect(first).toBe('Checking 15 steps…');
         const lines = second.split('\n');
-        expect(lines[0]).toMatch(/^⛔ Receiver not ready: 1 error in 15 steps \(127\.0\.0\.1:\d+\) · \d+ ms$/);
+        expect(lines[0]).toMatch(/^⛔ Receiver not ready: 1 error in 15 steps \(`127\.0\.0\.1:\d+`\) · \d+ ms$/);
         expect(lines[7]).toMatch(/^⛔ Message · 204 · \d+ ms$/);
         expect(lines[1]).toMatch(/^✅ LivechatSession · 200 · \d+ ms · crmData 18 B$/);
         expect(second).toContain('Problems:');

@@ -49,7 +49,7 @@ describe('the panel', () => {
             view: { id: 'livechat-webhook-test.panel', type: 'contextualBar', title: { text: 'Webhook' } },
         });
         const shown = texts(surface.view);
-        expect(shown[0]).toMatch(/^\*Target\*: 127\.0\.0\.1:\d+ \(from the app's Webhook URL\)$/);
+        expect(shown[0]).toMatch(/^\*Target\*: `127\.0\.0\.1:\d+` \(from the app's Webhook URL\)$/);
         expect(shown[1]).toMatch(/^\*Last test\*: ✅ delivered · LivechatSession · 200 · /);
         expect(shown[2]).toBe('*Health watch*: off');
         expect(shown[3]).toMatch(/^\*History\*: 1 deliveries · 100 % delivered · p50 \d+ ms$/);

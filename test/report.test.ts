@@ -22,6 +22,37 @@ async function delivery(): Promise<{ status: number; content: any; report: any }
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
+// Tokens with what percent-encoders and HTML escapers treat differently (spaces, quotes, ! * ( ) ~ / + = ` & < >).
+const PERCENT_TOKEN = "it's (my) token/~*!SECRET +=&";
+const HTML_TOKEN = 'tok\'en"<&>+=/`SECRET';
+
+/** Each UTF-8 byte as %XX (upper-case) unless it is ASCII and kept. */
+function percentAllBut(text: string, kept: (c: string) => boolean): string {
+    return [...Buffer.from(text, 'utf8')]
+        .map((byte) => (byte < 0x80 && kept(String.fromCharCode(byte)) ? String.fromCharCode(byte) : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`))
+        .join('');
+}
+
+/** Python's urllib.parse.quote: letters, digits, _.-~ and `safe` kept. */
+function pyQuote(text: string, safe = '/'): string {
+    return percentAllBut(text, (c) => /[A-Za-z0-9_.~-]/.test(c) || safe.includes(c));
+}
+
+function lowerHex(text: string): string {
+    return text.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase());
+}
+
+const HTML_NAMED: { [c: string]: string } = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
+
+function htmlEscape(text: string, references: { [c: string]: string }): string {
+    return [...text].map((c) => references[c] ?? c).join('');
+}
+
+/** Every character an HTML escaper may encode, as a numeric reference. */
+function htmlNumeric(text: string, reference: (code: number) => string): string {
+    return text.replace(/[&<>"'+=/`]/g, (c) => reference(c.charCodeAt(0)));
+}
+
 describe('the delivery report', () => {
     it('reports a 200 as delivered, with the response excerpt, content type, time and a redacted URL', async () => {
         world.host.settings.set('webhook_url', `${world.receiver.url}?key=abc`);
@@ -209,6 +240,67 @@ describe('the delivery report', () => {
         const { report } = await delivery();
         expect(report.responseExcerpt).toBe('echo: ***.');
     });
+
+    it.each([
+        ['Python\'s quote ("/" kept)', PERCENT_TOKEN, (t: string) => pyQuote(t)],
+        ["Python's quote(safe='')", PERCENT_TOKEN, (t: string) => pyQuote(t, '')],
+        ["Python's quote_plus", PERCENT_TOKEN, (t: string) => pyQuote(t, ' ').replace(/ /g, '+')],
+        ['quote_plus with lower-case hex', PERCENT_TOKEN, (t: string) => lowerHex(pyQuote(t, ' ').replace(/ /g, '+'))],
+        ['percent-encoding of every byte but letters and digits', PERCENT_TOKEN, (t: string) => percentAllBut(t, (c) => /[A-Za-z0-9]/.test(c))],
+        ['the same with lower-case hex', PERCENT_TOKEN, (t: string) => lowerHex(percentAllBut(t, (c) => /[A-Za-z0-9]/.test(c)))],
+        ["Python's html.escape (&#x27;)", HTML_TOKEN, (t: string) => htmlEscape(t, { ...HTML_NAMED, "'": '&#x27;' })],
+        ["Go's html.EscapeString (&#39;, &#34;)", HTML_TOKEN, (t: string) => htmlEscape(t, { ...HTML_NAMED, '"': '&#34;', "'": '&#39;' })],
+        ["Go's html/template (&#43;)", HTML_TOKEN, (t: string) => htmlEscape(t, { ...HTML_NAMED, '"': '&#34;', "'": '&#39;', '+': '&#43;' })],
+        ['decimal character references', HTML_TOKEN, (t: string) => htmlNumeric(t, (code) => `&#${code};`)],
+        ['hex character references (&#x2f;)', HTML_TOKEN, (t: string) => htmlNumeric(t, (code) => `&#x${code.toString(16)};`)],
+        ['hex character references (&#X2F;)', HTML_TOKEN, (t: string) => htmlNumeric(t, (code) => `&#X${code.toString(16).toUpperCase()};`)],
+    ])('masks a token the receiver echoes in %s', async (_name, token, spell) => {
+        world.host.settings.set('webhook_secret_token', token);
+        world.receiver.behave({ status: 500, body: `echo: ${spell(token)}.`, contentType: 'text/plain' });
+        const { report } = await delivery();
+        expect(spell(token)).not.toBe(token);
+        expect(report.responseExcerpt).toBe('echo: ***.');
+    });
+
+    it('masks a token the receiver echoes in base64, padded or not, and base64url', async () => {
+        const token = 'tok>en?SECRET~~~';
+        const base64 = Buffer.from(token).toString('base64');
+        expect(base64).toMatch(/[+/].*=$/);
+        world.host.settings.set('webhook_secret_token', token);
+        const base64url = base64.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+        world.receiver.behave({ status: 401, body: `${base64} | ${base64.replace(/=+$/, '')} | ${base64url}`, contentType: 'text/plain' });
+        const { report } = await delivery();
+        expect(report.responseExcerpt).toBe('*** | *** | ***');
+    });
+
+    it.each([
+        [0, 'base64'],
+        [1, 'base64'],
+        [2, 'base64'],
+        [0, 'base64url'],
+        [1, 'base64url'],
+        [2, 'base64url'],
+    ] as Array<[number, BufferEncoding]>)(
+        'masks a token inside request headers the receiver echoes in base64, %i bytes past a multiple of 3, as %s',
+        async (offset, encoding) => {
+            const token = 'tok>en?SECRET~~';
+            world.host.settings.set('webhook_secret_token', token);
+            // The receiver's request headers, the User-Agent's length putting the token at the offset.
+            const headers = [0, 1, 2]
+                .map((pad) => Buffer.from(`User-Agent: node${'x'.repeat(pad)}\r\nX-RocketChat-Livechat-Token: ${token}\r\nContent-Type: application/json\r\n`))
+                .find((text) => text.indexOf(token) % 3 === offset) as Buffer;
+            const start = headers.indexOf(token);
+            world.receiver.behave({ status: 401, body: `{"youSent":"${headers.toString(encoding)}"}`, contentType: 'application/json' });
+            const { report } = await delivery();
+            expect(world.receiver.requests[0].headers['x-rocketchat-livechat-token']).toBe(token);
+            expect(report.responseExcerpt).toContain('***');
+            // Every base64 character that carries a bit of the token, the two at its edges included.
+            const carrying = headers.toString(encoding).slice(Math.floor((8 * start) / 6), Math.ceil((8 * (start + token.length)) / 6));
+            for (let index = 0; index + 8 <= carrying.length; index++) {
+                expect(report.responseExcerpt).not.toContain(carrying.slice(index, index + 8));
+            }
+        },
+    );
 
     it('masks the signing key however the receiver spells it: base64 with or without padding, base64url, hex', async () => {
         const key = Buffer.from('a signing key with +/ in base64!!', 'utf8');

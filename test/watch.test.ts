@@ -3,7 +3,10 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 
 import { LivechatWebhookTestApp } from '../LivechatWebhookTestApp';
+import { RocketChatAssociationModel, RocketChatAssociationRecord } from '@rocket.chat/apps-engine/definition/metadata';
+
 import { INITIAL_STATE, KEPT_RUNS, RunSummary, transition, WatchState } from '../src/watch/state';
+import { urlKeyOf, WatchStore } from '../src/watch/WatchStore';
 import { ALERTS_ROOM, GENERAL_ROOM, LocalHost } from './host/localHost';
 import { credentialsOf, startWorld, USERS, World } from './host/world';
 
@@ -127,7 +130,7 @@ describe('runs, alerts and recoveries against a receiver that fails and recovers
         for (let index = 0; index < 10; index++) {
             await tick();
         }
-        expect(posted()).toEqual([`⛔ Webhook failing: ${new URL(world.receiver.url).host}`]);
+        expect(posted()).toEqual([`⛔ Webhook failing: \`${new URL(world.receiver.url).host}\``]);
         const alert = world.host.roomMessages[0];
         expect(alert.room.id).toBe('room-alerts');
         expect(alert.sender.username).toBe('livechat-webhook-test.bot');
@@ -141,7 +144,7 @@ describe('runs, alerts and recoveries against a receiver that fails and recovers
         await tick();
         await tick();
         expect(posted()).toHaveLength(2);
-        expect(posted()[1]).toBe(`✅ Webhook recovered: ${new URL(world.receiver.url).host}`);
+        expect(posted()[1]).toBe(`✅ Webhook recovered: \`${new URL(world.receiver.url).host}\``);
         expect(String(world.host.roomMessages[1].text)).toMatch(/Recovered after \d+ s and 10 failed runs/);
         const shown = await status();
         expect(shown).toMatchObject({
@@ -175,6 +178,8 @@ describe('runs, alerts and recoveries against a receiver that fails and recovers
         }
         expect((await status()).state).toBe('failing');
         world.host.settings.set('webhook_url', `${world.receiver.url}?moved=1`);
+        // At once, before any run: the state belongs to the old URL.
+        expect(await status()).toMatchObject({ state: 'unknown', consecutiveFailures: 0, runs: [] });
         await tick();
         expect(await status()).toMatchObject({ state: 'unknown', consecutiveFailures: 1 });
         expect(posted()).toHaveLength(1);
@@ -246,6 +251,86 @@ describe('the watch on a cluster, and when the host fails it', () => {
         expect((await status(other)).uptime).toEqual({ runs: 10, delivered: 4, ratio: 0.4 });
     });
 
+    it('two instances pressing Test now at the same moment post one alert per episode and keep both runs (3 tries)', async () => {
+        world.host.settings.set('watch_failures_to_alert', 1);
+        const other = await world.anotherInstance();
+        other.rooms.addRoom(ALERTS_ROOM);
+        other.settings.set('watch_failures_to_alert', 1);
+        await Promise.all([world.primePermissionTable(), other.get('webhook.events', asAdmin)]);
+        const testNow = (host: LocalHost) => host.blockAction(USERS.admin, GENERAL_ROOM, { actionId: 'livechat-webhook-test.watch-now', value: 'watch' });
+        const all = () => [...world.host.roomMessages, ...other.roomMessages].map((message) => String(message.text).split(' ')[0]);
+        for (let round = 1; round <= 3; round++) {
+            world.receiver.behave({ status: 503 });
+            await Promise.all([testNow(world.host), testNow(other)]);
+            expect(all().filter((mark) => mark === '⛔')).toHaveLength(round);
+            world.receiver.behave({ status: 200 });
+            await Promise.all([testNow(world.host), testNow(other)]);
+            expect(all().filter((mark) => mark === '✅')).toHaveLength(round);
+        }
+        expect((await status()).uptime).toEqual({ runs: 12, delivered: 6, ratio: 0.5 });
+    });
+
+    it('a run that never finished (the app stopped during it) pauses the schedule with one alert; Test now runs and resumes it', async () => {
+        // What a run leaves behind when the app is taken down in the middle of it: its start mark.
+        const startedAt = Date.now() - 5 * 60 * 1000;
+        await new WatchStore().start(world.host.persistence(), { id: 'dlv_0000000lost1', startedAt, deadline: startedAt + 90 * 1000 });
+        await tick();
+        await tick();
+        expect(world.receiver.requests).toHaveLength(0);
+        expect(posted()).toEqual(['⏸️ Webhook watch paused']);
+        expect(String(world.host.roomMessages[0].text)).toContain('Run dlv_0000000lost1');
+        expect(world.host.logger.text()).toContain('Webhook watch paused: run dlv_0000000lost1');
+        expect(await status()).toMatchObject({ paused: { runId: 'dlv_0000000lost1' }, reason: expect.stringContaining('paused') });
+        await world.primePermissionTable();
+        await world.host.runCommand('livechat-webhook-test', USERS.admin, ['watch']);
+        expect(world.host.notifier.toUsers[0].message.text).toContain('⏸️ Paused since');
+
+        await world.host.runCommand('livechat-webhook-test', USERS.admin, ['watch', 'now']);
+        expect(world.receiver.requests).toHaveLength(1);
+        expect(world.host.notifier.toUsers[1].message.text).toContain('Scheduled runs resume.');
+        expect((await status()).paused).toBeUndefined();
+        await tick();
+        expect(world.receiver.requests).toHaveLength(2);
+        expect(posted()).toHaveLength(1);
+    });
+
+    it('a run still within its time on another instance is not taken for a lost one', async () => {
+        await new WatchStore().start(world.host.persistence(), { id: 'dlv_0000running', startedAt: Date.now(), deadline: Date.now() + 60 * 1000 });
+        await tick();
+        expect(world.receiver.requests).toHaveLength(1);
+        expect(posted()).toHaveLength(0);
+    });
+
+    it("0.2.0's failing state carries over: shown before any run, its alert not posted again, its recovery posted once", async () => {
+        const run = (id: string, minutesAgo: number, verdict: string) => ({
+            id,
+            sentAt: new Date(Date.now() - minutesAgo * 60 * 1000).toISOString(),
+            verdict,
+            status: verdict === 'delivered' ? 200 : 503,
+        });
+        const runs = [
+            run('dlv_00000000003c', 5, 'retried'),
+            run('dlv_00000000002b', 10, 'retried'),
+            run('dlv_00000000001a', 15, 'retried'),
+            run('dlv_000000000000', 20, 'delivered'),
+        ];
+        const urlKey = urlKeyOf(world.receiver.url);
+        const legacy = { v: 1, state: 'failing', since: runs[2].sentAt, firstFailureAt: runs[2].sentAt, consecutiveFailures: 3, urlKey, runs };
+        await world.host
+            .persistence()
+            .createWithAssociations(legacy, [new RocketChatAssociationRecord(RocketChatAssociationModel.MISC, 'livechat-webhook-test:watch-state')]);
+        expect(await status()).toMatchObject({ state: 'failing', consecutiveFailures: 3, uptime: { runs: 4 } });
+        world.receiver.behave({ status: 503 });
+        await tick();
+        expect(posted()).toEqual([]);
+        world.receiver.behave({ status: 200 });
+        await tick();
+        await tick();
+        expect(posted()).toEqual([`✅ Webhook recovered: \`${new URL(world.receiver.url).host}\``]);
+        expect(await status()).toMatchObject({ state: 'healthy', uptime: { runs: 7 } });
+        expect(world.host.store.records.filter((record) => record.associations.some((key) => key.id === 'livechat-webhook-test:watch-state'))).toHaveLength(0);
+    });
+
     it('a persistence failure during a run is logged; the processor does not throw and the next run goes on', async () => {
         await tick();
         await settle();
@@ -298,15 +383,20 @@ describe('runs and the delivery history', () => {
         expect((await status()).uptime.runs).toBe(60);
     });
 
-    it('keeps 288 run summaries after 300 runs, with no body', async () => {
-        for (let index = 0; index < 300; index++) {
+    it('keeps 288 run summaries after 301 runs (pruned once 12 more piled up), with no body', async () => {
+        for (let index = 0; index < 301; index++) {
             await tick();
         }
-        const record = world.host.store.records.find((candidate) => candidate.associations.some((key) => key.id === 'livechat-webhook-test:watch-state'));
-        const state = record!.data as WatchState;
-        expect(state.runs).toHaveLength(288);
-        expect(JSON.stringify(state)).not.toContain('"body"');
-        expect(Object.keys(state.runs[0]).sort()).toEqual(['durationMs', 'id', 'sentAt', 'status', 'verdict']);
+        await settle(100);
+        const runs = world.host.store.records
+            .filter((candidate) => candidate.associations.some((key) => key.id === 'livechat-webhook-test:watch-run'))
+            .map((record) => (record.data as any).value);
+        expect(runs).toHaveLength(288);
+        expect(JSON.stringify(runs)).not.toContain('"body"');
+        expect(Object.keys(runs[0]).sort()).toEqual(['durationMs', 'id', 'sentAt', 'status', 'urlKey', 'verdict']);
+        expect((await status()).uptime.runs).toBe(288);
+        // Every run recorded took its start mark away: none is left to pause the watch.
+        expect(world.host.store.records.filter((record) => record.associations.some((key) => key.id === 'livechat-webhook-test:watch-start'))).toHaveLength(0);
     });
 });
 

@@ -2,6 +2,7 @@
 import type { LayoutBlock } from '@rocket.chat/ui-kit';
 
 import type { CheckAnswer } from '../runner/answers';
+import { code } from '../util/markdown';
 import { Finding, StepResult } from './findings';
 
 const SEVERITY_MARKS = { error: '⛔', warning: '⚠️', info: 'ℹ️' };
@@ -24,7 +25,7 @@ export function checkMessage(answer: CheckAnswer): { text: string; blocks: Array
     const title = answer.ready
         ? `✅ Receiver ready: ${steps.length} steps, no error`
         : `⛔ Receiver not ready: ${errors} error${errors === 1 ? '' : 's'} in ${steps.length} steps`;
-    const header = `${title}${answer.url ? ` (${answer.url.replace(/^https?:\/\//, '').split('/')[0]})` : ''} · ${answer.durationMs} ms`;
+    const header = `${title}${answer.url ? ` (${code(answer.url.replace(/^https?:\/\//, '').split('/')[0])})` : ''} · ${answer.durationMs} ms`;
     const lines = steps.map((step) => {
         const status = step.status === undefined ? (step.report && step.report.errorKind) || step.verdict : String(step.status);
         const time = step.durationMs === undefined ? '' : ` · ${step.durationMs} ms`;

@@ -102,6 +102,7 @@ export class WebhookTestCommand implements ISlashCommand {
                             runs: answer.runs || [],
                         },
                         settingError: answer.settingError,
+                        ...(answer.paused && { paused: { runId: answer.paused.runId, at: answer.paused.since, startedAt: 0 } }),
                     },
                     this.appId,
                 );

@@ -7,6 +7,7 @@ import type { LayoutBlock } from '@rocket.chat/ui-kit';
 import type { HistoryStats } from '../history/stats';
 import { HistoryItem, TestOutcome, WatchRunOutcome } from '../runner/WebhookTestRunner';
 import { DeliveryReport, urlHost, Verdict } from '../delivery/report';
+import { code } from '../util/markdown';
 
 export const REDELIVER_ACTION_ID = 'livechat-webhook-test.redeliver';
 
@@ -32,7 +33,7 @@ export function formatOutcome(outcome: TestOutcome): string {
         `id ${delivery.id}`,
     ].filter(Boolean);
     return [
-        `${VERDICT_TITLES[delivery.verdict]}: ${delivery.event} to ${delivery.url || '(no URL)'}${again}`,
+        `${VERDICT_TITLES[delivery.verdict]}: ${delivery.event} to ${delivery.url ? code(delivery.url) : '(no URL)'}${again}`,
         `${outcome.reason}${error}`,
         facts.join(' · '),
         delivery.hint,
@@ -57,7 +58,7 @@ export function buildOutcomeBlocks(outcome: TestOutcome, appId: string): Array<L
                 field('Status', statusText(delivery)),
                 field('Time', delivery.durationMs === undefined ? '-' : `${delivery.durationMs} ms`),
                 field('Event', delivery.event),
-                field('URL host', urlHost(delivery.url) || '-'),
+                field('URL host', delivery.url ? code(urlHost(delivery.url) || delivery.url) : '-'),
             ],
         },
         { type: 'context', elements: [{ type: 'mrkdwn', text: delivery.hint }] },
@@ -86,7 +87,8 @@ export function formatWatchRun(outcome: WatchRunOutcome): string {
         return formatOutcome(outcome);
     }
     const change = outcome.watch.change ? ` (${outcome.watch.change}${outcome.watch.posted ? ', posted in the alert room' : ''})` : '';
-    return `${formatOutcome(outcome)}\nHealth watch: ${outcome.watch.state}${change}.`;
+    const resumed = outcome.watch.resumed ? ' Scheduled runs resume.' : '';
+    return `${formatOutcome(outcome)}\nHealth watch: ${outcome.watch.state}${change}.${resumed}`;
 }
 
 /** One line per delivery, for `history`. */

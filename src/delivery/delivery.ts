@@ -4,6 +4,7 @@ import { IHttp } from '@rocket.chat/apps-engine/definition/accessors';
 
 import { DEADLINE_GRACE_MS, DEADLINE_PASSED, withDeadline } from '../util/deadline';
 import { parseIp } from '../network/ip';
+import { bodyBytes, bodyText } from '../util/bodyText';
 import { MASK, maskedExcerpt, maskSecrets } from './secrets';
 import { buildSignatureHeaders } from './signature';
 
@@ -26,6 +27,12 @@ export interface DeliveryRequest {
 
 /** How much of the receiver's answer a report keeps. */
 export const RESPONSE_EXCERPT_BYTES = 1024;
+
+/**
+ * How much of the body is decoded to make the excerpt: masking shortens the text (a secret of at
+ * least 8 characters becomes "***"), so this is far more than the excerpt can need.
+ */
+const EXCERPT_SOURCE_BYTES = 64 * 1024;
 
 /** At most this many response headers are kept, each value cut at MAX_HEADER_VALUE characters. */
 export const MAX_RESPONSE_HEADERS = 50;
@@ -83,6 +90,8 @@ export async function deliverTest(http: IHttp, request: DeliveryRequest): Promis
             headers,
             timeout: request.timeoutMs,
             ssrfValidation: true,
+            // Raw bytes, parsed by no one: see util/bodyText.ts.
+            encoding: null,
         });
         const response = await withDeadline(sent, request.timeoutMs + DEADLINE_GRACE_MS);
         if (response === DEADLINE_PASSED) {
@@ -96,9 +105,9 @@ export async function deliverTest(http: IHttp, request: DeliveryRequest): Promis
             kind: 'response',
             status: response.statusCode,
             contentType: headerValue(response.headers, 'content-type'),
-            excerpt: excerptOf(response.content, request.maskForms),
+            excerpt: excerptOf(bodyText(response.content, EXCERPT_SOURCE_BYTES), request.maskForms),
             headers: keptResponseHeaders(response.headers, request.maskForms),
-            bodyBytes: typeof response.content === 'string' ? Buffer.byteLength(response.content) : 0,
+            bodyBytes: bodyBytes(response.content),
             ...timing(),
         };
     } catch (error) {

@@ -1,25 +1,104 @@
 // Keeping the workspace's secrets out of everything the app shows or stores, even when a receiver
-// echoes them back (as written, JSON-escaped, URL- or form-encoded, as HTML). Pure functions.
+// echoes them back (as written, JSON-escaped, percent-encoded, as HTML, in base64). Pure functions.
 import { Buffer } from 'buffer';
 
 export const MASK = '***';
 
+/** Shorter base64 runs turn up by chance in other base64 text (tokens, images), so they are not masked. */
+const MIN_BASE64_FORM = 8;
+
 /** The spellings of a secret a receiver is likely to echo. */
 function spellings(secret: string): Array<string> {
     const json = JSON.stringify(secret).slice(1, -1);
-    const url = encodeURIComponent(secret);
     return [
         secret,
         json,
         // PHP's encoder also escapes "/"; Go's escapes <, > and & as \u00XX.
         json.replace(/\//g, '\\/'),
         json.replace(/[<>&]/g, (c) => `\\u00${c.charCodeAt(0).toString(16)}`),
-        url,
-        url.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase()),
-        // Form encoding: spaces as "+".
-        url.replace(/%20/g, '+'),
-        secret.replace(/[&<>"']/g, (c) => `&${{ '&': 'amp', '<': 'lt', '>': 'gt', '"': 'quot', "'": '#39' }[c]};`),
+        ...percentForms(secret),
+        ...htmlForms(secret),
+        ...base64Forms(secret),
     ];
+}
+
+/** What each percent-encoder keeps as it is (every other UTF-8 byte becomes %XX), and whether a space becomes "+". */
+const PERCENT_ENCODERS: Array<[RegExp, boolean]> = [
+    [/[A-Za-z0-9\-_.!~*'()]/, false], // encodeURIComponent
+    [/[A-Za-z0-9\-_.!~*'()]/, true], // the same, form-encoded
+    [/[A-Za-z0-9\-_.~/]/, false], // Python's quote
+    [/[A-Za-z0-9\-_.~]/, false], // quote(safe=''), PHP's rawurlencode
+    [/[A-Za-z0-9\-_.~]/, true], // quote_plus, Go's QueryEscape
+    [/[A-Za-z0-9\-_.]/, true], // PHP's urlencode
+    [/[A-Za-z0-9\-_.*]/, true], // Java's URLEncoder
+    [/[A-Za-z0-9]/, false], // every byte but letters and digits
+    [/[A-Za-z0-9]/, true],
+];
+
+function percentForms(secret: string): Array<string> {
+    const bytes = [...Buffer.from(secret, 'utf8')];
+    return PERCENT_ENCODERS.flatMap(([keep, plus]) => {
+        const upper = bytes
+            .map((byte) => {
+                const c = String.fromCharCode(byte);
+                if (byte < 0x80 && keep.test(c)) {
+                    return c;
+                }
+                return plus && c === ' ' ? '+' : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+            })
+            .join('');
+        return [upper, upper.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase())];
+    });
+}
+
+const NAMED = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
+const GO = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&#34;', "'": '&#39;' };
+/** What each HTML escaper writes for the characters it encodes (escapers differ in which, and how). */
+const HTML_ESCAPERS: Array<Record<string, string>> = [
+    { ...NAMED, "'": '&#39;' }, // escape-html, lodash
+    { ...NAMED, "'": '&#x27;' }, // Python's html.escape
+    { ...NAMED, "'": '&#039;' }, // PHP's htmlspecialchars
+    { ...NAMED, "'": '&apos;' }, // its ENT_HTML5
+    GO, // Go's html.EscapeString, MarkupSafe
+    { ...GO, '+': '&#43;' }, // Go's html/template
+    { ...NAMED, "'": '&#39;', '/': '&#x2F;', '`': '&#x60;', '=': '&#x3D;' }, // Mustache
+    { ...NAMED, "'": '&#x27;', '`': '&#x60;', '=': '&#x3D;' }, // Handlebars
+    // Numeric references only, for the five characters every escaper encodes, or also for + = / `.
+    ...[`&"'<>`, `&"'<>+=/\``].flatMap((chars) =>
+        [
+            (code: number) => `&#${code};`,
+            (code: number) => `&#x${code.toString(16).toUpperCase()};`,
+            (code: number) => `&#X${code.toString(16).toUpperCase()};`,
+        ].map((reference) => Object.fromEntries([...chars].map((c) => [c, reference(c.charCodeAt(0))]))),
+    ),
+];
+
+function htmlForms(secret: string): Array<string> {
+    if (!/[&<>"'+=/`]/.test(secret)) {
+        return [];
+    }
+    return HTML_ESCAPERS.flatMap((escaper) => {
+        const escaped = secret.replace(/[&<>"'+=/`]/g, (c) => escaper[c] ?? c);
+        // Hex digits in either case: &#x2F; or &#x2f;.
+        return [escaped, escaped.replace(/&#[xX][0-9A-F]+;/g, (reference) => reference.slice(0, 3) + reference.slice(3).toLowerCase())];
+    });
+}
+
+/**
+ * The secret in base64, alone (padded or not, base64url) and inside a longer base64 text: there each
+ * of the 3 byte offsets (mod 3) gives a different run of characters that depend on the secret's bytes
+ * only (the ones at its edges mix in the neighbours' bits), and that run is masked.
+ */
+function base64Forms(secret: string): Array<string> {
+    const bytes = Buffer.from(secret, 'utf8');
+    const standard = bytes.toString('base64');
+    const forms = [standard, standard.replace(/=+$/, '')];
+    for (let offset = 0; offset < 3; offset++) {
+        // Character k holds bits 6k to 6k + 6; the secret's bytes hold bits 8 * offset to 8 * (offset + length).
+        const encoded = Buffer.concat([Buffer.alloc(offset), bytes]).toString('base64');
+        forms.push(encoded.slice(Math.ceil((8 * offset) / 6), Math.floor((8 * (offset + bytes.length)) / 6)));
+    }
+    return forms.flatMap((form) => [form, form.replace(/\+/g, '-').replace(/\//g, '_')]).filter((form) => form.replace(/=+$/, '').length >= MIN_BASE64_FORM);
 }
 
 /** How a signing key may be spelled besides the setting itself: base64 (padded or not), base64url, hex. */
@@ -54,7 +133,8 @@ function computeForms(secrets: Array<string>): Array<string> {
 
 /** Every occurrence replaced by the same mask, whatever the secret's length. */
 export function maskSecrets(text: string, forms: Array<string>): string {
-    return forms.reduce((masked, form) => masked.split(form).join(MASK), text);
+    // Most texts hold no secret: looking is cheaper than splitting.
+    return forms.reduce((masked, form) => (masked.includes(form) ? masked.split(form).join(MASK) : masked), text);
 }
 
 /**

@@ -46,12 +46,14 @@ export class DeliveryHistory {
     private writes = 0;
     private pruning?: Promise<void>;
     private migrated = false;
+    private lastAt = 0;
 
     constructor(private readonly log: HistoryLog) {}
 
     /** Creates the delivery's record(s) once the caller has answered; resolves once written. Every PRUNE_EVERY writes, prunes in the background. */
     public record(reader: IPersistenceRead, persis: IPersistence, entry: NewDelivery): Promise<void> {
-        const at = Date.now();
+        // Strictly growing here, so that deliveries sent within one millisecond keep their order.
+        const at = (this.lastAt = Math.max(Date.now(), this.lastAt + 0.001));
         // After the answer: a write sent now would reach the host before the answer does.
         const write = nextTick()
             .then(() => this.write(persis, entry, at))
@@ -159,7 +161,10 @@ export class DeliveryHistory {
 export function sortRecords(data: Array<unknown>): { kept: Array<DeliveryRecord>; surplus: Array<DeliveryRecord> } {
     // Two instances migrating at once may have written a delivery twice: the smallest nonce is kept.
     const records = (data || []).filter(isDeliveryRecord).map((record) => ({ record, time: timeOf(record) }));
-    records.sort((a, b) => b.time - a.time || compare(a.record.report.id, b.record.report.id, -1) || compare(a.record.nonce, b.record.nonce, 1));
+    records.sort(
+        (a, b) =>
+            b.time - a.time || b.record.at - a.record.at || compare(a.record.report.id, b.record.report.id, -1) || compare(a.record.nonce, b.record.nonce, 1),
+    );
     const seen = new Set<string>();
     const kept: Array<DeliveryRecord> = [];
     const surplus: Array<DeliveryRecord> = [];

@@ -173,8 +173,8 @@ export class WebhookTestRunner {
             if (!parsed.ok) {
                 return failure(400, parsed.error, parsed.reason);
             }
-            const [state, config] = await Promise.all([this.watch.state(caller.read), this.watch.config(caller.read)]);
-            return watchAnswer(state, config);
+            const [status, config] = await Promise.all([this.watch.status(caller.read), this.watch.config(caller.read)]);
+            return watchAnswer(status, config);
         });
     }
 
@@ -194,7 +194,10 @@ export class WebhookTestRunner {
                 return failure(400, 'error-invalid-setting', run.reason);
             }
             const change = run.change ? run.change.kind : undefined;
-            return { ...run.delivered.outcome, watch: { state: run.state.state, ...(change && { change }), posted: run.posted } };
+            return {
+                ...run.delivered.outcome,
+                watch: { state: run.state.state, ...(change && { change }), posted: run.posted, ...(run.resumed && { resumed: true }) },
+            };
         });
     }
 

@@ -76,11 +76,13 @@ export interface WatchAnswer extends Answer {
     runs?: Array<RunSummary>;
     /** A watch setting that keeps it from running, named. */
     settingError?: string;
+    /** Scheduled runs stopped: a run never finished. */
+    paused?: { runId: string; since: string };
 }
 
 /** A run asked for by a user ("Test now", `watch now`): the test's outcome and what it did to the state. */
 export interface WatchRunOutcome extends TestOutcome {
-    watch?: { state: WatchStateName; change?: 'failing' | 'recovered'; posted: boolean };
+    watch?: { state: WatchStateName; change?: 'failing' | 'recovered'; posted: boolean; resumed?: boolean };
 }
 
 export interface CheckAnswer extends Answer {

@@ -36,6 +36,8 @@ export interface SendRequest {
     by: string;
     /** The receiver check's probes: what the request carries instead of the saved secrets. */
     probe?: Probe;
+    /** The delivery id, when the caller needs it before the delivery ends. */
+    id?: string;
 }
 
 export type Probe = { token: 'omit' | 'wrong' } | { signature: 'wrong' | 'stale' } | { webhookId: string };
@@ -78,10 +80,9 @@ export class Sender {
 
     private async deliverWith(
         accessors: Accessors,
-        { settings, ready, payload, requestedUrl, by, probe }: SendRequest,
+        { settings, ready, payload, requestedUrl, by, probe, id = newDeliveryId() }: SendRequest,
         rules: RulesChoice,
     ): Promise<Delivered> {
-        const id = newDeliveryId();
         const redelivery = payload.redeliveryOf;
         const base: ReportFields = {
             id,

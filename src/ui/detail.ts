@@ -6,6 +6,7 @@ import type { LayoutBlock } from '@rocket.chat/ui-kit';
 import { checkMessage } from '../check/messages';
 import type { DeliveryDetail } from '../history/records';
 import type { CheckAnswer, HistoryItem } from '../runner/answers';
+import { code } from '../util/markdown';
 import { when } from '../watch/messages';
 import { DETAIL_VIEW_ID, MARKS, plain, statusOf, text } from './views';
 
@@ -32,7 +33,7 @@ function detailView(appId: string, item: HistoryItem & DeliveryDetail) {
         {
             type: 'section',
             fields: [
-                text(`*URL*\n${item.url || '-'}`),
+                text(`*URL*\n${item.url ? code(item.url) : '-'}`),
                 text(`*Sent*\n${item.sentAt ? when(item.sentAt) : 'not sent'}`),
                 text(`*By*\n${item.by}`),
                 text(`*Rules*\n${item.rules || 'current'}`),

@@ -7,7 +7,8 @@ import { urlHost, Verdict } from '../delivery/report';
 import { EVENT_TYPES } from '../payloads/eventTypes';
 import type { HistoryStats } from '../history/stats';
 import type { HistoryItem, WatchAnswer } from '../runner/answers';
-import { when } from '../watch/messages';
+import { code } from '../util/markdown';
+import { pauseLine, when } from '../watch/messages';
 import { FORM } from './form';
 
 export const PANEL_VIEW_ID = 'livechat-webhook-test.panel';
@@ -54,7 +55,7 @@ export function panelView(model: PanelModel) {
         : undefined;
     blocks.push({
         type: 'section',
-        text: text(model.target ? `*Target*: ${urlHost(model.target.url) || model.target.url} (from ${source})` : '*Target*: no webhook URL is set'),
+        text: text(model.target ? `*Target*: ${code(urlHost(model.target.url) || model.target.url)} (from ${source})` : '*Target*: no webhook URL is set'),
     });
     blocks.push({
         type: 'section',
@@ -183,5 +184,6 @@ function watchLine(watch?: WatchAnswer): string {
     }
     const marks = { unknown: '❔', healthy: '✅', failing: '⛔' };
     const uptime = watch.uptime && watch.uptime.ratio !== null ? ` · uptime ${Math.round(watch.uptime.ratio * 1000) / 10} % (${watch.uptime.runs} runs)` : '';
-    return `${marks[watch.state || 'unknown']} ${watch.state}${watch.since ? ` since ${when(watch.since)}` : ''}${uptime}`;
+    const paused = watch.paused ? `\n${pauseLine({ runId: watch.paused.runId, at: watch.paused.since })}` : '';
+    return `${marks[watch.state || 'unknown']} ${watch.state}${watch.since ? ` since ${when(watch.since)}` : ''}${uptime}${paused}`;
 }

@@ -3,7 +3,9 @@
 import type { LayoutBlock } from '@rocket.chat/ui-kit';
 
 import { DeliveryReport, urlHost } from '../delivery/report';
+import { code } from '../util/markdown';
 import { uptimeOf, WatchChange, WatchState } from './state';
+import type { Pause } from './WatchStore';
 
 export const WATCH_NOW_ACTION_ID = 'livechat-webhook-test.watch-now';
 
@@ -15,7 +17,7 @@ export interface Message {
 const STATE_TITLES = { unknown: '❔ Unknown (no run yet)', healthy: '✅ Healthy', failing: '⛔ Failing' };
 
 export function changeMessage(change: WatchChange, delivery: DeliveryReport, appId: string): Message {
-    const host = urlHost(delivery.url) || '(no URL)';
+    const host = delivery.url ? code(urlHost(delivery.url) || delivery.url) : '(no URL)';
     const status = delivery.status === undefined ? delivery.errorKind || '-' : String(delivery.status);
     if (change.kind === 'failing') {
         const title = `⛔ Webhook failing: ${host}`;
@@ -43,8 +45,20 @@ export function changeMessage(change: WatchChange, delivery: DeliveryReport, app
     return { text: `${title}\n${line}`, blocks: [section(`*${title}*`), section(line)] };
 }
 
+/** The one message when a run never finished and the schedule stops. */
+export function pausedMessage(pause: Pause, appId: string): Message {
+    const title = '⏸️ Webhook watch paused';
+    const line =
+        `Run ${pause.runId}, started ${when(new Date(pause.startedAt).toISOString())}, never finished: the app stopped while it ran ` +
+        "(a receiver's answer or a restart may have taken it down). Scheduled runs are paused so that it cannot happen on every tick; " +
+        'Test now runs once and resumes the watch.';
+    return { text: `${title}\n${line}`, blocks: [section(`*${title}*`), section(line), testNow(appId)] };
+}
+
 export interface WatchView {
     enabled: boolean;
+    /** Scheduled runs are paused since a run never finished. */
+    paused?: Pause;
     intervalMinutes: number;
     event: string;
     state: WatchState;
@@ -68,6 +82,10 @@ export function statusMessage(view: WatchView, appId: string): Message {
     if (view.settingError) {
         lines.push(`⚠️ ${view.settingError}`);
     }
+    const pausedText = view.paused ? pauseLine(view.paused) : undefined;
+    if (pausedText) {
+        lines.push(pausedText);
+    }
     return {
         text: lines.join('\n'),
         blocks: [
@@ -82,9 +100,15 @@ export function statusMessage(view: WatchView, appId: string): Message {
                 ],
             },
             ...(view.settingError ? [{ type: 'context' as const, elements: [{ type: 'mrkdwn' as const, text: `⚠️ ${view.settingError}` }] }] : []),
+            ...(pausedText ? [{ type: 'context' as const, elements: [{ type: 'mrkdwn' as const, text: pausedText }] }] : []),
             testNow(appId),
         ],
     };
+}
+
+/** The line every surface shows while the schedule is paused. */
+export function pauseLine(pause: { runId: string; at: string }): string {
+    return `⏸️ Paused since ${when(pause.at)}: run ${pause.runId} never finished. Test now runs once and resumes the watch.`;
 }
 
 function section(text: string): LayoutBlock {

@@ -7,6 +7,11 @@ import type { ErrorKind, Verdict } from '../delivery/report';
 
 export type WatchStateName = 'unknown' | 'healthy' | 'failing';
 
+/** A run as the store keeps it: with a digest of the URL it went to (a new URL starts the state over). */
+export interface KeptRun extends RunSummary {
+    urlKey: string;
+}
+
 /** What is kept of a run: no body, no headers. */
 export interface RunSummary {
     id: string;
@@ -81,4 +86,49 @@ export function transition(previous: WatchState, run: RunSummary, options: { fai
 export function uptimeOf(state: WatchState): { runs: number; delivered: number; ratio: number | null } {
     const delivered = state.runs.filter((run) => run.verdict === 'delivered').length;
     return { runs: state.runs.length, delivered, ratio: state.runs.length ? Math.round((delivered / state.runs.length) * 10000) / 10000 : null };
+}
+
+/** What the runs kept, replayed oldest first, come to. */
+export interface Replay {
+    state: WatchState;
+    /** The runs that changed the state's name (they go into the delivery history). */
+    changed: Set<string>;
+    /** While failing: the episode's key, the same for every instance that sees the runs before it. */
+    episode?: string;
+    /** The newest recovery, if any: the episode it ended and its facts. */
+    recovery?: Extract<WatchChange, { kind: 'recovered' }> & { runId: string; episode: string };
+}
+
+/**
+ * The state is not stored: it is replayed from the runs (each its own record), so two instances
+ * running at once both count, and neither overwrites the other. `runs`: any order.
+ */
+export function replay(runs: Array<KeptRun>, failuresToAlert: number): Replay {
+    const ordered = [...runs].sort((a, b) => a.sentAt.localeCompare(b.sentAt) || a.id.localeCompare(b.id));
+    let state: WatchState = { ...INITIAL_STATE, runs: [] };
+    const changed = new Set<string>();
+    let recovery: Replay['recovery'];
+    // An episode is named by the URL and the last delivered run before it: two instances that fail at
+    // once, each seeing its own run first, still name it alike (its first failure's time would differ).
+    let lastDelivered = 'start';
+    let episode: string | undefined;
+    for (const run of ordered) {
+        const { urlKey, ...summary } = run;
+        const step = transition(state, summary, { failuresToAlert, urlKey });
+        if (step.reset) {
+            lastDelivered = 'start';
+        }
+        state = step.next;
+        if (step.changed) {
+            changed.add(run.id);
+        }
+        if (step.change && step.change.kind === 'recovered') {
+            recovery = { ...step.change, runId: run.id, episode: episode || `${urlKey}:${lastDelivered}` };
+        }
+        episode = state.state === 'failing' ? `${urlKey}:${lastDelivered}` : undefined;
+        if (run.verdict === 'delivered') {
+            lastDelivered = run.id;
+        }
+    }
+    return { state, changed, ...(episode && { episode }), ...(recovery && { recovery }) };
 }

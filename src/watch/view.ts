@@ -1,11 +1,12 @@
 // The watch as `GET webhook.watch` shows it. Pure.
 import { WatchAnswer } from '../runner/answers';
 import { WatchConfigCheck } from './config';
-import { uptimeOf, WatchState } from './state';
+import { uptimeOf } from './state';
+import type { WatchStatus } from './Watch';
 
 export const SHOWN_RUNS = 20;
 
-export function watchAnswer(state: WatchState, config: WatchConfigCheck): WatchAnswer {
+export function watchAnswer({ state, paused }: WatchStatus, config: WatchConfigCheck): WatchAnswer {
     const enabled = config.ok && config.config.intervalMinutes > 0;
     const facts = {
         state: state.state,
@@ -14,6 +15,7 @@ export function watchAnswer(state: WatchState, config: WatchConfigCheck): WatchA
         ...(state.runs[0] && { lastRun: state.runs[0] }),
         uptime: uptimeOf(state),
         runs: state.runs.slice(0, SHOWN_RUNS),
+        ...(paused && { paused: { runId: paused.runId, since: paused.at } }),
     };
     if (!config.ok) {
         return {
@@ -27,7 +29,9 @@ export function watchAnswer(state: WatchState, config: WatchConfigCheck): WatchA
     }
     const { intervalMinutes, event, failuresToAlert } = config.config;
     const reason = enabled
-        ? `The health watch tests ${event} every ${intervalMinutes} min; the webhook is ${state.state}.`
+        ? paused
+            ? `The health watch is paused: run ${paused.runId} never finished. Test now runs once and resumes it.`
+            : `The health watch tests ${event} every ${intervalMinutes} min; the webhook is ${state.state}.`
         : 'The health watch is off (watch_interval_minutes is 0).';
     return { success: true, httpStatus: 200, reason, enabled, intervalMinutes, event, failuresToAlert, ...facts };
 }

@@ -233,7 +233,11 @@ async function send(
     }
 }
 
-/** Reads the whole body, as the bridge does (no size limit, no timeout), into an IHttpResponse. */
+/**
+ * Reads the whole body, as the bridge does (no size limit, no timeout), into an IHttpResponse: with
+ * `encoding: null` the bytes as a Buffer in `content` and no `data`; else the text, and `data` parsed
+ * for JSON content types.
+ */
 async function readResponse(response: FetchResponse, rawUrl: string, method: RequestMethod, options: IHttpRequest): Promise<IHttpResponse> {
     let body: Buffer;
     try {
@@ -241,7 +245,15 @@ async function readResponse(response: FetchResponse, rawUrl: string, method: Req
     } catch (error) {
         throw new Error(`request to ${rawUrl} failed, reason: ${reasonOf(error)}`);
     }
-    const content = body.toString(options.encoding === null ? undefined : (options.encoding as BufferEncoding) || 'utf8');
+    const headers: { [name: string]: string } = {};
+    response.headers.forEach((value, name) => {
+        headers[name] = value;
+    });
+    if (options.encoding === null) {
+        // The raw bytes, parsed by no one (Rocket.Chat's bridge sets no `data` then).
+        return { url: rawUrl, method, statusCode: response.status, headers, content: body as unknown as string };
+    }
+    const content = body.toString((options.encoding as BufferEncoding) || 'utf8');
     const contentType = (response.headers.get('content-type') || '').split(';')[0].trim();
     let data: unknown = null;
     if (JSON_TYPES.includes(contentType)) {
@@ -251,10 +263,6 @@ async function readResponse(response: FetchResponse, rawUrl: string, method: Req
             data = null;
         }
     }
-    const headers: { [name: string]: string } = {};
-    response.headers.forEach((value, name) => {
-        headers[name] = value;
-    });
     return { url: rawUrl, method, statusCode: response.status, headers, content, data };
 }
 
