@@ -149,8 +149,8 @@ describe('the receiver check', () => {
         await new Promise((resolve) => setTimeout(resolve, 30));
         const listed = ((await world.host.get('webhook.deliveries', asAdmin)).content as any).deliveries;
         expect(listed).toHaveLength(1);
-        expect(listed[0]).toMatchObject({ id: answer.id, source: { kind: 'check' }, redeliverable: false, check: { ready: false } });
-        expect(listed[0].check.steps).toHaveLength(15);
+        expect(listed[0]).toMatchObject({ id: answer.id, source: { kind: 'check' }, redeliverable: false, check: { ready: false, stepCount: 15, errors: 1 } });
+        expect(listed[0].check.steps).toBeUndefined();
         expect(listed[0].hint).toMatch(/Receiver check: 15 steps, 1 error/);
         expect(JSON.stringify(world.host.store.records)).not.toContain('"body"');
         expect(JSON.stringify(world.host.store.records)).not.toContain(TOKEN);

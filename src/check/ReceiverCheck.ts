@@ -36,6 +36,8 @@ export interface CheckRequest {
     by: string;
     /** Told the number of steps before the first one runs (the slash command says "Checking N steps…"). */
     onPlanned?: (steps: number) => Promise<void>;
+    /** The check's id, when the caller names it before the check ends. */
+    id?: string;
 }
 
 export class ReceiverCheck {
@@ -44,10 +46,17 @@ export class ReceiverCheck {
         private readonly now: () => number = Date.now,
     ) {}
 
-    public async run(accessors: Accessors, { settings, ready, requestedUrl, events, by, onPlanned }: CheckRequest): Promise<CheckResult> {
+    /** How many requests the check would send (each counts against the user's rate limit). */
+    public async stepCount(accessors: Accessors, request: Pick<CheckRequest, 'settings' | 'ready' | 'requestedUrl' | 'events'>): Promise<number> {
+        return (await this.plan(accessors, request)).plan.length;
+    }
+
+    public async run(
+        accessors: Accessors,
+        { settings, ready, requestedUrl, events, by, onPlanned, id = `chk_${randomHex(6)}` }: CheckRequest,
+    ): Promise<CheckResult> {
         const started = this.now();
-        const target = await resolveTarget(settings.webhookUrl, accessors.read.getEnvironmentReader().getServerSettings(), requestedUrl);
-        const plan = planSteps({ events, tokenSet: !!settings.secretToken, signingOn: !!ready.signingKey, savedUrl: !!target && target.saved });
+        const { plan, target } = await this.plan(accessors, { settings, ready, requestedUrl, events });
         if (onPlanned) {
             await onPlanned(plan.length);
         }
@@ -89,7 +98,7 @@ export class ReceiverCheck {
         }
         const problems = findingsOf(results, ready.timeoutMs);
         return {
-            id: `chk_${randomHex(6)}`,
+            id,
             ready: results.length > 0 && !problems.some((finding) => finding.severity === 'error'),
             steps: results,
             problems,
@@ -97,6 +106,11 @@ export class ReceiverCheck {
             ...(url && { url }),
             saved: !!target && target.saved,
         };
+    }
+
+    private async plan(accessors: Accessors, { settings, ready, requestedUrl, events }: Pick<CheckRequest, 'settings' | 'ready' | 'requestedUrl' | 'events'>) {
+        const target = await resolveTarget(settings.webhookUrl, accessors.read.getEnvironmentReader().getServerSettings(), requestedUrl);
+        return { target, plan: planSteps({ events, tokenSet: !!settings.secretToken, signingOn: !!ready.signingKey, savedUrl: !!target && target.saved }) };
     }
 }
 

@@ -1,7 +1,8 @@
 import { IHttp, IModify, IPersistence, IRead } from '@rocket.chat/apps-engine/definition/accessors';
 import { IUIKitResponse, UIKitBlockInteractionContext } from '@rocket.chat/apps-engine/definition/uikit';
 
-import { WebhookTestRunner } from '../runner/WebhookTestRunner';
+import { TestOutcome, WatchRunOutcome, WebhookTestRunner } from '../runner/WebhookTestRunner';
+import { ENGINE_BUDGET_MS } from '../runner/running';
 import { WATCH_NOW_ACTION_ID } from '../watch/messages';
 import { buildOutcomeBlocks, formatOutcome, formatWatchRun, REDELIVER_ACTION_ID, replyPrivately } from './reply';
 
@@ -19,21 +20,20 @@ export class Buttons {
     public async handle(context: UIKitBlockInteractionContext, read: IRead, http: IHttp, persis: IPersistence, modify: IModify): Promise<IUIKitResponse> {
         const data = context.getInteractionData();
         const caller = { user: data.user, read, http, persis };
-        let text: string;
-        let blocks: ReturnType<typeof buildOutcomeBlocks>;
+        const room = data.room;
+        const show = async (text: string, blocks: ReturnType<typeof buildOutcomeBlocks>) => {
+            if (room) {
+                await replyPrivately(read, modify, data.user, room, text, blocks);
+            }
+        };
         if (data.actionId === REDELIVER_ACTION_ID) {
-            const outcome = await this.runner.redeliver(caller, { id: data.value });
-            text = formatOutcome(outcome);
-            blocks = buildOutcomeBlocks(outcome, this.appId);
+            const shown = (outcome: TestOutcome) => show(formatOutcome(outcome), buildOutcomeBlocks(outcome, this.appId));
+            await shown(await this.runner.redeliver(caller, { id: data.value }, { answerWithin: ENGINE_BUDGET_MS, onLate: shown }));
         } else if (data.actionId === WATCH_NOW_ACTION_ID) {
-            const outcome = await this.runner.watchNow({ ...caller, modify });
-            text = formatWatchRun(outcome);
-            blocks = buildOutcomeBlocks(outcome, this.appId);
+            const shown = (outcome: WatchRunOutcome) => show(formatWatchRun(outcome), buildOutcomeBlocks(outcome, this.appId));
+            await shown(await this.runner.watchNow({ ...caller, modify }, { answerWithin: ENGINE_BUDGET_MS, onLate: shown }));
         } else {
             return context.getInteractionResponder().errorResponse();
-        }
-        if (data.room) {
-            await replyPrivately(read, modify, data.user, data.room, text, blocks);
         }
         return context.getInteractionResponder().successResponse();
     }

@@ -2,7 +2,8 @@ import { IHttp, IModify, IPersistence, IRead } from '@rocket.chat/apps-engine/de
 import { ISlashCommand, SlashCommandContext } from '@rocket.chat/apps-engine/definition/slashcommands';
 
 import { WEBHOOK_PERMISSION } from '../permissions/PermissionGuard';
-import { Caller, WebhookTestRunner } from '../runner/WebhookTestRunner';
+import { Caller, CheckAnswer, TestOutcome, WatchRunOutcome, WebhookTestRunner } from '../runner/WebhookTestRunner';
+import { ENGINE_BUDGET_MS } from '../runner/running';
 import { EVENT_TYPES } from '../payloads/events';
 import { checkMessage } from '../check/messages';
 import type { Panel } from '../ui/Panel';
@@ -70,17 +71,21 @@ export class WebhookTestCommand implements ISlashCommand {
                     return reply(`Usage: \`/${COMMAND} check\` or \`/${COMMAND} check url <https://…>\`.`);
                 }
                 const body = target ? { url: target.replace(/^<([^|>]*)(\|[^>]*)?>$/, '$1') } : {};
-                const answer = await this.runner.check(caller, body, (steps) => reply(`Checking ${steps} steps…`));
-                if (!answer.steps) {
-                    return reply(formatOutcome(answer));
-                }
-                const message = checkMessage(answer);
-                return reply(message.text, message.blocks);
+                const show = (answer: CheckAnswer) => {
+                    if (!answer.steps) {
+                        return reply(formatOutcome(answer));
+                    }
+                    const message = checkMessage(answer);
+                    return reply(message.text, message.blocks);
+                };
+                return show(
+                    await this.runner.check(caller, body, (steps) => reply(`Checking ${steps} steps…`), { answerWithin: ENGINE_BUDGET_MS, onLate: show }),
+                );
             }
             case 'watch': {
                 if (second && second.toLowerCase() === 'now') {
-                    const outcome = await this.runner.watchNow({ ...caller, modify });
-                    return reply(formatWatchRun(outcome), buildOutcomeBlocks(outcome, this.appId));
+                    const show = (outcome: WatchRunOutcome) => reply(formatWatchRun(outcome), buildOutcomeBlocks(outcome, this.appId));
+                    return show(await this.runner.watchNow({ ...caller, modify }, { answerWithin: ENGINE_BUDGET_MS, onLate: show }));
                 }
                 if (second) {
                     return reply(`\`/${COMMAND} watch\` shows the health watch; \`/${COMMAND} watch now\` runs it at once.`);
@@ -109,8 +114,8 @@ export class WebhookTestCommand implements ISlashCommand {
                 return reply(message.text, message.blocks);
             }
             case 'redeliver': {
-                const outcome = await this.runner.redeliver(caller, { id: second });
-                return reply(formatOutcome(outcome), buildOutcomeBlocks(outcome, this.appId));
+                const show = (outcome: TestOutcome) => reply(formatOutcome(outcome), buildOutcomeBlocks(outcome, this.appId));
+                return show(await this.runner.redeliver(caller, { id: second }, { answerWithin: ENGINE_BUDGET_MS, onLate: show }));
             }
         }
         // `url <https://…>` first (also as a formatted link `<https://…|label>`), then the event and `room` in any order.
@@ -124,8 +129,11 @@ export class WebhookTestCommand implements ISlashCommand {
         }
         const inRoom = rest.some((arg) => arg.toLowerCase() === 'room');
         const event = rest.find((arg) => arg.toLowerCase() !== 'room');
-        const outcome = await this.runner.run(caller, { event, roomId: inRoom ? context.getRoom().id : undefined, url });
-        const usage = outcome.error === 'error-invalid-event' ? `\nType \`/${COMMAND} help\` for the usage.` : '';
-        return reply(formatOutcome(outcome) + usage, buildOutcomeBlocks(outcome, this.appId));
+        const show = (outcome: TestOutcome) => {
+            const usage = outcome.error === 'error-invalid-event' ? `\nType \`/${COMMAND} help\` for the usage.` : '';
+            return reply(formatOutcome(outcome) + usage, buildOutcomeBlocks(outcome, this.appId));
+        };
+        const body = { event, roomId: inRoom ? context.getRoom().id : undefined, url };
+        return show(await this.runner.run(caller, body, { answerWithin: ENGINE_BUDGET_MS, onLate: show }));
     }
 }

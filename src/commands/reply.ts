@@ -23,6 +23,10 @@ const VERDICT_TITLES: { [verdict in Verdict]: string } = {
 export function formatOutcome(outcome: TestOutcome): string {
     const error = outcome.error ? ` (${outcome.error})` : '';
     const delivery = outcome.delivery;
+    if (outcome.running) {
+        const what = { delivery: 'The delivery', check: 'The receiver check', watch: 'The watch run' }[outcome.running.kind];
+        return `⏳ ${what} ${outcome.running.id} is still running: its outcome will be posted to you here when it ends, and kept in the history.`;
+    }
     if (!delivery) {
         return `${outcome.success ? '✅' : '❌'} ${outcome.reason}${error}`;
     }

@@ -3,7 +3,11 @@ import { ApiEndpoint, IApiEndpointInfo, IApiRequest, IApiResponse } from '@rocke
 import { IApp } from '@rocket.chat/apps-engine/definition/IApp';
 
 import { WebhookTestRunner } from '../runner/WebhookTestRunner';
+import { ENGINE_BUDGET_MS } from '../runner/running';
 import { callerOf, respond } from './caller';
+
+/** The engine answers 500 after 30 s: what runs longer is answered 202 with its id, and lands in the history. */
+const IN_TIME = { answerWithin: ENGINE_BUDGET_MS };
 
 /** The app's endpoints: each needs a logged-in user and hands the call to the one runner. */
 abstract class RunnerEndpoint extends ApiEndpoint {
@@ -29,7 +33,7 @@ export class WebhookTestEndpoint extends RunnerEndpoint {
         http: IHttp,
         persis: IPersistence,
     ): Promise<IApiResponse> {
-        return respond(await this.runner.run(callerOf(request, read, http, persis), request.content));
+        return respond(await this.runner.run(callerOf(request, read, http, persis), request.content, IN_TIME));
     }
 }
 
@@ -63,7 +67,7 @@ export class WebhookRedeliverEndpoint extends RunnerEndpoint {
         http: IHttp,
         persis: IPersistence,
     ): Promise<IApiResponse> {
-        return respond(await this.runner.redeliver(callerOf(request, read, http, persis), request.content));
+        return respond(await this.runner.redeliver(callerOf(request, read, http, persis), request.content, IN_TIME));
     }
 }
 
@@ -88,6 +92,6 @@ export class WebhookCheckEndpoint extends RunnerEndpoint {
         http: IHttp,
         persis: IPersistence,
     ): Promise<IApiResponse> {
-        return respond(await this.runner.check(callerOf(request, read, http, persis), request.content));
+        return respond(await this.runner.check(callerOf(request, read, http, persis), request.content, undefined, IN_TIME));
     }
 }

@@ -22,6 +22,7 @@ import {
     timeOf,
     recordKey,
     StoredDelivery,
+    briefOf,
 } from './records';
 
 export { StoredDelivery } from './records';
@@ -111,6 +112,7 @@ export class DeliveryHistory {
             ...(entry.body !== undefined && fitsIn(entry.body, MAX_STORED_BODY_BYTES) && { body: entry.body }),
             ...(entry.request && { request: entry.request }),
             ...(entry.response && { response: entry.response }),
+            ...(entry.check && { check: entry.check }),
         };
         const nonce = randomHex(8);
         const main: DeliveryRecord = {
@@ -121,9 +123,10 @@ export class DeliveryHistory {
             by,
             ...(url && { url }),
             bodyKept: detail.body !== undefined,
-            ...(entry.check && { check: entry.check }),
+            ...(entry.check && { checkBrief: briefOf(entry.check) }),
         };
-        if (fitsIn(JSON.stringify(detail), INLINE_DETAIL_BYTES)) {
+        // A check's steps always go apart: listing 50 checks reads only their briefs.
+        if (!entry.check && fitsIn(JSON.stringify(detail), INLINE_DETAIL_BYTES)) {
             await persis.createWithAssociations({ ...main, detail }, [DELIVERY, deliveryKey(report.id), recordKey(nonce)]);
             return;
         }
@@ -194,6 +197,7 @@ function toStored(record: DeliveryRecord, detail: DeliveryDetail | undefined): S
         by: record.by,
         ...(record.url && { url: record.url }),
         bodyKept: record.bodyKept !== false,
+        ...((record.checkBrief || record.check) && { checkBrief: record.checkBrief || briefOf(record.check!) }),
         ...(record.check && { check: record.check }),
         ...detail,
     };

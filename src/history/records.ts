@@ -28,6 +28,8 @@ export interface DeliveryDetail {
     request?: { headers: { [name: string]: string } };
     /** The receiver's headers: at most 50, values cut at 256 characters, secrets masked. */
     response?: { headers: { [name: string]: string } };
+    /** A receiver check's steps and problems: in the detail, so that listing reads only the brief. */
+    check?: CheckSummary;
 }
 
 /** One delivery as the history hands it out. */
@@ -39,8 +41,26 @@ export interface StoredDelivery extends DeliveryDetail {
     url?: string;
     /** Whether the body was kept (so it can be sent again), inline or in the detail record. */
     bodyKept: boolean;
-    /** For a receiver check (source `check`): its steps and problems; the report sums it up. */
-    check?: CheckSummary;
+    /** For a receiver check (source `check`): its brief; `find` adds its steps and problems. */
+    checkBrief?: CheckBrief;
+}
+
+/** What a listing shows of a receiver check. */
+export interface CheckBrief {
+    ready: boolean;
+    stepCount: number;
+    errors: number;
+    findings: number;
+}
+
+export function briefOf(check: CheckSummary): CheckBrief {
+    const problems = Array.isArray(check.problems) ? check.problems : [];
+    return {
+        ready: !!check.ready,
+        stepCount: Array.isArray(check.steps) ? check.steps.length : 0,
+        errors: problems.filter((finding) => finding && finding.severity === 'error').length,
+        findings: problems.length,
+    };
 }
 
 /** A receiver check as the history keeps it: each step's report, no bodies. */
@@ -69,7 +89,9 @@ export interface DeliveryRecord {
     by: string;
     url?: string;
     bodyKept: boolean;
+    /** 0.2.0 kept a check's steps here; now they are in the detail. */
     check?: CheckSummary;
+    checkBrief?: CheckBrief;
     /** Inline when small, else in the detail record `detailNonce`. */
     detail?: DeliveryDetail;
     detailNonce?: string;

@@ -9,19 +9,24 @@ export class RateLimiter {
 
     constructor(private readonly now: () => number = () => Date.now()) {}
 
-    /** Counts the attempt when allowed; a refused attempt is not counted. `limit` 0 means no limit. */
-    public take(userId: string, limit: number): RateDecision {
+    /**
+     * Counts the attempt when allowed; a refused attempt is not counted. `limit` 0 means no limit.
+     * `cost`: how many requests the attempt makes (a receiver check's steps), at most `limit`.
+     */
+    public take(userId: string, limit: number, cost = 1): RateDecision {
         if (limit <= 0) {
             return { allowed: true };
         }
+        const units = Math.max(1, Math.min(cost, limit));
         const now = this.now();
         const times = (this.recent.get(userId) || []).filter((time) => now - time < WINDOW_MS);
-        if (times.length >= limit) {
+        if (times.length + units > limit) {
             this.recent.set(userId, times);
-            const oldest = times[times.length - limit];
-            return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((oldest + WINDOW_MS - now) / 1000)) };
+            // Enough of the oldest must have left the window for `units` more to fit.
+            const freeing = times[times.length + units - limit - 1];
+            return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((freeing + WINDOW_MS - now) / 1000)) };
         }
-        times.push(now);
+        times.push(...Array(units).fill(now));
         this.recent.set(userId, times);
         this.forgetIdle(now);
         return { allowed: true };

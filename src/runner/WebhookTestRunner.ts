@@ -6,7 +6,7 @@ import { Log } from '../util/log';
 import { Watch } from '../watch/Watch';
 import { watchAnswer } from '../watch/view';
 import { IModify } from '@rocket.chat/apps-engine/definition/accessors';
-import { Access, Allowed } from './access';
+import { Access, Allowed, usableSettings } from './access';
 import { ILivechatRoom } from '@rocket.chat/apps-engine/definition/livechat';
 import { RoomType } from '@rocket.chat/apps-engine/definition/rooms';
 import { maySeeConversation } from '../permissions/roomAccess';
@@ -19,6 +19,9 @@ import { parseCheckRequest, parseHistoryQuery, parseNoQuery, parseRedeliverReque
 import { Sender } from './send';
 import { resolveTarget } from './target';
 import { redactUrl } from '../network/url';
+import { randomHex } from '../util/random';
+import { newDeliveryId } from './describe';
+import { Budget, InFlight, RunningKind, stillRunning, withinBudget } from './running';
 
 export * from './answers';
 export { Caller } from './caller';
@@ -32,6 +35,7 @@ export class WebhookTestRunner {
         private readonly logger: Log,
         public readonly watch: Watch,
         private readonly receiverCheck: ReceiverCheck = new ReceiverCheck(sender),
+        private readonly inFlight = new InFlight(),
     ) {}
 
     /** The engine reported a changed setting: read them again. */
@@ -40,7 +44,7 @@ export class WebhookTestRunner {
     }
 
     /** `body`: what the caller sent, `{ event?, roomId?, url? }`; checked here, after the caller is known. */
-    public run(caller: Caller, body?: unknown): Promise<TestOutcome> {
+    public run(caller: Caller, body?: unknown, budget: Budget<TestOutcome> = {}): Promise<TestOutcome> {
         return this.audited(caller, 'test', async () => {
             const allowed = await this.access.authorize(caller);
             if (!allowed.ok) {
@@ -58,7 +62,16 @@ export class WebhookTestRunner {
             if (isAnswer(payload)) {
                 return payload;
             }
-            return this.sender.send(caller, { settings: allowed.settings, ready, payload, requestedUrl: request.value.url, by: allowed.user.username });
+            const id = newDeliveryId();
+            const sending = this.sender.send(caller, {
+                settings: allowed.settings,
+                ready,
+                payload,
+                requestedUrl: request.value.url,
+                by: allowed.user.username,
+                id,
+            });
+            return this.bounded(allowed, { id, kind: 'delivery' }, sending, budget);
         });
     }
 
@@ -66,7 +79,7 @@ export class WebhookTestRunner {
      * Sends a recorded delivery's exact body again: to the saved webhook URL as configured now, or,
      * for a test of another URL, to that URL again (without secrets unless it is now the saved one).
      */
-    public redeliver(caller: Caller, body: unknown): Promise<TestOutcome> {
+    public redeliver(caller: Caller, body: unknown, budget: Budget<TestOutcome> = {}): Promise<TestOutcome> {
         return this.audited(caller, 'redelivery', async () => {
             const allowed = await this.access.authorize(caller);
             if (!allowed.ok) {
@@ -97,7 +110,16 @@ export class WebhookTestRunner {
             const { event, source } = original.report;
             const webhookId = original.report.webhookId || original.report.id;
             const payload = { event, body: original.body, source, redeliveryOf: { id: original.report.id, webhookId } };
-            return this.sender.send(caller, { settings: allowed.settings, ready, payload, requestedUrl: original.url, by: allowed.user.username });
+            const next = newDeliveryId();
+            const sending = this.sender.send(caller, {
+                settings: allowed.settings,
+                ready,
+                payload,
+                requestedUrl: original.url,
+                by: allowed.user.username,
+                id: next,
+            });
+            return this.bounded(allowed, { id: next, kind: 'delivery' }, sending, budget);
         });
     }
 
@@ -116,6 +138,10 @@ export class WebhookTestRunner {
             const reader = caller.read.getPersistenceReader();
             if (id !== undefined) {
                 const entry = await this.history.find(reader, caller.persis, id);
+                const running = entry ? undefined : this.inFlight.get(id);
+                if (running) {
+                    return stillRunning(running);
+                }
                 if (!entry) {
                     return failure(404, 'error-delivery-not-found', 'No delivery with that id in the history.');
                 }
@@ -126,11 +152,12 @@ export class WebhookTestRunner {
                     request: entry.request,
                     response: entry.response,
                 };
+                const check = entry.check && entry.checkBrief && { ...entry.checkBrief, ...entry.check };
                 return {
                     success: true,
                     httpStatus: 200,
                     reason: 'One recorded delivery, with the exact body and the headers.',
-                    entry: { ...toHistoryItem(entry), ...detail },
+                    entry: { ...omitCheck(toHistoryItem(entry)), ...detail, ...(check && { check }) },
                 };
             }
             // Checks are listed beside deliveries (or alone with source=check); the stats count deliveries only.
@@ -179,7 +206,7 @@ export class WebhookTestRunner {
     }
 
     /** "Test now", slash `watch now`: one watch run at once (the user's rate limit applies, as to any test they ask for). */
-    public watchNow(caller: Caller & { modify?: IModify }): Promise<WatchRunOutcome> {
+    public watchNow(caller: Caller & { modify?: IModify }, budget: Budget<WatchRunOutcome> = {}): Promise<WatchRunOutcome> {
         return this.guarded(async () => {
             const allowed = await this.access.authorize(caller);
             if (!allowed.ok) {
@@ -189,23 +216,27 @@ export class WebhookTestRunner {
             if (limited) {
                 return limited;
             }
-            const run = await this.watch.run(caller, { kind: 'manual', by: allowed.user.username });
-            if (!run.ran) {
-                return failure(400, 'error-invalid-setting', run.reason);
-            }
-            const change = run.change ? run.change.kind : undefined;
-            return {
-                ...run.delivered.outcome,
-                watch: { state: run.state.state, ...(change && { change }), posted: run.posted, ...(run.resumed && { resumed: true }) },
-            };
+            const id = newDeliveryId();
+            const running = this.watch.run(caller, { kind: 'manual', by: allowed.user.username, id }).then((run): WatchRunOutcome => {
+                if (!run.ran) {
+                    return failure(400, 'error-invalid-setting', run.reason);
+                }
+                const change = run.change ? run.change.kind : undefined;
+                return {
+                    ...run.delivered.outcome,
+                    watch: { state: run.state.state, ...(change && { change }), posted: run.posted, ...(run.resumed && { resumed: true }) },
+                };
+            });
+            return this.bounded(allowed, { id, kind: 'watch' }, running, budget);
         });
     }
 
     /**
      * `POST webhook.check`, slash `check`: every event, the receiver's security and speed, one step
-     * after another. One check counts as one test for tests_per_minute.
+     * after another. Each request of the check counts against tests_per_minute (at most the whole
+     * minute's), and a user runs one check at a time.
      */
-    public check(caller: Caller, body?: unknown, onPlanned?: (steps: number) => Promise<void>): Promise<CheckAnswer> {
+    public check(caller: Caller, body?: unknown, onPlanned?: (steps: number) => Promise<void>, budget: Budget<CheckAnswer> = {}): Promise<CheckAnswer> {
         return this.guarded(async () => {
             const allowed = await this.access.authorize(caller);
             if (!allowed.ok) {
@@ -215,30 +246,39 @@ export class WebhookTestRunner {
             if (!request.ok) {
                 return failure(400, request.error, request.reason);
             }
-            const ready = this.access.readyToSend(allowed);
+            const usable = usableSettings(allowed.settings);
+            if (!('timeoutMs' in usable)) {
+                return usable;
+            }
+            const { url: requestedUrl, events } = request.value;
+            const steps = await this.receiverCheck.stepCount(caller, { settings: allowed.settings, ready: usable, requestedUrl, events });
+            // No await from here to the check's tracking: two checks at once cannot both pass.
+            const mine = this.inFlight.ofUser(allowed.user.id, 'check');
+            if (mine) {
+                return failure(409, 'error-check-running', `Your receiver check ${mine.id} is still running (since ${mine.startedAt}); wait for it to end.`);
+            }
+            const ready = this.access.readyToSend(allowed, steps);
             if (!('timeoutMs' in ready)) {
                 return ready;
             }
             const by = allowed.user.username;
-            const result = await this.receiverCheck.run(caller, {
-                settings: allowed.settings,
-                ready,
-                requestedUrl: request.value.url,
-                events: request.value.events,
-                by,
-                onPlanned,
-            });
-            if (result.steps.length > 0) {
-                this.sender.record(caller, checkEntry(result, by, result.steps[0].event));
-            }
-            const errors = result.problems.filter((finding) => finding.severity === 'error').length;
-            this.logger.info(
-                `Webhook check ${result.id} by ${by} (${allowed.user.id}): ${result.steps.length} steps, ${errors} errors, ${result.durationMs} ms`,
-            );
-            const reason = result.ready
-                ? `Ready: ${result.steps.length} steps, no error.`
-                : `Not ready: ${errors} error${errors === 1 ? '' : 's'} in ${result.steps.length} steps.`;
-            return { success: true, httpStatus: 200, reason, ...result };
+            const id = `chk_${randomHex(6)}`;
+            const checking = this.receiverCheck
+                .run(caller, { settings: allowed.settings, ready, requestedUrl, events, by, onPlanned, id })
+                .then((result): CheckAnswer => {
+                    if (result.steps.length > 0) {
+                        this.sender.record(caller, checkEntry(result, by, result.steps[0].event));
+                    }
+                    const errors = result.problems.filter((finding) => finding.severity === 'error').length;
+                    this.logger.info(
+                        `Webhook check ${result.id} by ${by} (${allowed.user.id}): ${result.steps.length} steps, ${errors} errors, ${result.durationMs} ms`,
+                    );
+                    const reason = result.ready
+                        ? `Ready: ${result.steps.length} steps, no error.`
+                        : `Not ready: ${errors} error${errors === 1 ? '' : 's'} in ${result.steps.length} steps.`;
+                    return { success: true, httpStatus: 200, reason, ...result };
+                });
+            return this.bounded(allowed, { id, kind: 'check' }, checking, budget);
         });
     }
 
@@ -289,24 +329,50 @@ export class WebhookTestRunner {
         }
     }
 
+    /**
+     * Tracks the work as this instance's, and answers 202 if it outlasts the budget. Its outcome is
+     * then in the history only: the engine stores a call's log lines only until the call answers.
+     */
+    private bounded<T extends Answer>(allowed: Allowed, work: { id: string; kind: RunningKind }, promise: Promise<T>, budget: Budget<T>): Promise<T | Answer> {
+        const running = { ...work, startedAt: new Date().toISOString(), by: allowed.user.username, userId: allowed.user.id };
+        this.inFlight.track(running, promise).catch(() => undefined);
+        return withinBudget({ id: running.id, kind: running.kind, startedAt: running.startedAt, by: running.by }, promise, budget, (error) => {
+            this.logger.error(`Webhook ${work.kind} ${work.id} failed after its answer: ${error instanceof Error ? error.message : 'unknown error'}`);
+        });
+    }
+
     /** The audit trail: one line per test or redelivery, whatever became of it; never a secret or a URL's path or query. */
     private async audited(caller: Caller, what: string, work: () => Promise<TestOutcome | Answer>): Promise<TestOutcome> {
         const outcome: TestOutcome = await this.guarded(work);
+        this.audit(caller, what, outcome);
+        return outcome;
+    }
+
+    private audit(caller: Caller, what: string, outcome: TestOutcome): void {
         const who = caller.user ? `${caller.user.username} (${caller.user.id})` : 'nobody';
+        if (outcome.running) {
+            this.logger.info(`Webhook ${what} ${outcome.running.id} by ${who}: still running, answered 202; its outcome goes into the history`);
+            return;
+        }
         const delivery = outcome.delivery;
         if (!delivery) {
             this.logger.info(`Webhook ${what} by ${who}: refused ${outcome.httpStatus} ${outcome.error}`);
-            return outcome;
+            return;
         }
         const status = delivery.status === undefined ? '' : ` ${delivery.status}`;
         const timing = delivery.durationMs === undefined ? '' : ` in ${delivery.durationMs} ms`;
         this.logger.info(
             `Webhook ${what} ${delivery.id} by ${who}: event ${delivery.event}, host ${urlHost(delivery.url) || '-'} ->${status} ${delivery.verdict}${timing}`,
         );
-        return outcome;
     }
 }
 
+function omitCheck(item: HistoryItem): Omit<HistoryItem, 'check'> {
+    const { check: _check, ...rest } = item;
+    return rest;
+}
+
 function toHistoryItem(entry: StoredDelivery): HistoryItem {
-    return { ...entry.report, by: entry.by, redeliverable: entry.bodyKept && !entry.check, ...(entry.check && { check: entry.check }) };
+    const isCheck = entry.report.source.kind === 'check';
+    return { ...entry.report, by: entry.by, redeliverable: entry.bodyKept && !isCheck, ...(entry.checkBrief && { check: entry.checkBrief }) };
 }

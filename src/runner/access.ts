@@ -53,27 +53,29 @@ export class Access {
     }
 
     /** The settings a delivery needs, and the user's rate limit; an answer when either stops it. */
-    public readyToSend(allowed: Allowed): DeliverySettings | Answer {
+    public readyToSend(allowed: Allowed, cost = 1): DeliverySettings | Answer {
         const usable = usableSettings(allowed.settings);
         if (!('timeoutMs' in usable)) {
             return usable;
         }
-        return this.rateLimit(allowed) || usable;
+        return this.rateLimit(allowed, cost) || usable;
     }
 
     /** A 429 when the user ran tests_per_minute tests in the last minute (an unusable limit counts as none). */
-    public rateLimit({ user, settings }: Allowed): Answer | undefined {
+    public rateLimit({ user, settings }: Allowed, cost = 1): Answer | undefined {
         const limit = parseTestsPerMinute(settings.testsPerMinute);
         if (limit === undefined) {
             return undefined;
         }
-        const decision = this.limiter.take(user.id, limit);
+        const decision = this.limiter.take(user.id, limit, cost);
         if (!decision.allowed) {
             return {
                 ...failure(
                     429,
                     'error-too-many-requests',
-                    `You ran ${limit} tests in the last minute (${SettingId.TestsPerMinute}); try again in ${decision.retryAfterSeconds} s.`,
+                    cost > 1
+                        ? `A receiver check sends ${cost} requests and counts as ${Math.min(cost, limit)} tests: with the tests you ran in the last minute that is more than ${limit} (${SettingId.TestsPerMinute}); try again in ${decision.retryAfterSeconds} s.`
+                        : `You ran ${limit} tests in the last minute (${SettingId.TestsPerMinute}); try again in ${decision.retryAfterSeconds} s.`,
                 ),
                 retryAfterSeconds: decision.retryAfterSeconds,
             };

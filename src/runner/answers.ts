@@ -1,12 +1,13 @@
 // What the runner answers. The endpoints send an answer as JSON (minus httpStatus); the slash
 // command and the button present it as a private message.
 import { DeliveryReport } from '../delivery/report';
-import type { CheckSummary, DeliveryDetail } from '../history/records';
+import type { CheckBrief, CheckSummary, DeliveryDetail } from '../history/records';
 import type { HistoryStats } from '../history/stats';
 import type { RunSummary, WatchStateName } from '../watch/state';
 import type { Finding, StepResult } from '../check/findings';
 import type { EventType } from '../payloads/events';
 import { UrlSource } from '../network/url';
+import type { Running } from './running';
 
 export type ErrorCode =
     | 'error-unauthenticated'
@@ -23,9 +24,10 @@ export type ErrorCode =
     | 'error-ssrf-validation-failed'
     | 'error-invalid-setting'
     | 'error-invalid-webhook-response'
+    | 'error-check-running'
     | 'error-internal';
 
-export type HttpStatus = 200 | 400 | 401 | 403 | 404 | 429 | 500 | 503;
+export type HttpStatus = 200 | 202 | 400 | 401 | 403 | 404 | 409 | 429 | 500 | 503;
 
 export interface Answer {
     success: boolean;
@@ -35,6 +37,8 @@ export interface Answer {
     reason: string;
     /** With 429 (and a 503 the workspace's rate limiter caused): when to try again (also sent as the Retry-After header). */
     retryAfterSeconds?: number;
+    /** With 202: the work still running, whose outcome lands in the history. */
+    running?: Running;
 }
 
 /** What one test (or redelivery) came to. */
@@ -50,8 +54,8 @@ export interface TestOutcome extends Answer {
 export interface HistoryItem extends DeliveryReport {
     by: string;
     redeliverable: boolean;
-    /** A receiver check's steps and problems (source `check`). */
-    check?: CheckSummary;
+    /** A receiver check (source `check`): in a listing its brief; by id (`entry`) also its steps and problems. */
+    check?: CheckBrief;
 }
 
 export interface HistoryAnswer extends Answer {
@@ -59,7 +63,7 @@ export interface HistoryAnswer extends Answer {
     /** Over every kept delivery that matches the filters (not only the `limit` listed). */
     stats?: HistoryStats;
     /** One delivery with the exact body sent and the headers, when asked for by id. */
-    entry?: HistoryItem & DeliveryDetail & { bodyWithheld?: string };
+    entry?: Omit<HistoryItem, 'check'> & Omit<DeliveryDetail, 'check'> & { bodyWithheld?: string; check?: CheckBrief & CheckSummary };
 }
 
 export interface WatchAnswer extends Answer {

@@ -4,18 +4,19 @@ import { UIKitSurfaceType } from '@rocket.chat/apps-engine/definition/uikit';
 import type { LayoutBlock } from '@rocket.chat/ui-kit';
 
 import { checkMessage } from '../check/messages';
-import type { DeliveryDetail } from '../history/records';
-import type { CheckAnswer, HistoryItem } from '../runner/answers';
+import type { CheckAnswer, HistoryAnswer } from '../runner/answers';
+
+type Entry = NonNullable<HistoryAnswer['entry']>;
 import { code } from '../util/markdown';
 import { when } from '../watch/messages';
 import { DETAIL_VIEW_ID, MARKS, plain, statusOf, text } from './views';
 
 /** The entry's modal: a check's table, or a delivery's detail. */
-export function entryView(appId: string, item: HistoryItem & DeliveryDetail) {
+export function entryView(appId: string, item: Entry) {
     return item.source.kind === 'check' && item.check ? checkView(appId, item) : detailView(appId, item);
 }
 
-function detailView(appId: string, item: HistoryItem & DeliveryDetail) {
+function detailView(appId: string, item: Entry) {
     const headers = (list?: { headers: { [name: string]: string } }) =>
         list && Object.keys(list.headers).length
             ? Object.entries(list.headers)
@@ -53,7 +54,7 @@ function detailView(appId: string, item: HistoryItem & DeliveryDetail) {
     return detailModal(appId, `Delivery ${item.id}`, blocks);
 }
 
-function checkView(appId: string, item: HistoryItem) {
+function checkView(appId: string, item: Entry) {
     const summary = item.check!;
     // The history keeps each step's report without bodies; the table reads the same fields.
     const answer = { ...summary, url: item.url, durationMs: item.durationMs } as unknown as CheckAnswer;

@@ -90,7 +90,7 @@ export function panelView(model: PanelModel) {
     for (const item of shown) {
         const line =
             item.source.kind === 'check'
-                ? `${item.check && item.check.ready ? '✅' : '⛔'} *Receiver check* · ${item.check ? item.check.steps.length : 0} steps · ${item.durationMs} ms`
+                ? `${item.check && item.check.ready ? '✅' : '⛔'} *Receiver check* · ${item.check ? item.check.stepCount : 0} steps · ${item.durationMs} ms`
                 : `${MARKS[item.verdict]} *${item.event}* · ${statusOf(item)}${item.durationMs === undefined ? '' : ` · ${item.durationMs} ms`}`;
         blocks.push({
             type: 'section',

@@ -15,6 +15,8 @@ import { Delivered, Sender } from '../runner/send';
 import { resolveTarget } from '../runner/target';
 import { SettingsCache } from '../settings/SettingsCache';
 import { Log } from '../util/log';
+import { settledBy } from '../util/settledBy';
+import { ENGINE_BUDGET_MS } from '../runner/running';
 import { parseWatchConfig, WatchConfig } from './config';
 import { changeMessage, Message, pausedMessage } from './messages';
 import { INITIAL_STATE, KeptRun, replay, WatchChange, WatchState } from './state';
@@ -25,7 +27,8 @@ export interface WatchContext extends Accessors {
     modify?: IModify;
 }
 
-export type Trigger = { kind: 'schedule' } | { kind: 'manual'; by: string };
+/** `id`: the run's delivery id, when the caller names it before the run ends. */
+export type Trigger = { kind: 'schedule' } | { kind: 'manual'; by: string; id?: string };
 
 export type WatchRun =
     | { ran: true; delivered: Delivered; state: WatchState; change?: WatchChange; posted: boolean; resumed: boolean }
@@ -51,12 +54,15 @@ export class Watch {
         private readonly store = new WatchStore(),
     ) {}
 
-    /** What the scheduler calls: never throws into it, whatever fails. */
+    /** What the scheduler calls: never throws into it, whatever fails, and returns within the engine's limit (a longer run goes on). */
     public async scheduled(context: WatchContext): Promise<void> {
-        try {
-            await this.run(context, { kind: 'schedule' });
-        } catch (error) {
+        const failed = (error: unknown) =>
             this.logger.error(`Webhook watch run failed: ${error instanceof Error ? error.message : 'unknown error'}; the next run goes on.`);
+        const run = this.run(context, { kind: 'schedule' });
+        run.catch(failed);
+        const done = await settledBy(run, Date.now() + ENGINE_BUDGET_MS).catch(() => null);
+        if (done === undefined) {
+            this.logger.warn(`Webhook watch run still going after ${ENGINE_BUDGET_MS / 1000} s: it goes on; its outcome is kept when it ends.`);
         }
     }
 
@@ -108,7 +114,7 @@ export class Watch {
         }
 
         const now = new Date();
-        const id = newDeliveryId();
+        const id = (trigger.kind === 'manual' && trigger.id) || newDeliveryId();
         const payload = { event: config.event, body: JSON.stringify(buildEventSample(config.event, now)), source: { kind: 'watch' as const } };
         const by = trigger.kind === 'manual' ? trigger.by : 'watch';
         const ready = usableSettings(settings);
