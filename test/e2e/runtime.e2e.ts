@@ -7,7 +7,7 @@ import { expectSample } from '../fixtures';
 import legacy from '../fixtures/history-0.1.0.json';
 import { closedConversation } from '../host/conversations';
 import { APP_USER, ALERTS_ROOM, GENERAL_ROOM } from '../host/localHost';
-import { PermissionHost, startPermissionHost } from '../host/permissionHost';
+import { DEFAULT_PERMISSION_TABLE, PermissionHost, startPermissionHost } from '../host/permissionHost';
 import { startHostileReceiver } from '../host/hostileReceivers';
 import { Receiver, startReceiver } from '../host/receiver';
 import { AUTH_TOKENS, credentialsOf, LOOPBACK, USERS } from '../host/world';
@@ -24,6 +24,10 @@ const SIGNING_SECRET = 'whsec_ZTJlLXNpZ25pbmctc2VjcmV0LWZvci10aGUtcnVudGltZQ==';
 beforeAll(async () => {
     receiver = await startReceiver();
     permissionHost = await startPermissionHost(AUTH_TOKENS);
+    // Rocket.Chat's defaults, and a CRM integrator role that may test the webhook but not see conversations.
+    permissionHost.setTable(
+        DEFAULT_PERMISSION_TABLE.map((entry) => (entry._id === 'view-livechat-webhooks' ? { ...entry, roles: [...entry.roles, 'crm-integrator'] } : entry)),
+    );
     host = new RuntimeHost(APP_USER);
     host.serverSettings.set('Site_Url', permissionHost.siteUrl);
     host.serverSettings.set('Livechat_webhookUrl', '');
@@ -56,6 +60,41 @@ describe('the app in the real Apps-Engine runtime', () => {
         expect(host.appId).toBe('35fb38d1-93f1-4abd-b58f-b14e01942ec7');
         expect(host.apis).toEqual(['webhook.test', 'webhook.events', 'webhook.deliveries', 'webhook.redeliver', 'webhook.watch', 'webhook.check']);
         expect([...host.commands.keys()]).toEqual(['livechat-webhook-test']);
+    });
+
+    it("first use from the UI, before anyone called an endpoint: an admin's slash command and panel work; a manager is told what to do, and works once the permission reader is set", async () => {
+        const notices = () => host.notifications.map((notification) => String(notification.message.text));
+        const before = notices().length;
+        await host.command(USERS.admin, GENERAL_ROOM, []);
+        expect(receiver.requests).toHaveLength(1);
+        expect(notices()[before]).toMatch(/^✅ Delivered: LivechatSession to /);
+        await host.command(USERS.admin, GENERAL_ROOM, ['panel']);
+        expect(host.uiInteractions[host.uiInteractions.length - 1].interaction).toMatchObject({
+            type: 'contextual_bar.open',
+            view: { id: 'livechat-webhook-test.panel' },
+        });
+        expect(permissionHost.calls).toHaveLength(0);
+
+        await host.command(USERS.manager, GENERAL_ROOM, []);
+        expect(receiver.requests).toHaveLength(1);
+        expect(notices()[before + 1]).toMatch(/permission_reader_token/);
+        await host.setAppSetting('permission_reader_user_id', USERS.plain.id);
+        await host.setAppSetting('permission_reader_token', AUTH_TOKENS[USERS.plain.id]);
+        await host.command(USERS.manager, GENERAL_ROOM, []);
+        expect(receiver.requests).toHaveLength(2);
+        expect(notices()[before + 2]).toMatch(/^✅ Delivered: LivechatSession to /);
+        expect(permissionHost.calls.map((call) => [call.path, call.userId])).toEqual([['/api/v1/permissions.listAll', USERS.plain.id]]);
+        // The reader's token went to Site_Url only: never into the app's log lines, an answer or the history (the engine's own debug lines hold setting values).
+        expect(
+            host.logs
+                .filter((entry) => entry.severity !== 'debug')
+                .map((entry) => entry.text)
+                .join('\n'),
+        ).not.toContain(AUTH_TOKENS[USERS.plain.id]);
+        expect(JSON.stringify(host.store.records)).not.toContain(AUTH_TOKENS[USERS.plain.id]);
+        expect(JSON.stringify(host.notifications)).not.toContain(AUTH_TOKENS[USERS.plain.id]);
+        await host.setAppSetting('permission_reader_user_id', '');
+        await host.setAppSetting('permission_reader_token', '');
     });
 
     it('answers 200 for an admin after the receiver got exactly the host sample', async () => {
@@ -143,6 +182,29 @@ describe('the app in the real Apps-Engine runtime', () => {
             servedBy: { username: 'jane.agent' },
         });
         expect(payload.messages.map((message: any) => message._id)).toEqual(['e2e-room-m1', 'e2e-room-m2', 'e2e-room-m3', 'e2e-room-close']);
+
+        // A role with view-livechat-webhooks only: the same 404 for that conversation and for no room at all, nothing sent, and the recorded payload withheld.
+        const asIntegrator = { user: USERS.integrator, headers: credentialsOf(USERS.integrator) };
+        const sent = receiver.requests.length;
+        const own = await startReceiver({}, '/mine');
+        try {
+            const refused = await host.api('post', 'webhook.test', { ...asIntegrator, content: { roomId: 'e2e-room', url: own.url } });
+            const unknown = await host.api('post', 'webhook.test', { ...asIntegrator, content: { roomId: 'no-such-room', url: own.url } });
+            expect(refused.status).toBe(404);
+            expect(refused.content).toMatchObject({ success: false, error: 'error-room-not-found' });
+            expect(unknown.content).toEqual(refused.content);
+            expect(JSON.stringify(refused.content)).not.toContain('e2e-room');
+            expect(own.requests).toHaveLength(0);
+        } finally {
+            await own.close();
+        }
+        const id = (response.content as any).delivery.id;
+        const detail = await host.api('get', 'webhook.deliveries', { ...asIntegrator, query: { id } });
+        expect(detail.status).toBe(200);
+        expect((detail.content as any).entry.bodyWithheld).toMatch(/conversation you may not see/);
+        expect(JSON.stringify(detail.content)).not.toContain('jane.agent');
+        expect((await host.api('post', 'webhook.redeliver', { ...asIntegrator, content: { id } })).status).toBe(404);
+        expect(receiver.requests).toHaveLength(sent);
     });
 
     it('keeps one record per delivery in the persistence bridge, lists them with stats and filters, shows the detail, and redelivers', async () => {
@@ -220,7 +282,7 @@ describe('the app in the real Apps-Engine runtime', () => {
     it('stores the permission table it read through the persistence bridge, which the slash command and the button decide with', () => {
         const stored = host.store.records.find((record) => record.associations.some((key) => key.id === 'livechat-webhook-test:permission-table'));
         expect(stored?.data).toEqual({
-            grants: expect.objectContaining({ 'view-livechat-webhooks': ['livechat-manager', 'admin'] }),
+            grants: expect.objectContaining({ 'view-livechat-webhooks': ['livechat-manager', 'admin', 'crm-integrator'] }),
             fetchedAt: expect.any(Number),
         });
         expect(JSON.stringify(host.store.records)).not.toContain('auth-token-of-');
@@ -346,6 +408,31 @@ describe('the app in the real Apps-Engine runtime', () => {
             `slow receiver from the panel in the real runtime: the form answered in ${answered} ms, the outcome was posted after ${Date.now() - started} ms`,
         );
     });
+
+    it("answers within the engine's 30 s: a 35 s receiver gets a 202 with the delivery id, and the outcome lands in the history", async () => {
+        const slow = await startReceiver({ status: 200, delayMs: 35000 });
+        await host.setAppSetting('webhook_timeout_ms', 60000);
+        try {
+            const started = Date.now();
+            const response = await host.api('post', 'webhook.test', { ...asAdmin, content: { url: slow.url } });
+            const tookMs = Date.now() - started;
+            expect(response.status).toBe(202);
+            const id = (response.content as any).running.id;
+            expect(id).toMatch(/^dlv_[0-9a-f]{12}$/);
+            expect(tookMs).toBeLessThan(29000);
+            const next = Date.now();
+            expect((await host.api('get', 'webhook.deliveries', { ...asAdmin, query: { id } })).status).toBe(202);
+            const nextMs = Date.now() - next;
+            await new Promise((resolve) => setTimeout(resolve, Math.max(0, 37000 - (Date.now() - started))));
+            const done = await host.api('get', 'webhook.deliveries', { ...asAdmin, query: { id } });
+            expect(done.status).toBe(200);
+            expect((done.content as any).entry).toMatchObject({ id, verdict: 'delivered', status: 200 });
+            console.log(`35 s receiver in the real runtime: 202 after ${tookMs} ms; a call while it ran answered in ${nextMs} ms`);
+        } finally {
+            await host.setAppSetting('webhook_timeout_ms', 5000);
+            await slow.close();
+        }
+    }, 60000);
 
     it('writes the audit trail to the app log, without secrets, and called no bridge it lacks', () => {
         // The engine itself logs each API request, headers included, at debug level; the app's own lines are the rest.
