@@ -1,6 +1,6 @@
 // History and redelivery: the last 50 reports persisted newest first, no secrets, bodies kept and
 // sent again byte for byte.
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
 
 import { LivechatWebhookTestApp } from '../LivechatWebhookTestApp';
 import { HISTORY_LIMIT } from '../src/history/DeliveryHistory';
@@ -170,6 +170,24 @@ describe('history and redeliver from the slash command', () => {
         expect(lines[1]).toContain(ids[11]);
         expect(lines[1]).toMatch(/LivechatSession · 200 delivered · \d+ ms · by admin\.user/);
         expect(lines[10]).toContain(ids[2]);
+    });
+
+    it('keeps the order of deliveries sent within one millisecond (the clock frozen)', async () => {
+        jest.useFakeTimers({
+            now: Date.now(),
+            doNotFake: ['nextTick', 'setImmediate', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'queueMicrotask', 'hrtime', 'performance'],
+        });
+        try {
+            const ids: Array<string> = [];
+            for (let index = 0; index < 6; index++) {
+                ids.push(((await world.testAs(USERS.admin)).content as any).delivery.id);
+            }
+            const listed = ((await world.host.get('webhook.deliveries', { user: USERS.admin, headers: credentialsOf(USERS.admin) })).content as any).deliveries;
+            expect(new Set(listed.map((item: any) => item.sentAt)).size).toBe(1);
+            expect(listed.map((item: any) => item.id)).toEqual([...ids].reverse());
+        } finally {
+            jest.useRealTimers();
+        }
     });
 
     it('says so when nothing was recorded yet', async () => {

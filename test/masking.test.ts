@@ -69,6 +69,40 @@ describe('maskSecrets over the forms of secretForms', () => {
         expect(excerpt).toBe(`${'x'.repeat(1010)}***${'y'.repeat(11)}`);
     });
 
+    it.each([
+        ['.NET System.Text.Json (\\u002B for "+")', (json: string) => json.replace(/\+/g, '\\u002B')],
+        ['Gson (\\u003d for "=", \\u0027 for "\'")', (json: string) => json.replace(/=/g, '\\u003d').replace(/'/g, '\\u0027')],
+        [
+            "PHP's JSON_HEX_TAG | JSON_HEX_AMP (upper-case hex)",
+            (json: string) => json.replace(/[<>&]/g, (c) => `\\u00${c.charCodeAt(0).toString(16).toUpperCase()}`),
+        ],
+        ['every character escaped', (json: string) => json.replace(/[^"\\]/g, (c) => `\\u00${c.charCodeAt(0).toString(16).padStart(2, '0')}`)],
+    ])('masks the secret JSON-escaped by %s', (_name, escape) => {
+        const json = JSON.stringify(SECRET).slice(1, -1);
+        expect(maskSecrets(`{"echo":"${escape(json)}"}`, secretForms([SECRET]))).toBe('{"echo":"***"}');
+    });
+
+    it('masks base64 broken into MIME lines (76 columns, CRLF) wherever the break falls', () => {
+        const key = Buffer.from('a signing key of thirty-two bytes!!').toString('base64');
+        for (let prefix = 0; prefix < 40; prefix += 7) {
+            const text = Buffer.concat([Buffer.alloc(prefix, 7), Buffer.from(SECRET)]).toString('base64');
+            const wrapped = (text.match(/.{1,76}/g) || []).join('\r\n');
+            const masked = maskSecrets(`${key}\r\n${wrapped}`, secretForms([SECRET]));
+            for (const run of runsOf(base64Carrying(Buffer.from(SECRET), 1, SECRET.length - 1))) {
+                expect(masked.replace(/\r\n/g, '')).not.toContain(run);
+            }
+            expect(masked.startsWith(key)).toBe(true);
+        }
+    });
+
+    it('drops what may begin a secret at the end of a body cut short, so no part of it shows', () => {
+        const token = `${'A'.repeat(10)}${'!'.repeat(70)}`;
+        const every = [...token].map((c) => (/[A-Za-z0-9]/.test(c) ? c : `%${c.charCodeAt(0).toString(16).toUpperCase()}`)).join('');
+        const source = every.repeat(298).slice(0, 64 * 1024);
+        const excerpt = maskedExcerpt(source, 1024, secretForms([token]), true);
+        expect(excerpt).toMatch(/^\*+$/);
+    });
+
     it('does not mask unrelated text', () => {
         const forms = secretForms(['s3cr3t-Token/+=']);
         const unrelated = [

@@ -105,7 +105,7 @@ export async function deliverTest(http: IHttp, request: DeliveryRequest): Promis
             kind: 'response',
             status: response.statusCode,
             contentType: headerValue(response.headers, 'content-type'),
-            excerpt: excerptOf(bodyText(response.content, EXCERPT_SOURCE_BYTES), request.maskForms),
+            excerpt: excerptOf(bodyText(response.content, EXCERPT_SOURCE_BYTES), request.maskForms, bodyBytes(response.content) > EXCERPT_SOURCE_BYTES),
             headers: keptResponseHeaders(response.headers, request.maskForms),
             bodyBytes: bodyBytes(response.content),
             ...timing(),
@@ -128,8 +128,8 @@ export async function deliverTest(http: IHttp, request: DeliveryRequest): Promis
 }
 
 /** The first KiB of the body as text, secrets masked. */
-export function excerptOf(content: unknown, maskForms: Array<string> = []): string {
-    return typeof content === 'string' ? maskedExcerpt(content, RESPONSE_EXCERPT_BYTES, maskForms) : '';
+export function excerptOf(content: unknown, maskForms: Array<string> = [], truncated = false): string {
+    return typeof content === 'string' ? maskedExcerpt(content, RESPONSE_EXCERPT_BYTES, maskForms, truncated) : '';
 }
 
 /** The headers as sent, for the history: the token's and the signature's values never kept. */

@@ -131,17 +131,68 @@ function computeForms(secrets: Array<string>): Array<string> {
     return [...forms].sort((a, b) => b.length - a.length);
 }
 
-/** Every occurrence replaced by the same mask, whatever the secret's length. */
+/**
+ * Every occurrence replaced by the same mask, whatever the secret's length. JSON's \u00XX escapes of
+ * printable ASCII are shown decoded first (encoders escape different sets, in either case: .NET
+ * `\u002B`, Gson `\u003d`), and a form broken by line breaks (MIME base64 at 76 columns) is found too.
+ */
 export function maskSecrets(text: string, forms: Array<string>): string {
+    if (forms.length === 0) {
+        return text;
+    }
+    const decoded = /\\u00[2-7]/i.test(text) ? decodeAsciiEscapes(text) : text;
     // Most texts hold no secret: looking is cheaper than splitting.
-    return forms.reduce((masked, form) => (masked.includes(form) ? masked.split(form).join(MASK) : masked), text);
+    const masked = forms.reduce((current, form) => (current.includes(form) ? current.split(form).join(MASK) : current), decoded);
+    return /[\r\n]/.test(masked) ? maskAcrossLineBreaks(masked, forms) : masked;
+}
+
+/** `\u002B` → `+`, for printable ASCII other than the quote and the backslash (which JSON must escape). */
+function decodeAsciiEscapes(text: string): string {
+    return text.replace(/\\u00([2-7][0-9a-f])/gi, (escape, hex: string) => {
+        const c = String.fromCharCode(parseInt(hex, 16));
+        return c === '"' || c === '\\' || c === '\x7f' ? escape : c;
+    });
+}
+
+/** Forms that occur once the line breaks are taken out: their characters (and the breaks among them) masked. */
+function maskAcrossLineBreaks(text: string, forms: Array<string>): string {
+    const kept: Array<number> = [];
+    let joined = '';
+    for (let index = 0; index < text.length; index++) {
+        if (text[index] !== '\r' && text[index] !== '\n') {
+            kept.push(index);
+            joined += text[index];
+        }
+    }
+    const ranges: Array<[number, number]> = [];
+    for (const form of forms) {
+        if (form.length < MIN_BASE64_FORM) {
+            continue;
+        }
+        for (let at = joined.indexOf(form); at !== -1; at = joined.indexOf(form, at + form.length)) {
+            ranges.push([kept[at], kept[at + form.length - 1] + 1]);
+        }
+    }
+    if (ranges.length === 0) {
+        return text;
+    }
+    ranges.sort((a, b) => b[0] - a[0]);
+    let masked = text;
+    let before = Infinity;
+    for (const [start, end] of ranges) {
+        if (end <= before) {
+            masked = masked.slice(0, start) + MASK + masked.slice(end);
+            before = start;
+        }
+    }
+    return masked;
 }
 
 /**
  * The first `bytes` of `content` as text, with secrets masked BEFORE the cut, so a secret that
  * straddles the cut shows none of its characters. A character cut in half at the end is dropped.
  */
-export function maskedExcerpt(content: string, bytes: number, forms: Array<string>): string {
+export function maskedExcerpt(content: string, bytes: number, forms: Array<string>, truncated = false): string {
     // Each character takes at least one byte, so the first `bytes` bytes lie within the first
     // `bytes` characters of the masked text. Masking shortens the text (a secret becomes "***"),
     // pulling later characters forward, so the window grows until the masked text holds `bytes`
@@ -153,6 +204,10 @@ export function maskedExcerpt(content: string, bytes: number, forms: Array<strin
     while (masked.length < bytes + longest && size < content.length) {
         size += bytes + longest - masked.length + longest;
         masked = maskSecrets(content.slice(0, size), forms);
+    }
+    if (truncated && size >= content.length && longest > 1) {
+        // `content` is the start of a longer body: its last characters may begin a secret whose rest was cut off.
+        masked = masked.slice(0, Math.max(0, masked.length - (longest - 1)));
     }
     const encoded = new TextEncoder().encode(masked.slice(0, bytes));
     // Decoding makes a new string: a slice of the body would keep the whole body alive.
