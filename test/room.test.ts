@@ -155,6 +155,8 @@ describe('whose conversations a caller may send: as Rocket.Chat decides who sees
 
     it("a recorded conversation's payload is shown, and sent again, only to whoever may see the conversation", async () => {
         addConversation(closedConversation('lc-recorded'), host);
+        // Receivers echo what they got (an error quoting the payload, a request bin): the answer is the conversation too.
+        world.receiver.behave({ status: 200, body: 'stored for visitor-token-ana', headers: { 'x-echo-room': 'lc-recorded' } });
         const sent = await as(USERS.manager, { roomId: 'lc-recorded' });
         const id = (sent.content as any).delivery.id;
         await new Promise((resolve) => setTimeout(resolve, 30));
@@ -166,6 +168,13 @@ describe('whose conversations a caller may send: as Rocket.Chat decides who sees
         expect((forIntegrator.content as any).entry.body).toBeUndefined();
         expect((forIntegrator.content as any).entry.bodyWithheld).toMatch(/conversation you may not see/);
         expect(JSON.stringify(forIntegrator.content)).not.toContain('visitor-token-ana');
+        expect(JSON.stringify(forIntegrator.content)).not.toContain('lc-recorded');
+        expect((forManager.content as any).entry.responseExcerpt).toBe('stored for visitor-token-ana');
+        const listedFor = async (user: (typeof USERS)[keyof typeof USERS]) =>
+            JSON.stringify((await host.get('webhook.deliveries', { user, headers: credentialsOf(user) })).content);
+        expect(await listedFor(USERS.integrator)).not.toMatch(/visitor-token-ana|lc-recorded/);
+        expect(await listedFor(USERS.integrator)).toContain('a conversation you may not see');
+        expect(await listedFor(USERS.manager)).toMatch(/visitor-token-ana/);
         const again = await host.post('webhook.redeliver', { user: USERS.integrator, headers: credentialsOf(USERS.integrator), content: { id } });
         expect(again.status).toBe(404);
         expect(again.content).toMatchObject({ error: 'error-room-not-found' });

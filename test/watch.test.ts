@@ -331,6 +331,28 @@ describe('the watch on a cluster, and when the host fails it', () => {
         expect(world.host.store.records.filter((record) => record.associations.some((key) => key.id === 'livechat-webhook-test:watch-state'))).toHaveLength(0);
     });
 
+    it('a slow receiver keeps nothing waiting: the status answers at once, a tick during a run is skipped, Test now clicks join one queued run', async () => {
+        world.host.settings.set('webhook_timeout_ms', 3000);
+        world.receiver.behave({ status: 200, delayMs: 1000 });
+        await world.primePermissionTable();
+        let firstDone = false;
+        const first = tick().then(() => (firstDone = true));
+        await settle(100);
+        expect((await status()).state).toBe('unknown');
+        // Answered while the run still waits for the receiver.
+        expect(firstDone).toBe(false);
+        const clicks = Array.from({ length: 4 }, () =>
+            world.host.blockAction(USERS.admin, GENERAL_ROOM, { actionId: 'livechat-webhook-test.watch-now', value: 'watch' }),
+        );
+        await tick();
+        await Promise.all([first, ...clicks]);
+        await settle(50);
+        // The first run and one queued behind it, which every click joined; the tick in between was skipped.
+        expect(world.receiver.requests).toHaveLength(2);
+        expect(world.host.logger.text()).toContain('Webhook watch run skipped: the previous run is still going.');
+        expect((await status()).uptime.runs).toBe(2);
+    });
+
     it('a persistence failure during a run is logged; the processor does not throw and the next run goes on', async () => {
         await tick();
         await settle();

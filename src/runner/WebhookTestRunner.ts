@@ -146,22 +146,26 @@ export class WebhookTestRunner {
                     return failure(404, 'error-delivery-not-found', 'No delivery with that id in the history.');
                 }
                 // A conversation's payload is shown only to whoever may see the conversation now.
+                // A receiver's answer may echo the payload: withheld with it.
                 const shown = await this.maySeeSource(caller, allowed, entry);
-                const detail = {
-                    ...(shown ? { body: entry.body } : { bodyWithheld: 'The payload is a conversation you may not see: it is not shown.' }),
-                    request: entry.request,
-                    response: entry.response,
-                };
+                const detail = shown
+                    ? { body: entry.body, request: entry.request, response: entry.response }
+                    : { bodyWithheld: WITHHELD, request: entry.request };
                 const check = entry.check && entry.checkBrief && { ...entry.checkBrief, ...entry.check };
                 return {
                     success: true,
                     httpStatus: 200,
                     reason: 'One recorded delivery, with the exact body and the headers.',
-                    entry: { ...omitCheck(toHistoryItem(entry)), ...detail, ...(check && { check }) },
+                    entry: { ...omitCheck(shown ? toHistoryItem(entry) : withheld(toHistoryItem(entry))), ...detail, ...(check && { check }) },
                 };
             }
             // Checks are listed beside deliveries (or alone with source=check); the stats count deliveries only.
-            const all = (await this.history.list(reader, caller.persis)).map(toHistoryItem);
+            const stored = await this.history.list(reader, caller.persis);
+            const hidden = await this.hiddenRooms(caller, allowed, stored);
+            const all = stored.map((entry) => {
+                const item = toHistoryItem(entry);
+                return entry.report.source.kind === 'room' && hidden.has(entry.report.source.roomId) ? withheld(item) : item;
+            });
             const items = all.filter((item) =>
                 item.source.kind === 'check' ? filters.source === 'check' || Object.keys(filters).length === 0 : matches(item, filters),
             );
@@ -309,14 +313,22 @@ export class WebhookTestRunner {
     /** A room payload's conversation must be one the caller may see (as the test of that room required). */
     private async maySeeSource(caller: Caller, allowed: Allowed, entry: StoredDelivery): Promise<boolean> {
         const source = entry.report.source;
-        if (source.kind !== 'room') {
-            return true;
-        }
+        return source.kind !== 'room' || this.maySeeRoom(caller, allowed, source.roomId);
+    }
+
+    private async maySeeRoom(caller: Caller, allowed: Allowed, roomId: string): Promise<boolean> {
         const room = await caller.read
             .getRoomReader()
-            .getById(source.roomId)
+            .getById(roomId)
             .catch(() => undefined);
         return !!room && room.type === RoomType.LIVE_CHAT && maySeeConversation(allowed.viewer, room as ILivechatRoom);
+    }
+
+    /** The conversations of a listing the caller may not see (each room read once). */
+    private async hiddenRooms(caller: Caller, allowed: Allowed, entries: Array<StoredDelivery>): Promise<Set<string>> {
+        const ids = [...new Set(entries.flatMap((entry) => (entry.report.source.kind === 'room' ? [entry.report.source.roomId] : [])))];
+        const seen = await Promise.all(ids.map((id) => this.maySeeRoom(caller, allowed, id)));
+        return new Set(ids.filter((_id, index) => !seen[index]));
     }
 
     /** Never rejects: a fault of the host itself (not of the receiver or the settings) becomes a 500 answer. */
@@ -365,6 +377,14 @@ export class WebhookTestRunner {
             `Webhook ${what} ${delivery.id} by ${who}: event ${delivery.event}, host ${urlHost(delivery.url) || '-'} ->${status} ${delivery.verdict}${timing}`,
         );
     }
+}
+
+const WITHHELD = "The payload is a conversation you may not see: it is not shown, nor the receiver's answer to it.";
+
+/** A conversation's delivery as shown to someone who may not see the conversation: no room id, nothing the receiver answered. */
+function withheld(item: HistoryItem): HistoryItem {
+    const { responseExcerpt: _excerpt, ...rest } = item;
+    return { ...rest, source: { kind: 'room', roomId: '' }, withheld: WITHHELD };
 }
 
 function omitCheck(item: HistoryItem): Omit<HistoryItem, 'check'> {

@@ -56,6 +56,8 @@ export interface HistoryItem extends DeliveryReport {
     redeliverable: boolean;
     /** A receiver check (source `check`): in a listing its brief; by id (`entry`) also its steps and problems. */
     check?: CheckBrief;
+    /** A conversation the caller may not see: why its room id, payload and the receiver's answer are not shown. */
+    withheld?: string;
 }
 
 export interface HistoryAnswer extends Answer {

@@ -47,7 +47,13 @@ function detailView(appId: string, item: Entry) {
         {
             type: 'context',
             elements: [
-                text(item.body === undefined ? 'The body was not kept (over 512 KiB).' : `Body: ${new TextEncoder().encode(item.body).length} bytes sent.`),
+                text(
+                    item.bodyWithheld
+                        ? item.bodyWithheld
+                        : item.body === undefined
+                          ? 'The body was not kept (over 512 KiB).'
+                          : `Body: ${new TextEncoder().encode(item.body).length} bytes sent.`,
+                ),
             ],
         },
     ];

@@ -4,12 +4,10 @@
 // into the delivery history only when it changes the state, so runs never push manual tests out.
 // Instances of a cluster may run at once: every run is kept (its own record) and each alert is
 // claimed before it is posted (WatchStore). A run that never finished pauses the schedule.
-import { IModify, IRead } from '@rocket.chat/apps-engine/definition/accessors';
-import { IRoom } from '@rocket.chat/apps-engine/definition/rooms';
+import { IRead } from '@rocket.chat/apps-engine/definition/accessors';
 
 import { newDeliveryId, report } from '../runner/describe';
 import { buildEventSample } from '../payloads/events';
-import { Accessors } from '../runner/caller';
 import { usableSettings } from '../runner/access';
 import { Delivered, Sender } from '../runner/send';
 import { resolveTarget } from '../runner/target';
@@ -18,14 +16,11 @@ import { Log } from '../util/log';
 import { settledBy } from '../util/settledBy';
 import { ENGINE_BUDGET_MS } from '../runner/running';
 import { parseWatchConfig, WatchConfig } from './config';
-import { changeMessage, Message, pausedMessage } from './messages';
+import { WatchAlerts, WatchContext } from './alerts';
 import { INITIAL_STATE, KeptRun, replay, WatchChange, WatchState } from './state';
 import { Pause, urlKeyOf, WatchStore } from './WatchStore';
 
-export interface WatchContext extends Accessors {
-    /** Needed to post in the alert room. */
-    modify?: IModify;
-}
+export type { WatchContext };
 
 /** `id`: the run's delivery id, when the caller names it before the run ends. */
 export type Trigger = { kind: 'schedule' } | { kind: 'manual'; by: string; id?: string };
@@ -45,13 +40,18 @@ export const START_GRACE_MS = 60 * 1000;
 
 export class Watch {
     private queue: Promise<unknown> = Promise.resolve();
+    /** A run is going (or queued) on this instance. */
+    private running = false;
+    /** The run queued behind it, which a "Test now" joins. */
+    private waiting?: Promise<WatchRun>;
 
     constructor(
         private readonly settings: SettingsCache,
         private readonly sender: Sender,
         private readonly logger: Log,
-        private readonly appId: string,
+        appId: string,
         private readonly store = new WatchStore(),
+        private readonly alerts = new WatchAlerts(store, logger, appId),
     ) {}
 
     /** What the scheduler calls: never throws into it, whatever fails, and returns within the engine's limit (a longer run goes on). */
@@ -66,16 +66,43 @@ export class Watch {
         }
     }
 
-    /** One run, after any other of this instance (a scheduled run and a "Test now" never interleave). */
+    /**
+     * One run, after any other of this instance (a scheduled run and a "Test now" never interleave).
+     * At most one waits: a scheduled tick while a run is going is skipped, and a "Test now" while one
+     * waits joins it, so a slow receiver and many clicks cannot pile runs up.
+     */
     public run(context: WatchContext, trigger: Trigger): Promise<WatchRun> {
-        const next = this.queue.then(() => this.runNow(context, trigger));
-        this.queue = next.catch(() => undefined);
+        if (this.running && trigger.kind === 'schedule') {
+            this.logger.info('Webhook watch run skipped: the previous run is still going.');
+            return Promise.resolve({ ran: false, reason: 'The previous watch run is still going.' });
+        }
+        if (this.waiting) {
+            return this.waiting;
+        }
+        const started = this.running;
+        const next = this.queue.then(() => {
+            if (started) {
+                this.waiting = undefined;
+            }
+            return this.runNow(context, trigger);
+        });
+        if (started) {
+            this.waiting = next;
+        }
+        this.running = true;
+        const settled = next.catch(() => undefined);
+        this.queue = settled;
+        settled.then(() => {
+            if (this.queue === settled) {
+                this.running = false;
+            }
+        });
         return next;
     }
 
     /** The state replayed from the kept runs; `unknown` at once when they went to another URL than today's. */
     public async status(read: IRead): Promise<WatchStatus> {
-        await this.queue;
+        // Not after the run in progress: a slow receiver must not keep the panel from opening.
         const reader = read.getPersistenceReader();
         const [runs, pauses, settings] = await Promise.all([
             this.store.runs(reader),
@@ -105,7 +132,7 @@ export class Watch {
         }
         const config = parsed.config;
         const reader = context.read.getPersistenceReader();
-        const paused = await this.breaker(context, config);
+        const paused = await this.alerts.breaker(context, config);
         if (paused && trigger.kind === 'schedule') {
             this.logger.warn(
                 `Webhook watch paused since ${paused.at} (run ${paused.runId} never finished): scheduled runs skip until someone presses Test now.`,
@@ -158,7 +185,7 @@ export class Watch {
         if (replayed.changed.has(run.id) && delivered.entry) {
             this.sender.record(context, delivered.entry);
         }
-        const { change, posted } = await this.alert(context, config, run, replayed, delivery);
+        const { change, posted } = await this.alerts.alert(context, config, run, replayed, delivery);
         const resumed = trigger.kind === 'manual' && !!paused && (await this.store.resume(reader, context.persis)) > 0;
         this.store.prune(reader, context.persis, state).catch((error) => {
             this.logger.warn(`Webhook watch: could not prune old runs: ${error instanceof Error ? error.message : 'unknown error'}`);
@@ -172,88 +199,4 @@ export class Watch {
         );
         return { ran: true, delivered, state, ...(change && { change }), posted, resumed };
     }
-
-    /**
-     * A run started here or on another instance that never got recorded (the app stopped during it):
-     * pause the schedule, and say so once. Returns the pause in force, if any.
-     */
-    private async breaker(context: WatchContext, config: WatchConfig): Promise<Pause | undefined> {
-        const reader = context.read.getPersistenceReader();
-        const runs = await this.store.runs(reader, context.persis);
-        const lost = await this.store.unfinished(reader, context.persis, runs, Date.now());
-        if (lost.length > 0) {
-            const pause: Pause = { runId: lost[0].id, startedAt: lost[0].startedAt, at: new Date().toISOString() };
-            await this.store.pause(context.persis, pause);
-            this.logger.error(`Webhook watch paused: run ${pause.runId} started ${new Date(pause.startedAt).toISOString()} and never finished.`);
-            if (await this.store.claim(reader, context.persis, `paused:${pause.runId}`)) {
-                await this.post(context, config, pausedMessage(pause, this.appId));
-            }
-        }
-        return (await this.store.pauses(reader))[0];
-    }
-
-    /** The alert this run is the one to post, if any: each episode's is claimed once across instances. */
-    private async alert(
-        context: WatchContext,
-        config: WatchConfig,
-        run: KeptRun,
-        replayed: ReturnType<typeof replay>,
-        delivery: NonNullable<Delivered['outcome']['delivery']>,
-    ): Promise<{ change?: WatchChange; posted: boolean }> {
-        const reader = context.read.getPersistenceReader();
-        const { state, recovery, episode } = replayed;
-        const claimed = await this.store.claimed(reader);
-        let change: WatchChange | undefined;
-        if (run.verdict !== 'delivered' && episode && state.firstFailureAt) {
-            const key = `failing:${episode}`;
-            if (!claimed.has(key) && (await this.store.claim(reader, context.persis, key))) {
-                change = { kind: 'failing', since: state.firstFailureAt, failedRuns: state.consecutiveFailures };
-            }
-        } else if (run.verdict === 'delivered' && recovery && claimed.has(`failing:${recovery.episode}`)) {
-            const key = `recovered:${recovery.episode}`;
-            if (!claimed.has(key) && (await this.store.claim(reader, context.persis, key))) {
-                const { runId: _runId, episode: _episode, ...facts } = recovery;
-                change = facts;
-            }
-        }
-        if (!change) {
-            return { posted: false };
-        }
-        return { change, posted: await this.post(context, config, changeMessage(change, delivery, this.appId)) };
-    }
-
-    /** Posts as the app's bot in the alert room; a missing room or a failed post is logged, never thrown. */
-    private async post(context: WatchContext, config: WatchConfig, message: Message): Promise<boolean> {
-        if (!config.alertRoom || !context.modify) {
-            return false;
-        }
-        try {
-            const room = await findRoom(context.read, config.alertRoom);
-            if (!room) {
-                this.logger.warn(`Webhook watch: no room "${config.alertRoom.slice(0, 80)}" to post the alert in (watch_alert_room).`);
-                return false;
-            }
-            const creator = context.modify.getCreator();
-            const builder = creator.startMessage().setRoom(room).setText(message.text).setBlocks(message.blocks).setGroupable(false);
-            const appUser = await context.read.getUserReader().getAppUser();
-            if (appUser) {
-                builder.setSender(appUser);
-            }
-            await creator.finish(builder);
-            return true;
-        } catch (error) {
-            this.logger.warn(`Webhook watch: could not post in the alert room: ${error instanceof Error ? error.message : 'unknown error'}`);
-            return false;
-        }
-    }
-}
-
-/** A room by id, else by name ("#" allowed). */
-async function findRoom(read: IRead, nameOrId: string): Promise<IRoom | undefined> {
-    const rooms = read.getRoomReader();
-    const byId = await rooms.getById(nameOrId).catch(() => undefined);
-    if (byId) {
-        return byId;
-    }
-    return (await rooms.getByName(nameOrId.replace(/^#/, '')).catch(() => undefined)) || undefined;
 }
