@@ -277,7 +277,18 @@ describe('first use from the UI: no REST call needed', () => {
 
     it('a half-set reader (a user id without a token) reads nothing', async () => {
         world.host.settings.set('permission_reader_user_id', USERS.plain.id);
-        expect((await slash(world.host, USERS.manager)).text).toContain('error-permission-check-unavailable');
+        const text = (await slash(world.host, USERS.manager)).text;
+        expect(text).toContain('error-permission-check-unavailable');
+        expect(text).toContain('only one of permission_reader_user_id and permission_reader_token is set');
+        expect(world.permissionHost.calls).toHaveLength(0);
+    });
+
+    it('a reader token an HTTP header cannot carry is named as unusable, never shown', async () => {
+        world.host.settings.set('permission_reader_user_id', USERS.plain.id);
+        world.host.settings.set('permission_reader_token', 'auth-token\r\nX-Injected: 1');
+        const text = (await slash(world.host, USERS.manager)).text;
+        expect(text).toContain('permission_reader_token holds characters an HTTP header cannot carry');
+        expect(text).not.toContain('X-Injected');
         expect(world.permissionHost.calls).toHaveLength(0);
     });
 

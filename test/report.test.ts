@@ -328,3 +328,17 @@ describe('the delivery report', () => {
         expect((anonymous.content as any).delivery).toBeUndefined();
     });
 });
+
+describe('a host name that looks like markdown', () => {
+    it('shows as code in the reason, the hint and the reply, never as formatting', async () => {
+        world.host.settings.set('webhook_url', 'http://*urgent*_x_~y~.localhost/hook');
+        const answer = await world.testAs(USERS.admin);
+        const content = answer.content as any;
+        expect(content.reason).toContain('`*urgent*_x_~y~.localhost`');
+        expect(content.delivery.hint).toContain('`*urgent*_x_~y~.localhost` is a loopback');
+        await world.primePermissionTable();
+        await world.host.runCommand('livechat-webhook-test', USERS.admin, []);
+        const text = String(world.host.notifier.toUsers[0].message.text);
+        expect(text.replace(/`[^`]*`/g, '')).not.toMatch(/\*urgent\*|_x_|~y~/);
+    });
+});

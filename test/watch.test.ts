@@ -190,7 +190,7 @@ describe('runs, alerts and recoveries against a receiver that fails and recovers
         world.host.settings.set('watch_failures_to_alert', 1);
         await tick();
         expect(posted()).toHaveLength(1);
-        expect(String(world.host.roomMessages[0].text)).toContain('169.254.169.254 is a loopback, private, link-local or metadata address');
+        expect(String(world.host.roomMessages[0].text)).toContain('`169.254.169.254` is a loopback, private, link-local or metadata address');
         expect(world.host.http.sent.filter((request) => request.url.includes('169.254'))).toHaveLength(0);
     });
 

@@ -2,6 +2,7 @@
 // only 200 counts; 5xx, 429, network errors and timeouts are retried up to 5 attempts in all,
 // 4 × the timeout apart; every other status is dropped at once. Pure functions, no I/O.
 import { DeliveryResult } from './delivery';
+import { code } from '../util/markdown';
 import { Rules, RULES, RulesChoice } from './rules';
 import type { EventType } from '../payloads/eventTypes';
 
@@ -117,7 +118,7 @@ export function hostRefusalReason(name?: string): string {
         return `the workspace's SSRF check refused the URL or one of its redirects; ${allow}`;
     }
     return (
-        `the workspace's SSRF check refused ${name} (or one of its redirects). Either the name does not resolve from the Rocket.Chat server ` +
+        `the workspace's SSRF check refused ${code(name)} (or one of its redirects). Either the name does not resolve from the Rocket.Chat server ` +
         '(check its spelling and DNS: real deliveries would fail to reach it too), or it resolves to a private address: ' +
         allow
     );

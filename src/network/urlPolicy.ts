@@ -3,6 +3,7 @@
 // cloud-metadata address in any spelling, unless the host is listed in allowed_private_hosts.
 // Names are judged as written; what a name resolves to is the host's SSRF check's to judge.
 import { Cidr, inCidr, isBlockedAddress, parseCidr, parseIp } from './ip';
+import { code } from '../util/markdown';
 
 export interface AllowedHost {
     /** Lower-case host name or canonical IP, without brackets and trailing dot. */
@@ -37,7 +38,7 @@ export function checkUrlPolicy(raw: string, allowed: Array<AllowedHost>): Policy
         return {
             ok: false,
             error: 'error-ssrf-validation-failed',
-            reason: `only http and https URLs can receive webhooks, not ${url.protocol.replace(/:$/, '')}`,
+            reason: `only http and https URLs can receive webhooks, not ${code(url.protocol.replace(/:$/, ''))}`,
         };
     }
     if (url.username || url.password) {
@@ -54,7 +55,7 @@ export function checkUrlPolicy(raw: string, allowed: Array<AllowedHost>): Policy
         return {
             ok: false,
             error: 'error-ssrf-validation-failed',
-            reason: `${host} is a loopback, private, link-local or metadata address; if it really is your receiver, add it to the app's allowed_private_hosts setting`,
+            reason: `${code(host)} is a loopback, private, link-local or metadata address; if it really is your receiver, add it to the app's allowed_private_hosts setting`,
         };
     }
     return { ok: true, url };

@@ -51,6 +51,8 @@ export interface PermissionCheck {
     credentials?: CallerCredentials;
     /** The app's permission reader: reads the table for calls that carry no credentials (slash commands, the panel). */
     reader?: CallerCredentials;
+    /** Why the reader's settings cannot be used, when an admin set them so. */
+    readerProblem?: string;
     fallbackRoles: Array<string>;
 }
 
@@ -142,7 +144,7 @@ export class PermissionGuard {
             );
             return { grants: { [WEBHOOK_PERMISSION]: check.fallbackRoles }, source: 'fallback' };
         }
-        return this.unavailable(failure, byReader);
+        return this.unavailable(failure, byReader, check.readerProblem);
     }
 
     /** One look-up at a time: concurrent calls share it (the table is the workspace's, whoever reads it). */
@@ -166,8 +168,15 @@ export class PermissionGuard {
         return this.inFlight;
     }
 
-    private unavailable(failure: LookupFailure | undefined, byReader: boolean): Unavailable {
+    private unavailable(failure: LookupFailure | undefined, byReader: boolean, readerProblem?: string): Unavailable {
         const start = `Could not check the ${WEBHOOK_PERMISSION} permission, so nothing was sent`;
+        if (!failure && readerProblem) {
+            this.logger.warn(`${start}: the permission reader cannot be used (${readerProblem}).`);
+            return {
+                kind: 'unavailable',
+                reason: `${start}: the app's permission reader is set but cannot be used: ${readerProblem}. Ask an admin to fix it.`,
+            };
+        }
         if (!failure) {
             this.logger.warn(`${start}: the call carries no credentials, no permission reader is set and no permission table was read in the last 24 h.`);
             return {

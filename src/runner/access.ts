@@ -39,6 +39,7 @@ export class Access {
             persis,
             credentials,
             reader: settings.permissionReader,
+            readerProblem: settings.readerProblem,
             fallbackRoles: settings.fallbackRoles,
         });
         if (decision.kind === 'unavailable') {

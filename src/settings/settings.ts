@@ -24,6 +24,8 @@ export interface AppSettings {
     deliveryRules: RulesSetting;
     /** A personal access token that reads the permission table for calls without credentials; absent unless both halves are usable. */
     permissionReader?: { userId: string; authToken: string };
+    /** Why the permission reader's settings, when set, cannot be used (never their values). */
+    readerProblem?: string;
 }
 
 export async function readAppSettings(reader: ISettingRead): Promise<AppSettings> {
@@ -46,6 +48,7 @@ export async function readAppSettings(reader: ISettingRead): Promise<AppSettings
         ]);
     const text = (value: unknown) => (typeof value === 'string' ? value : '');
     const permissionReader = readerCredentials(text(readerId).trim(), text(readerToken).trim());
+    const readerProblem = permissionReader ? undefined : readerProblemOf(text(readerId).trim(), text(readerToken).trim());
     return {
         webhookUrl: text(webhookUrl).trim(),
         secretToken: text(secretToken),
@@ -57,12 +60,24 @@ export async function readAppSettings(reader: ISettingRead): Promise<AppSettings
         watch: { intervalMinutes: watch[0], event: watch[1], failuresToAlert: watch[2], alertRoom: text(watch[3]).trim() },
         deliveryRules: parseRulesSetting(watch[4]),
         ...(permissionReader && { permissionReader }),
+        ...(readerProblem && { readerProblem }),
     };
 }
 
 /** Both halves, each something an HTTP header carries unchanged; else none (a half-set reader reads nothing). */
 function readerCredentials(userId: string, authToken: string): AppSettings['permissionReader'] {
     return HEADER_SAFE_TOKEN.test(userId) && HEADER_SAFE_TOKEN.test(authToken) ? { userId, authToken } : undefined;
+}
+
+function readerProblemOf(userId: string, authToken: string): string | undefined {
+    if (!userId && !authToken) {
+        return undefined;
+    }
+    if (!userId || !authToken) {
+        return `only one of ${SettingId.PermissionReaderUserId} and ${SettingId.PermissionReaderToken} is set`;
+    }
+    const bad = !HEADER_SAFE_TOKEN.test(userId) ? SettingId.PermissionReaderUserId : SettingId.PermissionReaderToken;
+    return `${bad} holds characters an HTTP header cannot carry (line breaks, tabs, letters outside ASCII)`;
 }
 
 /** "admin, livechat-manager," → ['admin', 'livechat-manager'] */
