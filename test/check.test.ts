@@ -4,6 +4,7 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 
 import { LivechatWebhookTestApp } from '../LivechatWebhookTestApp';
+import { findingsOf, judgeProbes, stepResult } from '../src/check/findings';
 import { ReceiverCheck } from '../src/check/ReceiverCheck';
 import { DeliveryHistory } from '../src/history/DeliveryHistory';
 import { usableSettings } from '../src/runner/access';
@@ -46,9 +47,10 @@ async function checkAgainst(kind: CrmKind, options: { delayMs?: number; content?
 }
 
 const errorSteps = (answer: any) => answer.problems.filter((finding: any) => finding.severity === 'error').map((finding: any) => finding.step);
+const warningSteps = (answer: any) => answer.problems.filter((finding: any) => finding.severity === 'warning').map((finding: any) => finding.step);
 
 describe('the receiver check', () => {
-    it('a receiver that does everything right: ready, 15 steps in order, probes refused, crmData shown', async () => {
+    it('a receiver that does everything right: ready, 16 steps in order, probes refused against their baseline, crmData shown', async () => {
         const answer = await checkAgainst('good');
         expect(answer).toMatchObject({ success: true, ready: true });
         expect(answer.steps.map((step: any) => step.name)).toEqual([
@@ -61,22 +63,28 @@ describe('the receiver check', () => {
             'Message',
             'LeadCapture',
             'LivechatOfflineMessage',
-            'LivechatSession as real deliveries shape it',
+            'LivechatSession as Rocket.Chat really sends it (real-shaped, with the token, unsigned)',
+            "LivechatSession real-shaped and signed (the probes' baseline)",
             'without the secret token',
             'with a wrong secret token',
             'with a wrong signature',
             'with a signature 10 minutes old',
             'a duplicate (the same webhook-id again)',
         ]);
-        expect(answer.steps.slice(10, 14).map((step: any) => [step.verdict, step.status])).toEqual(Array(4).fill(['refused-as-it-should', 401]));
+        expect(answer.steps.slice(9, 11).map((step: any) => [step.verdict, step.status])).toEqual(Array(2).fill(['delivered', 200]));
+        expect(answer.steps.slice(11, 15).map((step: any) => [step.verdict, step.status])).toEqual(Array(4).fill(['refused-as-it-should', 401]));
         expect(errorSteps(answer)).toEqual([]);
         expect(answer.steps[0].crmData).toEqual({ preview: '{"crmId":"lead-7"}', bytes: 18 });
         expect(answer.steps[8].crmData).toBeUndefined();
-        // What reached the receiver: no token, a wrong one, then the duplicate with the first step's webhook-id.
+        // What reached the receiver: the real delivery unsigned, its signed twin, no token, a wrong one, then the duplicate of the real delivery.
         const seen = crm!.seen;
-        expect(seen[10].token).toBeUndefined();
-        expect(seen[11].token).toMatch(/^wrong-/);
-        expect(seen[14].webhookId).toBe(seen[0].webhookId);
+        expect(seen[9]).toMatchObject({ token: TOKEN, signed: false, visitorToken: true });
+        expect(seen[10]).toMatchObject({ token: TOKEN, signed: true, visitorToken: true });
+        expect(seen[11]).toMatchObject({ token: undefined, visitorToken: true });
+        expect(seen[12].token).toMatch(/^wrong-/);
+        // The duplicate repeats the real delivery, as a retry would: its webhook-id is that delivery's.
+        expect(seen[15].webhookId).toBe(answer.steps[9].report.webhookId);
+        expect(seen[15].visitorToken).toBe(true);
         expect(answer.problems).toEqual([expect.objectContaining({ severity: 'info', step: 'a duplicate (the same webhook-id again)' })]);
     });
 
@@ -90,19 +98,107 @@ describe('the receiver check', () => {
     it('a receiver that ignores the token: it accepts deliveries without it and with a wrong one', async () => {
         const answer = await checkAgainst('ignores-token');
         expect(answer.ready).toBe(false);
-        expect(errorSteps(answer)).toEqual([
-            'without the secret token',
-            'with a wrong secret token',
-            'with a wrong signature',
-            'with a signature 10 minutes old',
-        ]);
+        expect(errorSteps(answer)).toEqual(['without the secret token', 'with a wrong secret token']);
+        // Ignoring the app's signature is a warning at most: real deliveries carry only the token.
+        expect(warningSteps(answer)).toEqual(['with a wrong signature', 'with a signature 10 minutes old']);
         expect(answer.problems.find((finding: any) => finding.step === 'without the secret token').hint).toContain('accepts deliveries without the token');
     });
 
-    it('a receiver that checks the token but not the signature', async () => {
+    it('a receiver that checks the token but not the signature: ready, with a warning that says why it matters little', async () => {
         const answer = await checkAgainst('no-signature-check');
-        expect(errorSteps(answer)).toEqual(['with a wrong signature', 'with a signature 10 minutes old']);
-        expect(answer.problems.find((finding: any) => finding.step === 'with a signature 10 minutes old').hint).toContain('replayed');
+        expect(answer.ready).toBe(true);
+        expect(errorSteps(answer)).toEqual([]);
+        expect(warningSteps(answer)).toEqual(['with a wrong signature', 'with a signature 10 minutes old']);
+        const hint = answer.problems.find((finding: any) => finding.step === 'with a signature 10 minutes old').hint;
+        expect(hint).toContain('replayed');
+        expect(hint).toContain("Rocket.Chat's real deliveries carry only the token");
+    });
+
+    it('a receiver that requires a signature: it would refuse every real delivery (Rocket.Chat does not sign)', async () => {
+        const answer = await checkAgainst('requires-signature');
+        expect(answer.ready).toBe(false);
+        expect(errorSteps(answer)).toEqual(['LivechatSession as Rocket.Chat really sends it (real-shaped, with the token, unsigned)']);
+        expect(answer.problems[0].hint).toContain('it would refuse every real event');
+    });
+
+    it('a Flask bridge that crashes on a missing key: only the fixed sample fails, real traffic is fine, and the hint names the field', async () => {
+        const answer = await checkAgainst('flask-keyerror');
+        expect(errorSteps(answer)).toEqual([]);
+        expect(answer.ready).toBe(true);
+        const sample = answer.problems.find((finding: any) => finding.step === 'LivechatSession');
+        expect(sample.severity).toBe('warning');
+        expect(sample.hint).toContain("Only Rocket.Chat's fixed test sample fails here");
+        expect(sample.hint).toContain("Rocket.Chat's own Send Test button would fail");
+        expect(sample.hint).toContain('The receiver choked on: visitor.token (missing)');
+        expect(sample.hint).toContain(`"KeyError: 'token'"`);
+        // The probes carried the real-shaped payload: the token check is really tested.
+        expect(answer.steps.filter((step: any) => step.kind === 'no-token' || step.kind === 'wrong-token').map((step: any) => step.verdict)).toEqual([
+            'refused-as-it-should',
+            'refused-as-it-should',
+        ]);
+    });
+
+    it('a receiver that answers 200 "Room Not Found" and checks nothing: the text quoted as a warning on every step, the probes accepted', async () => {
+        const answer = await checkAgainst('error-200', { content: { events: ['LivechatSessionTaken'] } });
+        expect(answer.ready).toBe(false);
+        expect(errorSteps(answer)).toEqual(['without the secret token', 'with a wrong secret token']);
+        const quoted = answer.problems.filter((finding: any) => /The 200 says "Room Not Found"/.test(finding.hint));
+        expect(quoted.map((finding: any) => finding.step)).toContain('LivechatSessionTaken');
+        // Not called an HTML page: Flask labels a plain string text/html.
+        expect(answer.problems.some((finding: any) => /HTML page/.test(finding.hint))).toBe(false);
+    });
+
+    it('a receiver that answers 401 to the fixed sample only: real traffic is fine, the probes are judged against the real-shaped baseline', async () => {
+        const answer = await checkAgainst('sample-401');
+        expect(errorSteps(answer)).toEqual([]);
+        const sample = answer.problems.find((finding: any) => finding.step === 'LivechatSession');
+        expect(sample).toMatchObject({ severity: 'warning' });
+        expect(sample.hint).toContain('Visitor token was not a chat-api id.');
+        expect(sample.hint).toContain('visitor.token (missing)');
+        expect(sample.hint).not.toContain('make its secret token match');
+    });
+
+    it('a receiver that crashes on a bad token: "crashes instead of refusing"; one whose baseline fails: inconclusive', async () => {
+        const base = { name: '', event: 'LivechatSession' as const };
+        const report = (status: number) => ({ status, verdict: status === 200 ? 'delivered' : 'dropped', responseExcerpt: 'Traceback', hint: 'h' }) as any;
+        const crashed = judgeProbes(
+            [
+                { ...base, name: 'real', kind: 'real-shape', verdict: 'delivered', status: 200, report: report(200) },
+                stepResult({ ...base, name: 'no token', kind: 'no-token' }, report(500), 10),
+            ],
+            false,
+        );
+        expect(crashed[1].verdict).toBe('crashed');
+        expect(findingsOf(crashed, 5000)).toEqual([
+            expect.objectContaining({ severity: 'error', hint: expect.stringContaining('crashes (500) instead of refusing') }),
+        ]);
+        const inconclusive = judgeProbes(
+            [
+                { ...base, name: 'real', kind: 'real-shape', verdict: 'dropped', status: 400, report: report(400) },
+                stepResult({ ...base, name: 'no token', kind: 'no-token' }, report(401), 10),
+            ],
+            false,
+        );
+        expect(inconclusive[1].verdict).toBe('inconclusive');
+        expect(findingsOf(inconclusive, 5000)[1]).toMatchObject({ severity: 'warning', hint: expect.stringContaining('Inconclusive') });
+    });
+
+    it('a 401 on one event while the same token got 200 elsewhere blames the payload, quoting the answer', () => {
+        const base = { event: 'Message' as const, kind: 'event' as const };
+        const results = [
+            { ...base, name: 'LivechatSessionTaken', verdict: 'delivered' as const, status: 200 },
+            {
+                ...base,
+                name: 'Message',
+                verdict: 'dropped' as const,
+                status: 401,
+                report: { responseExcerpt: 'Room Not Found\nmore', hint: 'make its secret token match' } as any,
+            },
+        ];
+        const [finding] = findingsOf(results, 5000);
+        expect(finding.hint).toBe(
+            'The receiver refused this payload (401) although it accepted the same token on other steps, so the token is not the problem: its answer says "Room Not Found".',
+        );
     });
 
     it('a slow receiver: every step over half of the timeout is a warning, still ready', async () => {
@@ -121,7 +217,12 @@ describe('the receiver check', () => {
     it('a receiver that answers 200 with an HTML page: a crmData warning on each room event', async () => {
         const answer = await checkAgainst('html', { content: { events: ['LivechatSessionTaken', 'LivechatOfflineMessage'] } });
         const warnings = answer.problems.filter((finding: any) => /HTML page/.test(finding.hint)).map((finding: any) => finding.step);
-        expect(warnings).toEqual(['LivechatSessionTaken', 'a duplicate (the same webhook-id again)']);
+        expect(warnings).toEqual([
+            'LivechatSessionTaken',
+            'LivechatSession as Rocket.Chat really sends it (real-shaped, with the token, unsigned)',
+            "LivechatSession real-shaped and signed (the probes' baseline)",
+            'a duplicate (the same webhook-id again)',
+        ]);
         expect(answer.steps[0].crmData).toMatchObject({ preview: expect.stringContaining('<!DOCTYPE html>'), bytes: 59 });
     });
 
@@ -133,7 +234,7 @@ describe('the receiver check', () => {
         expect(crm.seen.every((request) => request.token === undefined)).toBe(true);
     });
 
-    it('counts as one test for tests_per_minute, needs the permission, and refuses a bad body', async () => {
+    it('counts against tests_per_minute, needs the permission, and refuses a bad body', async () => {
         world.host.settings.set('tests_per_minute', 1);
         expect((await checkAgainst('good')).ready).toBe(true);
         expect((await world.host.post('webhook.check', asAdmin)).status).toBe(429);
@@ -149,9 +250,9 @@ describe('the receiver check', () => {
         await new Promise((resolve) => setTimeout(resolve, 30));
         const listed = ((await world.host.get('webhook.deliveries', asAdmin)).content as any).deliveries;
         expect(listed).toHaveLength(1);
-        expect(listed[0]).toMatchObject({ id: answer.id, source: { kind: 'check' }, redeliverable: false, check: { ready: false, stepCount: 15, errors: 1 } });
+        expect(listed[0]).toMatchObject({ id: answer.id, source: { kind: 'check' }, redeliverable: false, check: { ready: false, stepCount: 16, errors: 1 } });
         expect(listed[0].check.steps).toBeUndefined();
-        expect(listed[0].hint).toMatch(/Receiver check: 15 steps, 1 error/);
+        expect(listed[0].hint).toMatch(/Receiver check: 16 steps, 1 error/);
         expect(JSON.stringify(world.host.store.records)).not.toContain('"body"');
         expect(JSON.stringify(world.host.store.records)).not.toContain(TOKEN);
         const stats = ((await world.host.get('webhook.deliveries', asAdmin)).content as any).stats;
@@ -164,9 +265,9 @@ describe('the receiver check', () => {
         await world.primePermissionTable();
         await world.host.runCommand('livechat-webhook-test', USERS.admin, ['check']);
         const [first, second] = world.host.notifier.toUsers.map((notification) => String(notification.message.text));
-        expect(first).toBe('Checking 15 steps…');
+        expect(first).toBe('Checking 16 steps…');
         const lines = second.split('\n');
-        expect(lines[0]).toMatch(/^⛔ Receiver not ready: 1 error in 15 steps \(`127\.0\.0\.1:\d+`\) · \d+ ms$/);
+        expect(lines[0]).toMatch(/^⛔ Receiver not ready: 1 error in 16 steps \(`127\.0\.0\.1:\d+`\) · \d+ ms$/);
         expect(lines[7]).toMatch(/^⛔ Message · 204 · \d+ ms$/);
         expect(lines[1]).toMatch(/^✅ LivechatSession · 200 · \d+ ms · crmData 18 B$/);
         expect(second).toContain('Problems:');
@@ -187,8 +288,8 @@ describe("the check's deadline", () => {
         const result = await check.run({ read: world.host.read(), http: world.host.http, persis: world.host.persistence() }, { settings, ready, by: 'test' });
         const skipped = result.steps.filter((step) => step.verdict === 'skipped');
         expect(skipped.length).toBeGreaterThan(5);
-        expect(result.steps.length).toBe(15);
+        expect(result.steps.length).toBe(16);
         expect(result.problems.filter((finding) => /deadline passed/.test(finding.hint))).toHaveLength(skipped.length);
-        expect(crm.seen.length).toBe(15 - skipped.length);
+        expect(crm.seen.length).toBe(16 - skipped.length);
     });
 });

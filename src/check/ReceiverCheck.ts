@@ -8,8 +8,8 @@ import { Sender } from '../runner/send';
 import { resolveTarget } from '../runner/target';
 import { AppSettings, DeliverySettings } from '../settings/settings';
 import { randomHex } from '../util/random';
-import { Finding, findingsOf, StepResult, stepResult } from './findings';
-import { planSteps } from './plan';
+import { Finding, findingsOf, judgeProbes, StepResult, stepResult } from './findings';
+import { isRealShaped, planSteps } from './plan';
 import type { EventType } from '../payloads/eventTypes';
 
 /** The whole check's deadline; a step that cannot start in time is skipped, one that starts gets what is left. */
@@ -62,6 +62,7 @@ export class ReceiverCheck {
         }
         const results: Array<StepResult> = [];
         let first: { body: string; webhookId: string } | undefined;
+        let real: { body: string; webhookId: string } | undefined;
         let url: string | undefined;
         for (const step of plan) {
             const left = CHECK_DEADLINE_MS - (this.now() - started);
@@ -70,11 +71,13 @@ export class ReceiverCheck {
                 continue;
             }
             const now = new Date();
+            // The duplicate repeats what a retry would: the real delivery (else the first step), same body, same webhook-id.
+            const original = real || first;
             const body =
-                step.kind === 'duplicate' && first
-                    ? first.body
-                    : JSON.stringify(step.kind === 'real-shape' ? buildRealShapeSample(now) : buildEventSample(step.event, now));
-            const probe = step.kind === 'duplicate' && first ? { webhookId: first.webhookId } : step.probe;
+                step.kind === 'duplicate' && original
+                    ? original.body
+                    : JSON.stringify(isRealShaped(step.kind) ? buildRealShapeSample(now) : buildEventSample(step.event, now));
+            const probe = step.kind === 'duplicate' && original ? { webhookId: original.webhookId } : step.probe;
             const stepReady = { ...ready, timeoutMs: Math.min(ready.timeoutMs, left) };
             const delivered = await this.sender.deliver(accessors, {
                 settings,
@@ -90,17 +93,21 @@ export class ReceiverCheck {
             }
             url = url || delivery.url;
             first = first || { body, webhookId: delivery.webhookId };
-            results.push(stepResult(step, delivery, delivery.responseContentType, delivered.bodyBytes || 0));
+            if (step.kind === 'real-shape') {
+                real = { body, webhookId: delivery.webhookId };
+            }
+            results.push(stepResult(step, delivery, delivered.bodyBytes || 0));
             if (delivery.verdict === 'not-sent' || delivery.verdict === 'refused' || delivery.errorKind === 'invalid-url') {
                 // Nothing can reach this URL: the other steps would say the same.
                 break;
             }
         }
-        const problems = findingsOf(results, ready.timeoutMs);
+        const judged = judgeProbes(results, !!ready.signingKey && !!target && target.saved);
+        const problems = findingsOf(judged, ready.timeoutMs);
         return {
             id,
-            ready: results.length > 0 && !problems.some((finding) => finding.severity === 'error'),
-            steps: results,
+            ready: judged.length > 0 && !problems.some((finding) => finding.severity === 'error'),
+            steps: judged,
             problems,
             durationMs: this.now() - started,
             ...(url && { url }),

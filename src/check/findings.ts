@@ -1,9 +1,11 @@
-// What the receiver check makes of each step's answer: the step's verdict, the crmData Rocket.Chat
-// would store, and the findings (error / warning / info) with a hint each. Pure.
+// What the receiver check makes of each step's answer: the step's verdict (a probe judged against
+// its baseline, the same payload sent correctly), the crmData Rocket.Chat would store, and the
+// findings (error / warning / info) with a hint each. Pure.
 import type { DeliveryReport } from '../delivery/report';
-import { isProbe, savesCrmData, Step } from './plan';
+import { dedupAdvice, sampleOnlyHint, tookNoData } from './hints';
+import { baselineKind, isProbe, savesCrmData, Step } from './plan';
 
-export type StepVerdict = DeliveryReport['verdict'] | 'refused-as-it-should' | 'accepted' | 'no-answer' | 'skipped';
+export type StepVerdict = DeliveryReport['verdict'] | 'refused-as-it-should' | 'accepted' | 'crashed' | 'inconclusive' | 'no-answer' | 'skipped';
 
 export interface CrmData {
     /** The first 256 characters of the answer, as Rocket.Chat would store them (masked). */
@@ -32,8 +34,8 @@ export interface Finding {
 
 export const CRM_PREVIEW_CHARS = 256;
 
-/** A step's verdict from its report: probes pass when refused (any non-2xx), events when delivered. */
-export function stepResult(step: Step, report: DeliveryReport, contentType: string | undefined, bodyBytes: number): StepResult {
+/** A step's verdict from its own report: probes by their status (baselines are applied after), events as delivered or not. */
+export function stepResult(step: Step, report: DeliveryReport, bodyBytes: number): StepResult {
     const base = {
         name: step.name,
         kind: step.kind,
@@ -43,77 +45,134 @@ export function stepResult(step: Step, report: DeliveryReport, contentType: stri
         ...(report.durationMs !== undefined && { durationMs: report.durationMs }),
     };
     if (isProbe(step.kind)) {
+        const status = report.status;
         const verdict: StepVerdict =
-            report.status === undefined ? 'no-answer' : report.status >= 200 && report.status < 300 ? 'accepted' : 'refused-as-it-should';
+            status === undefined ? 'no-answer' : status >= 200 && status < 300 ? 'accepted' : status >= 500 ? 'crashed' : 'refused-as-it-should';
         return { ...base, verdict };
     }
-    const crmData = report.status === 200 && savesCrmData(step.event) ? crmDataOf(report.responseExcerpt || '', contentType, bodyBytes) : undefined;
+    const crmData = report.status === 200 && savesCrmData(step.event) ? crmDataOf(report.responseExcerpt || '', bodyBytes) : undefined;
     return { ...base, verdict: report.verdict, ...(crmData && { crmData }) };
 }
 
-export function crmDataOf(text: string, contentType: string | undefined, bytes: number): CrmData {
+/** A probe whose baseline (the same payload sent correctly) was not accepted tells nothing: inconclusive. */
+export function judgeProbes(results: Array<StepResult>, signingOn: boolean): Array<StepResult> {
+    return results.map((result) => {
+        const kind = baselineKind(result.kind, signingOn);
+        if (!kind || result.verdict === 'skipped') {
+            return result;
+        }
+        const baseline = results.find((candidate) => candidate.kind === kind);
+        return baseline && baseline.verdict === 'delivered' ? result : { ...result, verdict: 'inconclusive' };
+    });
+}
+
+export function crmDataOf(text: string, bytes: number): CrmData {
     const preview = text.slice(0, CRM_PREVIEW_CHARS);
     let warning: string | undefined;
-    if (/text\/html/i.test(contentType || '') || /^\s*<(!doctype|html|head|body)\b/i.test(text)) {
+    // HTML only when it is HTML: Flask and Django label plain strings text/html.
+    if (/^\s*<(!doctype|html)\b/i.test(text)) {
         warning = "the 200 carries an HTML page: Rocket.Chat saves it as the conversation's crmData";
-    } else if (/\b(error|exception|traceback|fatal|stack trace)\b/i.test(preview)) {
-        warning = "the 200 carries what looks like an error text: Rocket.Chat saves it as the conversation's crmData";
+    } else if (tookNoData(text)) {
+        warning = `the 200 says "${firstLine(text)}": Rocket.Chat counts it as delivered and saves that text as the conversation's crmData, but the receiver seems not to have taken the data`;
     }
     return { preview, bytes, ...(warning && { warning }) };
 }
 
-const PROBE_PROBLEMS: { [kind: string]: string } = {
+/** The first line of a receiver's answer, short enough to quote. */
+export function firstLine(text: string): string {
+    const line = (text.split(/\r?\n/).find((candidate) => candidate.trim() !== '') || '').trim();
+    return line.length > 120 ? `${line.slice(0, 119)}…` : line;
+}
+
+const TOKEN_PROBLEMS: { [kind: string]: string } = {
     'no-token':
         'accepts deliveries without the token: anyone who learns the URL can write into the CRM. Refuse a request without X-RocketChat-Livechat-Token (401).',
     'wrong-token': 'accepts deliveries with a wrong token: check X-RocketChat-Livechat-Token against the secret and answer 401 when it differs.',
-    'wrong-signature': 'accepts a wrong signature: verify webhook-signature (Standard Webhooks) and answer 401 when it does not match.',
-    'stale-signature':
-        'accepts a signature 10 minutes old: a replayed request gets in. Refuse timestamps older than 5 minutes, as Standard Webhooks libraries do.',
+};
+
+const SIGNATURE_PROBLEMS: { [kind: string]: string } = {
+    'wrong-signature': 'accepts a wrong signature: it does not verify webhook-signature',
+    'stale-signature': 'accepts a signature 10 minutes old: it does not refuse old timestamps, so a replayed request gets in',
 };
 
 export function findingsOf(results: Array<StepResult>, timeoutMs: number): Array<Finding> {
     const findings: Array<Finding> = [];
+    const add = (severity: Finding['severity'], step: string, hint: string) => findings.push({ severity, step, hint });
+    const byKind = (kind: Step['kind']) => results.find((result) => result.kind === kind);
+    // The token was accepted on some step: a 401 elsewhere is about the payload, not the token.
+    const tokenAccepted = results.some((result) => !isProbe(result.kind) && result.kind !== 'duplicate' && result.status === 200);
     for (const result of results) {
+        const answer = firstLine((result.report && result.report.responseExcerpt) || '');
         if (result.verdict === 'skipped') {
-            findings.push({ severity: 'warning', step: result.name, hint: "Not run: the check's deadline passed first." });
+            add('warning', result.name, "Not run: the check's deadline passed first.");
             continue;
         }
         if (isProbe(result.kind)) {
-            if (result.verdict === 'accepted') {
-                findings.push({ severity: 'error', step: result.name, hint: `The receiver ${PROBE_PROBLEMS[result.kind]}` });
+            const secret = result.kind.endsWith('token') ? 'token' : 'signature';
+            if (result.verdict === 'inconclusive') {
+                add(
+                    'warning',
+                    result.name,
+                    `Inconclusive: the same payload sent correctly was not accepted either, so this says nothing about the receiver's ${secret} check. Fix that step first.`,
+                );
+            } else if (result.verdict === 'accepted' && secret === 'token') {
+                add('error', result.name, `The receiver ${TOKEN_PROBLEMS[result.kind]}`);
+            } else if (result.verdict === 'accepted') {
+                add(
+                    'warning',
+                    result.name,
+                    `The receiver ${SIGNATURE_PROBLEMS[result.kind]}. Rocket.Chat's real deliveries carry only the token, never a signature, so the token check is what protects it; verify signatures only if you rely on the app's signed tests.`,
+                );
+            } else if (result.verdict === 'crashed') {
+                add(
+                    'error',
+                    result.name,
+                    `The receiver crashes (${result.status}) instead of refusing it: answer 401. Rocket.Chat retries a 5xx up to five times, so whoever sends a bad ${secret} makes it fail five times over.`,
+                );
             } else if (result.verdict === 'no-answer') {
-                findings.push({
-                    severity: 'warning',
-                    step: result.name,
-                    hint: `No answer to tell whether the receiver refuses it: ${result.report ? result.report.hint : ''}`,
-                });
+                add('warning', result.name, `No answer to tell whether the receiver refuses it: ${result.report ? result.report.hint : ''}`);
             } else if (result.status !== 401 && result.status !== 403) {
-                findings.push({ severity: 'info', step: result.name, hint: `Refused with ${result.status}; 401 (or 403) says why.` });
+                add('info', result.name, `Refused with ${result.status}; 401 (or 403) says why.`);
             }
         } else if (result.kind === 'duplicate') {
             if (result.status === 200) {
-                findings.push({
-                    severity: 'info',
-                    step: result.name,
-                    hint: "The receiver answered 200 to a duplicate webhook-id too: Rocket.Chat's retries resend deliveries, so deduplicate by webhook-id (or by the payload's _id and type) if duplicates matter.",
-                });
+                add('info', result.name, dedupAdvice(result.event));
             }
         } else if (result.verdict !== 'delivered') {
-            findings.push({ severity: 'error', step: result.name, hint: result.report ? result.report.hint : 'Not delivered.' });
+            const signed = byKind('real-shape-signed');
+            const real = byKind('real-shape');
+            if (result.kind === 'real-shape' && signed && signed.verdict === 'delivered') {
+                add(
+                    'error',
+                    result.name,
+                    `The receiver refused the delivery without a signature (${result.status ?? result.verdict}) but took it signed. Rocket.Chat's real deliveries are never signed (they carry only X-RocketChat-Livechat-Token): it would refuse every real event. Make the signature optional for it.`,
+                );
+            } else if (result.kind === 'event' && result.event === 'LivechatSession' && real && real.verdict === 'delivered') {
+                add('warning', result.name, sampleOnlyHint(answer));
+            } else if ((result.status === 401 || result.status === 403) && tokenAccepted) {
+                add(
+                    'error',
+                    result.name,
+                    `The receiver refused this payload (${result.status}) although it accepted the same token on other steps, so the token is not the problem${answer ? `: its answer says "${answer}"` : ''}.`,
+                );
+            } else {
+                add('error', result.name, result.report ? result.report.hint : 'Not delivered.');
+            }
         }
         if (result.crmData && result.crmData.warning) {
-            findings.push({
-                severity: 'warning',
-                step: result.name,
-                hint: `${result.crmData.warning[0].toUpperCase()}${result.crmData.warning.slice(1)}; answer 200 with a short JSON body (or none).`,
-            });
+            const warning = result.crmData.warning;
+            add(
+                'warning',
+                result.name,
+                `${warning[0].toUpperCase()}${warning.slice(1)}; answer 200 with a short JSON body (or none), and an error status when the data was not taken.`,
+            );
         }
         if (result.durationMs !== undefined && result.durationMs > timeoutMs / 2) {
-            findings.push({
-                severity: 'warning',
-                step: result.name,
-                hint: `Took ${result.durationMs} ms, over half of the ${timeoutMs} ms timeout: answer 200 first and do the slow work afterwards.`,
-            });
+            add(
+                'warning',
+                result.name,
+                `Took ${result.durationMs} ms, over half of the ${timeoutMs} ms timeout: answer 200 first and do the slow work afterwards.`,
+            );
         }
     }
     return findings;

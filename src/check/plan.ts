@@ -2,7 +2,7 @@
 import { EventType, EVENT_TYPES } from '../payloads/eventTypes';
 import type { Probe } from '../runner/send';
 
-export type StepKind = 'event' | 'real-shape' | 'no-token' | 'wrong-token' | 'wrong-signature' | 'stale-signature' | 'duplicate';
+export type StepKind = 'event' | 'real-shape' | 'real-shape-signed' | 'no-token' | 'wrong-token' | 'wrong-signature' | 'stale-signature' | 'duplicate';
 
 export interface Step {
     name: string;
@@ -13,17 +13,25 @@ export interface Step {
 }
 
 /**
- * 1. every event type (or the ones asked for), and LivechatSession once more as real deliveries shape it;
- * 2. with a token: LivechatSession without it, and with a wrong one;
- * 3. with signing: a wrong signature, and a right one 10 minutes old;
- * 4. the first LivechatSession again with the same webhook-id (a retry's duplicate).
- * The probes need the secrets, which go only to the saved URL: for another URL they are left out.
+ * 1. every event type's sample (or the ones asked for);
+ * 2. LivechatSession exactly as Rocket.Chat's real deliveries send it: real-shaped (emails and phones
+ *    as arrays, the visitor's token), with the secret token, never signed (Rocket.Chat does not sign);
+ *    with signing on, the same payload signed too: the probes' baseline;
+ * 3. with a token: that real-shaped payload without it, and with a wrong one (signed as usual);
+ * 4. with signing: a wrong signature, and a right one 10 minutes old;
+ * 5. the real delivery (else the first step) again, the same body and webhook-id: a retry's duplicate.
+ * Each probe is judged against its baseline, the same payload sent correctly. The probes need the
+ * secrets, which go only to the saved URL: for another URL they are left out.
  */
 export function planSteps(options: { events?: Array<EventType>; tokenSet: boolean; signingOn: boolean; savedUrl: boolean }): Array<Step> {
     const events = options.events && options.events.length ? EVENT_TYPES.filter((event) => options.events!.includes(event)) : [...EVENT_TYPES];
     const steps: Array<Step> = events.map((event) => ({ name: event, kind: 'event', event }));
-    if (events.includes('LivechatSession')) {
-        steps.push({ name: 'LivechatSession as real deliveries shape it', kind: 'real-shape', event: 'LivechatSession' });
+    const probing = options.savedUrl && (options.tokenSet || options.signingOn);
+    if (events.includes('LivechatSession') || probing) {
+        steps.push({ name: REAL_DELIVERY_STEP, kind: 'real-shape', event: 'LivechatSession', probe: { unsigned: true } });
+    }
+    if (options.savedUrl && options.signingOn) {
+        steps.push({ name: "LivechatSession real-shaped and signed (the probes' baseline)", kind: 'real-shape-signed', event: 'LivechatSession' });
     }
     if (options.savedUrl && options.tokenSet) {
         steps.push({ name: 'without the secret token', kind: 'no-token', event: 'LivechatSession', probe: { token: 'omit' } });
@@ -33,8 +41,24 @@ export function planSteps(options: { events?: Array<EventType>; tokenSet: boolea
         steps.push({ name: 'with a wrong signature', kind: 'wrong-signature', event: 'LivechatSession', probe: { signature: 'wrong' } });
         steps.push({ name: 'with a signature 10 minutes old', kind: 'stale-signature', event: 'LivechatSession', probe: { signature: 'stale' } });
     }
-    steps.push({ name: 'a duplicate (the same webhook-id again)', kind: 'duplicate', event: steps[0].event });
+    const repeated = steps.find((step) => step.kind === 'real-shape') || steps[0];
+    steps.push({ name: 'a duplicate (the same webhook-id again)', kind: 'duplicate', event: repeated.event });
     return steps;
+}
+
+export const REAL_DELIVERY_STEP = 'LivechatSession as Rocket.Chat really sends it (real-shaped, with the token, unsigned)';
+
+/** The payload a step sends is real-shaped: the real-delivery step, its signed twin and the probes. */
+export function isRealShaped(kind: StepKind): boolean {
+    return kind === 'real-shape' || kind === 'real-shape-signed' || isProbe(kind);
+}
+
+/** The step a probe is judged against: the same payload sent correctly. */
+export function baselineKind(kind: StepKind, signingOn: boolean): StepKind | undefined {
+    if (!isProbe(kind)) {
+        return undefined;
+    }
+    return signingOn ? 'real-shape-signed' : 'real-shape';
 }
 
 export function isProbe(kind: StepKind): boolean {

@@ -40,7 +40,8 @@ export interface SendRequest {
     id?: string;
 }
 
-export type Probe = { token: 'omit' | 'wrong' } | { signature: 'wrong' | 'stale' } | { webhookId: string };
+/** `unsigned`: as Rocket.Chat's real deliveries go (the token, never a signature). */
+export type Probe = { token: 'omit' | 'wrong' } | { signature: 'wrong' | 'stale' } | { webhookId: string } | { unsigned: true };
 
 export interface Delivered {
     outcome: TestOutcome;
@@ -116,7 +117,8 @@ export class Sender {
         // The secrets go only to the saved webhook URL.
         const token = !target.saved ? '' : probe && 'token' in probe ? (probe.token === 'wrong' ? `wrong-${randomHex(12)}` : '') : settings.secretToken;
         const wrongKey = probe && 'signature' in probe && probe.signature === 'wrong';
-        const signingKey = !target.saved || !ready.signingKey ? undefined : wrongKey ? Buffer.from(randomHex(24), 'hex') : ready.signingKey;
+        const unsigned = !!probe && 'unsigned' in probe;
+        const signingKey = !target.saved || !ready.signingKey || unsigned ? undefined : wrongKey ? Buffer.from(randomHex(24), 'hex') : ready.signingKey;
         const shiftSeconds = probe && 'signature' in probe && probe.signature === 'stale' ? -STALE_SIGNATURE_SECONDS : 0;
         // Only the saved URL's receiver got the secrets and could echo them. Masking another receiver's
         // answer would let whoever runs it guess a secret by echoing candidates and seeing which are masked.
