@@ -26,6 +26,7 @@ import {
     WebhookCheckEndpoint,
     WebhookDeliveriesEndpoint,
     WebhookEventsEndpoint,
+    WebhookReadinessEndpoint,
     WebhookRedeliverEndpoint,
     WebhookTestEndpoint,
     WebhookWatchEndpoint,
@@ -120,6 +121,7 @@ export class LivechatWebhookTestApp extends App {
                 new WebhookRedeliverEndpoint(this, runner),
                 new WebhookWatchEndpoint(this, runner),
                 new WebhookCheckEndpoint(this, runner),
+                new WebhookReadinessEndpoint(this, runner),
             ],
         });
         Interactions.registerRoomAction(configuration.ui);

@@ -70,10 +70,10 @@ describe('checks in the history', () => {
         expect(readBytes).toBeLessThan(100 * 1024);
         expect(answerBytes).toBeLessThan(100 * 1024);
         const first = (response.content as any).deliveries[0];
-        // The test receiver checks no token: the two token probes are errors.
-        expect(first.check).toEqual({ ready: false, stepCount: 13, errors: 2, findings: 3 });
+        // The test receiver checks no token: the two token probes are errors; the workspace's own finding (no Webhook URL) is counted among the findings, not the errors.
+        expect(first.check).toEqual({ ready: false, stepCount: 13, errors: 2, findings: 4 });
         const one = await world.host.get('webhook.deliveries', { ...asAdmin, query: { id: first.id } });
         expect((one.content as any).entry.check.steps).toHaveLength(13);
-        expect((one.content as any).entry.check.problems).toHaveLength(3);
+        expect((one.content as any).entry.check.problems).toHaveLength(4);
     });
 });

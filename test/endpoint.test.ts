@@ -29,6 +29,7 @@ describe('registration', () => {
             { path: 'webhook.redeliver', auth: true, get: false, post: true },
             { path: 'webhook.watch', auth: true, get: true, post: false },
             { path: 'webhook.check', auth: true, get: false, post: true },
+            { path: 'webhook.readiness', auth: true, get: true, post: false },
         ]);
     });
 

@@ -8,7 +8,8 @@ import { Sender } from '../runner/send';
 import { resolveTarget } from '../runner/target';
 import { AppSettings, DeliverySettings } from '../settings/settings';
 import { randomHex } from '../util/random';
-import { Finding, findingsOf, judgeProbes, StepResult, stepResult } from './findings';
+import { Finding, findingsOf, judgeProbes, markNotSent, receiverErrors, StepResult, stepResult, workspaceFindings } from './findings';
+import type { Readiness } from '../readiness/judge';
 import { isRealShaped, planSteps } from './plan';
 import type { EventType } from '../payloads/eventTypes';
 
@@ -38,6 +39,8 @@ export interface CheckRequest {
     onPlanned?: (steps: number) => Promise<void>;
     /** The check's id, when the caller names it before the check ends. */
     id?: string;
+    /** What the workspace's real deliveries send: steps of events it does not send count for nothing. */
+    readiness?: Readiness;
 }
 
 export class ReceiverCheck {
@@ -53,7 +56,7 @@ export class ReceiverCheck {
 
     public async run(
         accessors: Accessors,
-        { settings, ready, requestedUrl, events, by, onPlanned, id = `chk_${randomHex(6)}` }: CheckRequest,
+        { settings, ready, requestedUrl, events, by, onPlanned, id = `chk_${randomHex(6)}`, readiness }: CheckRequest,
     ): Promise<CheckResult> {
         const started = this.now();
         const { plan, target } = await this.plan(accessors, { settings, ready, requestedUrl, events });
@@ -102,11 +105,12 @@ export class ReceiverCheck {
                 break;
             }
         }
-        const judged = judgeProbes(results, !!ready.signingKey && !!target && target.saved);
-        const problems = findingsOf(judged, ready.timeoutMs);
+        const judged = markNotSent(judgeProbes(results, !!ready.signingKey && !!target && target.saved), readiness);
+        const problems = [...workspaceFindings(readiness), ...findingsOf(judged, ready.timeoutMs)];
         return {
             id,
-            ready: judged.length > 0 && !problems.some((finding) => finding.severity === 'error'),
+            // The workspace's findings come first but do not make the receiver unready.
+            ready: judged.length > 0 && receiverErrors(problems) === 0,
             steps: judged,
             problems,
             durationMs: this.now() - started,
@@ -123,7 +127,7 @@ export class ReceiverCheck {
 
 /** The history's entry for a check: a report that sums it up, and each step's report without bodies. */
 export function checkEntry(result: CheckResult, by: string, firstEvent: EventType) {
-    const errors = result.problems.filter((finding) => finding.severity === 'error').length;
+    const errors = receiverErrors(result.problems);
     const summary = report(
         {
             id: result.id || newDeliveryId(),

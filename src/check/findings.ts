@@ -4,6 +4,7 @@
 import type { DeliveryReport } from '../delivery/report';
 import { dedupAdvice, sampleOnlyHint, tookNoData } from './hints';
 import { baselineKind, isProbe, savesCrmData, Step } from './plan';
+import type { Readiness } from '../readiness/judge';
 
 export type StepVerdict = DeliveryReport['verdict'] | 'refused-as-it-should' | 'accepted' | 'crashed' | 'inconclusive' | 'no-answer' | 'skipped';
 
@@ -24,6 +25,8 @@ export interface StepResult {
     crmData?: CrmData;
     /** The step's delivery report (absent for a skipped step). */
     report?: DeliveryReport;
+    /** The workspace does not send this event: the settings that keep it off. Its findings count for nothing. */
+    notSent?: Array<string>;
 }
 
 export interface Finding {
@@ -33,6 +36,29 @@ export interface Finding {
 }
 
 export const CRM_PREVIEW_CHARS = 256;
+
+/** The step name of the workspace's own findings (readiness), listed first. */
+export const WORKSPACE_STEP = 'Workspace';
+
+/** Event steps for events the workspace does not send are marked (still tested). */
+export function markNotSent(results: Array<StepResult>, readiness: Readiness | undefined): Array<StepResult> {
+    if (!readiness || !readiness.sends) {
+        return results;
+    }
+    return results.map((result) => {
+        const item = readiness.events.find((candidate) => candidate.event === result.event);
+        return result.kind === 'event' && item && item.sent === false ? { ...result, notSent: item.settings } : result;
+    });
+}
+
+/** The receiver's errors: the workspace's own findings come first but are not the receiver's. */
+export function receiverErrors(problems: Array<Finding>): number {
+    return problems.filter((finding) => finding.severity === 'error' && finding.step !== WORKSPACE_STEP).length;
+}
+
+export function workspaceFindings(readiness: Readiness | undefined): Array<Finding> {
+    return readiness ? readiness.findings.filter((finding) => finding.severity !== 'info').map((finding) => ({ ...finding, step: WORKSPACE_STEP })) : [];
+}
 
 /** A step's verdict from its own report: probes by their status (baselines are applied after), events as delivered or not. */
 export function stepResult(step: Step, report: DeliveryReport, bodyBytes: number): StepResult {
@@ -175,5 +201,11 @@ export function findingsOf(results: Array<StepResult>, timeoutMs: number): Array
             );
         }
     }
-    return findings;
+    // A step of an event the workspace does not send: what it found is worth knowing, not an error.
+    return findings.map((finding) => {
+        const result = results.find((candidate) => candidate.name === finding.step);
+        return result && result.notSent && finding.severity === 'error'
+            ? { ...finding, severity: 'info', hint: `Not sent by this workspace (${result.notSent.join(' and ')} off), so not counted: ${finding.hint}` }
+            : finding;
+    });
 }

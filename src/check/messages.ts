@@ -3,7 +3,7 @@ import type { LayoutBlock } from '@rocket.chat/ui-kit';
 
 import type { CheckAnswer } from '../runner/answers';
 import { code } from '../util/markdown';
-import { Finding, StepResult } from './findings';
+import { Finding, receiverErrors, StepResult } from './findings';
 
 const SEVERITY_MARKS = { error: '⛔', warning: '⚠️', info: 'ℹ️' };
 
@@ -21,7 +21,8 @@ function stepMark(step: StepResult, problems: Array<Finding>): string {
 export function checkMessage(answer: CheckAnswer): { text: string; blocks: Array<LayoutBlock> } {
     const steps = answer.steps || [];
     const problems = answer.problems || [];
-    const errors = problems.filter((finding) => finding.severity === 'error').length;
+    // The workspace's own findings come first; the title counts the receiver's.
+    const errors = receiverErrors(problems);
     const title = answer.ready
         ? `✅ Receiver ready: ${steps.length} steps, no error`
         : `⛔ Receiver not ready: ${errors} error${errors === 1 ? '' : 's'} in ${steps.length} steps`;
@@ -30,7 +31,8 @@ export function checkMessage(answer: CheckAnswer): { text: string; blocks: Array
         const status = step.status === undefined ? (step.report && step.report.errorKind) || step.verdict : String(step.status);
         const time = step.durationMs === undefined ? '' : ` · ${step.durationMs} ms`;
         const crm = step.crmData ? ` · crmData ${step.crmData.bytes} B` : '';
-        return `${stepMark(step, problems)} ${step.name} · ${status}${time}${crm}`;
+        const off = step.notSent ? ' · not sent by this workspace' : '';
+        return `${stepMark(step, problems)} ${step.name} · ${status}${time}${crm}${off}`;
     });
     const found = problems.map((finding) => `${SEVERITY_MARKS[finding.severity]} *${finding.step}*: ${finding.hint}`);
     const text = [header, ...lines, ...(found.length ? ['Problems:', ...found] : [])].join('\n');

@@ -8,6 +8,7 @@ import { EVENT_TYPES } from '../payloads/events';
 import { checkMessage } from '../check/messages';
 import type { Panel } from '../ui/Panel';
 import { statusMessage } from '../watch/messages';
+import { readinessMessage } from '../readiness/messages';
 import { buildOutcomeBlocks, formatHistory, formatOutcome, formatWatchRun, replyPrivately } from './reply';
 
 export const COMMAND = 'livechat-webhook-test';
@@ -21,6 +22,7 @@ export const HELP_TEXT = [
     `• \`/${COMMAND} url <https://…> [event] [room]\` tests another URL than the saved one (the same network policy applies), without the secret token and unsigned: secrets go only to the saved URL.`,
     `• \`/${COMMAND} history\` lists the last ${HISTORY_LINES} deliveries; \`/${COMMAND} redeliver <id>\` sends one again.`,
     `• \`/${COMMAND} check [url <https://…>]\` checks the receiver: every event, whether it refuses a missing or wrong token or signature, its speed.`,
+    `• \`/${COMMAND} readiness\` shows what the workspace's real deliveries send (each event and the setting that decides it) and where.`,
     `• \`/${COMMAND} watch\` shows the health watch (state, uptime, last run); \`/${COMMAND} watch now\` runs it at once.`,
     `• \`/${COMMAND} panel\` opens the Webhook panel: target, last test, watch, history, and buttons for all of it.`,
     `• \`/${COMMAND} help\` shows this help.`,
@@ -81,6 +83,14 @@ export class WebhookTestCommand implements ISlashCommand {
                 return show(
                     await this.runner.check(caller, body, (steps) => reply(`Checking ${steps} steps…`), { answerWithin: ENGINE_BUDGET_MS, onLate: show }),
                 );
+            }
+            case 'readiness': {
+                const answer = await this.runner.readiness(caller);
+                if (!answer.readiness) {
+                    return reply(`❌ ${answer.reason} (${answer.error})`);
+                }
+                const message = readinessMessage(answer.readiness);
+                return reply(message.text, message.blocks);
             }
             case 'watch': {
                 if (second && second.toLowerCase() === 'now') {

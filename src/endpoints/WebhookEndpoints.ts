@@ -80,6 +80,15 @@ export class WebhookWatchEndpoint extends RunnerEndpoint {
     }
 }
 
+/** `GET webhook.readiness`: what the workspace's real deliveries send, event by event, and where. */
+export class WebhookReadinessEndpoint extends RunnerEndpoint {
+    public path = 'webhook.readiness';
+
+    public async get(request: IApiRequest, endpoint: IApiEndpointInfo, read: IRead, modify: IModify, http: IHttp, persis: IPersistence): Promise<IApiResponse> {
+        return respond(await this.runner.readiness(callerOf(request, read, http, persis), request.query));
+    }
+}
+
 /** `POST webhook.check` `{ url?, events? }`: the receiver check, every event and the receiver's security, in one answer. */
 export class WebhookCheckEndpoint extends RunnerEndpoint {
     public path = 'webhook.check';

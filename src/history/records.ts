@@ -58,7 +58,8 @@ export function briefOf(check: CheckSummary): CheckBrief {
     return {
         ready: !!check.ready,
         stepCount: Array.isArray(check.steps) ? check.steps.length : 0,
-        errors: problems.filter((finding) => finding && finding.severity === 'error').length,
+        // Not the workspace's own findings (check/findings.ts, step "Workspace"): the receiver's errors.
+        errors: problems.filter((finding) => finding && finding.severity === 'error' && finding.step !== 'Workspace').length,
         findings: problems.length,
     };
 }

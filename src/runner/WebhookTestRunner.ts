@@ -11,8 +11,11 @@ import { ILivechatRoom } from '@rocket.chat/apps-engine/definition/livechat';
 import { RoomType } from '@rocket.chat/apps-engine/definition/rooms';
 import { maySeeConversation } from '../permissions/roomAccess';
 import { ROOM_NOT_FOUND } from '../payloads/roomSource';
-import { Answer, CheckAnswer, EventsAnswer, failure, HistoryAnswer, HistoryItem, TestOutcome, WatchAnswer, WatchRunOutcome } from './answers';
+import { Answer, CheckAnswer, EventsAnswer, failure, HistoryAnswer, HistoryItem, ReadinessAnswer, TestOutcome, WatchAnswer, WatchRunOutcome } from './answers';
+import { judgeReadiness, Readiness } from '../readiness/judge';
+import { readWorkspace } from '../readiness/workspace';
 import { checkEntry, ReceiverCheck } from '../check/ReceiverCheck';
+import { receiverErrors } from '../check/findings';
 import { Caller } from './caller';
 import { isAnswer, preparePayload } from './payloads';
 import { parseCheckRequest, parseHistoryQuery, parseNoQuery, parseRedeliverRequest, parseTestRequest } from './requests';
@@ -267,13 +270,13 @@ export class WebhookTestRunner {
             }
             const by = allowed.user.username;
             const id = `chk_${randomHex(6)}`;
-            const checking = this.receiverCheck
-                .run(caller, { settings: allowed.settings, ready, requestedUrl, events, by, onPlanned, id })
+            const checking = this.workspaceReadiness(caller, allowed)
+                .then((readiness) => this.receiverCheck.run(caller, { settings: allowed.settings, ready, requestedUrl, events, by, onPlanned, id, readiness }))
                 .then((result): CheckAnswer => {
                     if (result.steps.length > 0) {
                         this.sender.record(caller, checkEntry(result, by, result.steps[0].event));
                     }
-                    const errors = result.problems.filter((finding) => finding.severity === 'error').length;
+                    const errors = receiverErrors(result.problems);
                     this.logger.info(
                         `Webhook check ${result.id} by ${by} (${allowed.user.id}): ${result.steps.length} steps, ${errors} errors, ${result.durationMs} ms`,
                     );
@@ -284,6 +287,31 @@ export class WebhookTestRunner {
                 });
             return this.bounded(allowed, { id, kind: 'check' }, checking, budget);
         });
+    }
+
+    /** `GET webhook.readiness`, slash `readiness`: what the workspace's real deliveries send, and where. */
+    public readiness(caller: Caller, query?: unknown): Promise<ReadinessAnswer> {
+        return this.guarded(async () => {
+            const allowed = await this.access.authorize(caller);
+            if (!allowed.ok) {
+                return allowed.answer;
+            }
+            const parsed = parseNoQuery(query);
+            if (!parsed.ok) {
+                return failure(400, parsed.error, parsed.reason);
+            }
+            const readiness = await this.workspaceReadiness(caller, allowed);
+            const reason = readiness.sends
+                ? `Rocket.Chat sends ${readiness.events.filter((item) => item.sent === true).length} of ${readiness.events.length} event types.`
+                : 'Rocket.Chat sends nothing: see the findings.';
+            return { success: true, httpStatus: 200, reason, readiness };
+        });
+    }
+
+    private async workspaceReadiness(caller: Caller, allowed: Allowed): Promise<Readiness> {
+        const serverSettings = caller.read.getEnvironmentReader().getServerSettings();
+        const [workspace, target] = await Promise.all([readWorkspace(serverSettings), resolveTarget(allowed.settings.webhookUrl, serverSettings)]);
+        return judgeReadiness(workspace, target && target.url);
     }
 
     public events(caller: Caller, query?: unknown): Promise<EventsAnswer> {

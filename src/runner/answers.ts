@@ -8,6 +8,7 @@ import type { Finding, StepResult } from '../check/findings';
 import type { EventType } from '../payloads/events';
 import { UrlSource } from '../network/url';
 import type { Running } from './running';
+import type { Readiness } from '../readiness/judge';
 
 export type ErrorCode =
     | 'error-unauthenticated'
@@ -89,6 +90,10 @@ export interface WatchAnswer extends Answer {
 /** A run asked for by a user ("Test now", `watch now`): the test's outcome and what it did to the state. */
 export interface WatchRunOutcome extends TestOutcome {
     watch?: { state: WatchStateName; change?: 'failing' | 'recovered'; posted: boolean; resumed?: boolean };
+}
+
+export interface ReadinessAnswer extends Answer {
+    readiness?: Readiness;
 }
 
 export interface CheckAnswer extends Answer {

@@ -205,12 +205,13 @@ export class Panel {
         if (!history.success || !history.deliveries) {
             return history;
         }
-        const [watch, target] = await Promise.all([this.runner.watchStatus(caller), this.runner.target(caller)]);
+        const [watch, target, readiness] = await Promise.all([this.runner.watchStatus(caller), this.runner.target(caller), this.runner.readiness(caller)]);
         return {
             appId: this.appId,
             deliveries: history.deliveries,
             ...(history.stats && { stats: history.stats }),
             ...(watch.success && { watch }),
+            ...(readiness.readiness && { readiness: readiness.readiness }),
             ...(target && { target }),
             ...(message && { notice: message }),
             ...(roomId && { roomId }),

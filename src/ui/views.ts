@@ -9,6 +9,8 @@ import type { HistoryStats } from '../history/stats';
 import type { HistoryItem, WatchAnswer } from '../runner/answers';
 import { code } from '../util/markdown';
 import { pauseLine, when } from '../watch/messages';
+import type { Readiness } from '../readiness/judge';
+import { readinessHeadline } from '../readiness/messages';
 import { FORM } from './form';
 
 export const PANEL_VIEW_ID = 'livechat-webhook-test.panel';
@@ -32,6 +34,8 @@ export interface PanelModel {
     deliveries: Array<HistoryItem>;
     stats?: HistoryStats;
     watch?: WatchAnswer;
+    /** What the workspace's real deliveries send, and where. */
+    readiness?: Readiness;
     /** A line shown at the top: what just happened, or what went wrong. */
     notice?: { kind: 'info' | 'error'; text: string };
     /** The room the room action opened the panel for (the "Send test" form preselects it). */
@@ -47,6 +51,10 @@ export function panelView(model: PanelModel) {
     const blocks: Array<LayoutBlock> = [];
     if (model.notice) {
         blocks.push({ type: 'section', text: text(`${model.notice.kind === 'error' ? '❌' : 'ℹ️'} ${model.notice.text}`) });
+    }
+    if (model.readiness) {
+        const first = model.readiness.findings.find((finding) => finding.severity !== 'info');
+        blocks.push({ type: 'section', text: text(`*Workspace*: ${readinessHeadline(model.readiness)}${first ? `\n${first.hint}` : ''}`) });
     }
     const source = model.target
         ? { 'app-setting': "the app's Webhook URL", 'workspace-setting': "the workspace's Omnichannel Webhook URL", 'request': 'this request' }[

@@ -58,7 +58,15 @@ describe('the app in the real Apps-Engine runtime', () => {
             }),
         ]);
         expect(host.appId).toBe('35fb38d1-93f1-4abd-b58f-b14e01942ec7');
-        expect(host.apis).toEqual(['webhook.test', 'webhook.events', 'webhook.deliveries', 'webhook.redeliver', 'webhook.watch', 'webhook.check']);
+        expect(host.apis).toEqual([
+            'webhook.test',
+            'webhook.events',
+            'webhook.deliveries',
+            'webhook.redeliver',
+            'webhook.watch',
+            'webhook.check',
+            'webhook.readiness',
+        ]);
         expect([...host.commands.keys()]).toEqual(['livechat-webhook-test']);
     });
 
@@ -238,6 +246,25 @@ describe('the app in the real Apps-Engine runtime', () => {
     it('lists the event types', async () => {
         const events = await host.api('get', 'webhook.events', asAdmin);
         expect(events.content.events).toHaveLength(9);
+    });
+
+    it("reads the workspace's Omnichannel webhook settings through the settings bridge, never its secret token", async () => {
+        let answer = await host.api('get', 'webhook.readiness', asAdmin);
+        expect(answer.status).toBe(200);
+        expect(answer.content.readiness).toMatchObject({ sends: false, timeoutMs: 5000 });
+        host.serverSettings.set('Livechat_webhookUrl', receiver.url);
+        host.serverSettings.set('Livechat_webhook_on_close', true);
+        try {
+            answer = await host.api('get', 'webhook.readiness', asAdmin);
+            expect(answer.content.readiness).toMatchObject({ sends: true, sameUrl: true });
+            expect(answer.content.readiness.events.filter((item: any) => item.sent).map((item: any) => item.event)).toEqual([
+                'LivechatSession',
+                'LivechatEdit',
+            ]);
+        } finally {
+            host.serverSettings.set('Livechat_webhookUrl', '');
+            host.serverSettings.set('Livechat_webhook_on_close', false);
+        }
     });
 
     it('signs deliveries so that the standardwebhooks package verifies them', async () => {

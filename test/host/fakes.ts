@@ -74,9 +74,34 @@ export class AppSettingsStore implements ISettingRead {
 }
 
 /** The workspace's settings as the engine's ServerSettingRead serves them; some may be refused to apps. */
+/** Rocket.Chat's Omnichannel webhook settings with their defaults (apps/meteor/server/settings/omnichannel.ts). */
+export const OMNICHANNEL_DEFAULTS: Array<[string, unknown]> = [
+    ['Livechat_enabled', true],
+    ['Livechat_webhookUrl', ''],
+    ['Livechat_secret_token', ''],
+    ['Livechat_http_timeout', 5000],
+    ['Livechat_webhook_on_start', false],
+    ['Livechat_webhook_on_close', false],
+    ['Livechat_webhook_on_chat_taken', false],
+    ['Livechat_webhook_on_chat_queued', false],
+    ['Livechat_webhook_on_forward', false],
+    ['Livechat_webhook_on_offline_msg', false],
+    ['Livechat_webhook_on_visitor_message', false],
+    ['Livechat_webhook_on_agent_message', false],
+    ['Livechat_webhook_on_capture', false],
+];
+
+/** Settings Rocket.Chat marks `secret`: its bridge refuses them to apps. */
+export const SECRET_SETTINGS = new Set(['Livechat_secret_token']);
+
+/** What Rocket.Chat's settings bridge throws for a secret setting, or one it does not have. */
+export function notReadable(id: string): Error {
+    return new Error(`The setting "${id}" is not readable.`);
+}
+
 export class ServerSettingsStore implements IServerSettingRead {
-    private readonly values = new Map<string, unknown>();
-    private readonly refused = new Set<string>();
+    private readonly values = new Map<string, unknown>(OMNICHANNEL_DEFAULTS);
+    private readonly refused = new Set<string>(SECRET_SETTINGS);
 
     public set(id: string, value: unknown): void {
         this.values.set(id, value);
@@ -92,7 +117,7 @@ export class ServerSettingsStore implements IServerSettingRead {
     public async getOneById(id: string): Promise<ISetting> {
         this.reads.push(id);
         if (this.refused.has(id) || !this.values.has(id)) {
-            throw new Error(`No Server Setting found, or it is unaccessible, by the id of "${id}".`);
+            throw notReadable(id);
         }
         return { id, type: SettingType.STRING, packageValue: '', value: this.values.get(id), required: false, public: true, i18nLabel: id };
     }

@@ -12,6 +12,7 @@ import { IUser } from '@rocket.chat/apps-engine/definition/users';
 import { ClientTriggers } from '../host/clientTriggers';
 import { EndpointCall } from '../host/localHost';
 import { LoopbackHttp } from '../host/loopbackHttp';
+import { notReadable, OMNICHANNEL_DEFAULTS, SECRET_SETTINGS } from '../host/fakes';
 import { PersistenceStore, RoomStore } from '../host/storage';
 import { useDeno } from './deno';
 
@@ -105,7 +106,8 @@ function bridge(Base: any, name: string, implementation: Loose, missing: Array<s
 
 export class RuntimeHost {
     public readonly http = new LoopbackHttp();
-    public readonly serverSettings = new Map<string, unknown>();
+    /** The workspace's settings: Rocket.Chat's Omnichannel ones with their defaults, and what a test sets. */
+    public readonly serverSettings = new Map<string, unknown>(OMNICHANNEL_DEFAULTS);
     public readonly notifications: Array<Notification> = [];
     /** Messages apps created in rooms (the message bridge's create). */
     public readonly roomMessages: Array<Loose> = [];
@@ -356,13 +358,14 @@ export class RuntimeHost {
                 'serverSetting',
                 {
                     getOneById: async (id: string) => {
-                        if (!host.serverSettings.has(id)) {
-                            throw new Error(`No Server Setting found, or it is unaccessible, by the id of "${id}".`);
+                        if (!host.serverSettings.has(id) || SECRET_SETTINGS.has(id)) {
+                            throw notReadable(id);
                         }
                         return { id, type: 'string', packageValue: '', value: host.serverSettings.get(id), required: false, public: true, i18nLabel: id };
                     },
-                    isReadableById: async (id: string) => host.serverSettings.has(id),
-                    getAll: async () => [...host.serverSettings].map(([id, value]) => ({ id, value, packageValue: '' })),
+                    isReadableById: async (id: string) => host.serverSettings.has(id) && !SECRET_SETTINGS.has(id),
+                    getAll: async () =>
+                        [...host.serverSettings].filter(([id]) => !SECRET_SETTINGS.has(id)).map(([id, value]) => ({ id, value, packageValue: '' })),
                 },
                 missing,
             ),

@@ -207,6 +207,16 @@ async function main(): Promise<void> {
         }
 
         const appLines = host.logs.filter((entry) => entry.severity !== 'debug');
+        console.log('\n9. Workspace readiness (GET webhook.readiness, slash `readiness`): what Rocket.Chat itself will send, with its');
+        console.log('   Omnichannel → Webhooks set here as an admin would: this URL, "Send request on chat close" and "on visitor message"');
+        host.serverSettings.set('Livechat_webhookUrl', receiverUrl);
+        host.serverSettings.set('Livechat_webhook_on_close', true);
+        host.serverSettings.set('Livechat_webhook_on_visitor_message', true);
+        const before = host.notifications.length;
+        await host.command(USERS.admin, GENERAL_ROOM, ['readiness']);
+        const readinessReply = host.notifications[before];
+        console.log(String(readinessReply ? readinessReply.message.text : '(no reply)').replace(/^/gm, '   '));
+
         console.log(`\nApp log (the app's own lines):\n${appLines.map((entry) => `   [${entry.severity}] ${entry.text}`).join('\n')}`);
         console.log(`\nBridge methods the app needed that this host lacks: ${host.missing.length ? host.missing.join(', ') : 'none'}.`);
 

@@ -1,0 +1,50 @@
+// What the workspace itself will send: its Omnichannel webhook settings, read through the engine
+// (server-setting.read). Rocket.Chat refuses secret settings to apps ("not readable"), so its
+// Livechat_secret_token is never read, and a setting an older server lacks reads as unknown.
+import { IServerSettingRead } from '@rocket.chat/apps-engine/definition/accessors';
+
+import type { EventType } from '../payloads/eventTypes';
+
+/** The settings that decide whether Rocket.Chat sends each event (sendToCRM and its hooks). */
+export const EVENT_SETTINGS: { [event in EventType]: Array<string> } = {
+    LivechatSessionStart: ['Livechat_webhook_on_start'],
+    LivechatSessionQueued: ['Livechat_webhook_on_chat_queued'],
+    LivechatSessionTaken: ['Livechat_webhook_on_chat_taken'],
+    LivechatSessionForwarded: ['Livechat_webhook_on_forward'],
+    LivechatSession: ['Livechat_webhook_on_close'],
+    // Sent when a closed conversation's details are saved: no setting of its own.
+    LivechatEdit: [],
+    // A visitor's message, or an agent's: either setting.
+    Message: ['Livechat_webhook_on_visitor_message', 'Livechat_webhook_on_agent_message'],
+    LeadCapture: ['Livechat_webhook_on_capture'],
+    LivechatOfflineMessage: ['Livechat_webhook_on_offline_msg'],
+};
+
+export const FLAG_SETTINGS = [...new Set(Object.values(EVENT_SETTINGS).flat())];
+
+/** A setting's value, or `undefined` when the server refuses it or lacks it. */
+export type Read<T> = T | undefined;
+
+export interface Workspace {
+    enabled: Read<boolean>;
+    url: Read<string>;
+    timeoutMs: Read<number>;
+    flags: { [id: string]: Read<boolean> };
+}
+
+export async function readWorkspace(settings: IServerSettingRead): Promise<Workspace> {
+    const value = (id: string) => settings.getValueById(id).catch(() => undefined) as Promise<unknown>;
+    const [enabled, url, timeout, ...flags] = await Promise.all([
+        value('Livechat_enabled'),
+        value('Livechat_webhookUrl'),
+        value('Livechat_http_timeout'),
+        ...FLAG_SETTINGS.map(value),
+    ]);
+    const timeoutMs = typeof timeout === 'number' ? timeout : typeof timeout === 'string' && /^\d+$/.test(timeout) ? Number(timeout) : undefined;
+    return {
+        enabled: typeof enabled === 'boolean' ? enabled : undefined,
+        url: typeof url === 'string' ? url.trim() : undefined,
+        timeoutMs: timeoutMs && timeoutMs > 0 ? timeoutMs : undefined,
+        flags: Object.fromEntries(FLAG_SETTINGS.map((id, index) => [id, typeof flags[index] === 'boolean' ? (flags[index] as boolean) : undefined])),
+    };
+}
