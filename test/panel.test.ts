@@ -1,6 +1,6 @@
 // The Webhook panel (a contextual bar), its "Send test" form and delivery detail (modals), and the
 // room action that opens it, driven as Rocket.Chat's client drives them.
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
 
 import { LivechatWebhookTestApp } from '../LivechatWebhookTestApp';
 import { closedConversation } from './host/conversations';
@@ -39,6 +39,16 @@ async function openPanel(user = USERS.admin) {
 }
 
 describe('the panel', () => {
+    it('checks the permission once to open or refresh (not once per thing it shows)', async () => {
+        const guard = (world.host as any).app.runner.access.guard;
+        const check = jest.spyOn(guard, 'check');
+        await openPanel();
+        expect(check).toHaveBeenCalledTimes(1);
+        await click('refresh');
+        expect(check).toHaveBeenCalledTimes(2);
+        check.mockRestore();
+    });
+
     it('opens as a contextual bar with the target, last test, watch, history, actions and the last deliveries', async () => {
         await world.testAs(USERS.admin);
         const surface = await openPanel();

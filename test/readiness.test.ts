@@ -127,3 +127,21 @@ describe('readiness in the slash command and the check', () => {
         );
     });
 });
+
+describe("the retry spacing of Rocket.Chat's real deliveries", () => {
+    it("follows the workspace's Livechat_http_timeout while the app's timeout is its default, and says whose it is", async () => {
+        world.host.serverSettings.set('Livechat_http_timeout', 8000);
+        world.receiver.behave({ status: 503 });
+        let hint = ((await world.testAs(USERS.admin)).content as any).delivery.hint as string;
+        expect(hint).toContain("32000 ms (4 × the workspace's Livechat_http_timeout) apart");
+        world.host.settings.set('webhook_timeout_ms', 3000);
+        hint = ((await world.testAs(USERS.admin)).content as any).delivery.hint as string;
+        expect(hint).toContain("12000 ms (4 × the app's webhook_timeout_ms) apart");
+    });
+
+    it('reads nothing more for a delivered test (the hot path stays one request)', async () => {
+        world.host.serverSettings.reads.length = 0;
+        await world.testAs(USERS.admin);
+        expect(world.host.serverSettings.reads).not.toContain('Livechat_http_timeout');
+    });
+});

@@ -1,6 +1,6 @@
 // The receiver check's steps, in order, and what each step's answer means. Pure.
 import { EventType, EVENT_TYPES } from '../payloads/eventTypes';
-import type { Probe } from '../runner/send';
+import type { Probe } from '../delivery/probe';
 
 export type StepKind = 'event' | 'real-shape' | 'real-shape-signed' | 'no-token' | 'wrong-token' | 'wrong-signature' | 'stale-signature' | 'duplicate';
 

@@ -66,8 +66,20 @@ const NO_CREDENTIALS: SentCredentials = { token: false, signature: false, withhe
 /** The newest rules, decided by version: what the judgement assumes when told nothing else. */
 const CURRENT: RulesChoice = { rules: 'current', basis: 'setting' };
 
-export function judgeDelivery(result: DeliveryResult, timeoutMs: number, sent: SentCredentials = NO_CREDENTIALS, choice: RulesChoice = CURRENT): Judgement {
-    const judgement = judgeWith(result, timeoutMs, sent, choice.rules);
+/** The timeout Rocket.Chat's retries are spaced by (4 × it), and whose setting it is. */
+export interface RetryTimeout {
+    ms: number;
+    from: 'workspace' | 'app';
+}
+
+export function judgeDelivery(
+    result: DeliveryResult,
+    timeoutMs: number,
+    sent: SentCredentials = NO_CREDENTIALS,
+    choice: RulesChoice = CURRENT,
+    retry?: RetryTimeout,
+): Judgement {
+    const judgement = judgeWith(result, timeoutMs, sent, choice.rules, retry);
     // An assumed rule set says so, and what the other one would do.
     return choice.basis === 'assumed' && judgement.verdict !== 'delivered' && judgement.verdict !== 'refused'
         ? {
@@ -77,9 +89,12 @@ export function judgeDelivery(result: DeliveryResult, timeoutMs: number, sent: S
         : judgement;
 }
 
-function judgeWith(result: DeliveryResult, timeoutMs: number, sent: SentCredentials, rules: Rules): Judgement {
+function judgeWith(result: DeliveryResult, timeoutMs: number, sent: SentCredentials, rules: Rules, retry?: RetryTimeout): Judgement {
     const attempts = RULES[rules].attempts;
-    const retries = `Rocket.Chat would try ${attempts - 1} more times, ${HOST_RETRY_FACTOR * timeoutMs} ms (4 × the timeout) apart, then give up`;
+    const spacing = retry
+        ? `${HOST_RETRY_FACTOR * retry.ms} ms (4 × ${retry.from === 'workspace' ? "the workspace's Livechat_http_timeout" : "the app's webhook_timeout_ms"}) apart`
+        : `${HOST_RETRY_FACTOR * timeoutMs} ms (4 × the timeout) apart`;
+    const retries = `Rocket.Chat would try ${attempts - 1} more times, ${spacing}, then give up`;
     switch (result.kind) {
         case 'timeout':
             return {

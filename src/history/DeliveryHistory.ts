@@ -23,12 +23,13 @@ import {
     recordKey,
     StoredDelivery,
     briefOf,
+    NewDelivery,
 } from './records';
 
 export { StoredDelivery } from './records';
 
 /** A delivery to record: the body as sent (kept unless larger than MAX_STORED_BODY_BYTES). */
-export type NewDelivery = Omit<StoredDelivery, 'bodyKept'>;
+export type { NewDelivery };
 
 export const HISTORY_LIMIT = 50;
 /** Larger request bodies are not kept (the report and the headers are). */

@@ -5,8 +5,7 @@
 // failure halfway.
 import { IPersistence, IPersistenceRead } from '@rocket.chat/apps-engine/definition/accessors';
 
-import type { NewDelivery } from './DeliveryHistory';
-import { DELIVERY, isDeliveryRecord, LEGACY_HISTORY } from './records';
+import { DELIVERY, isDeliveryRecord, LEGACY_HISTORY, NewDelivery } from './records';
 
 /** How many times the old record's removal is repeated (each removal deletes one record). */
 const REMOVAL_ROUNDS = 3;

@@ -45,6 +45,9 @@ export interface StoredDelivery extends DeliveryDetail {
     checkBrief?: CheckBrief;
 }
 
+/** A delivery to record: the body as sent (kept unless too large). */
+export type NewDelivery = Omit<StoredDelivery, 'bodyKept'>;
+
 /** What a listing shows of a receiver check. */
 export interface CheckBrief {
     ready: boolean;

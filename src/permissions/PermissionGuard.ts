@@ -2,7 +2,7 @@ import { IHttp, IPersistence, IRead } from '@rocket.chat/apps-engine/definition/
 import { IUser } from '@rocket.chat/apps-engine/definition/users';
 
 import { Log } from '../util/log';
-import { describeLookupFailure, fetchRolesFromHost, Grants, Lookup, LookupFailure, PERMISSIONS } from './lookup';
+import { CallerCredentials, describeLookupFailure, fetchRolesFromHost, Grants, Lookup, LookupFailure, PERMISSIONS } from './lookup';
 import { StoredTable } from './StoredTable';
 
 export { rolesGranting } from './lookup';
@@ -17,11 +17,7 @@ export const PROVOKED_TABLE_MAX_AGE_MS = 5 * 60 * 1000;
 /** Suggested wait after a look-up the workspace refused (401, 403, 429). */
 export const RETRY_AFTER_SECONDS = 60;
 
-/** REST credentials: the caller's own, or the app's permission reader's (its settings). */
-export interface CallerCredentials {
-    userId: string;
-    authToken: string;
-}
+export type { CallerCredentials };
 
 /**
  * Where the decision came from: the host's table (`host` now, `host-cache` read by this instance

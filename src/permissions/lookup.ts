@@ -4,7 +4,12 @@ import { IHttp, IRead } from '@rocket.chat/apps-engine/definition/accessors';
 
 import { DEADLINE_GRACE_MS, DEADLINE_PASSED, withDeadline } from '../util/deadline';
 import { bodyText, parseJson } from '../util/bodyText';
-import type { CallerCredentials } from './PermissionGuard';
+
+/** REST credentials: the caller's own, or the app's permission reader's (its settings). */
+export interface CallerCredentials {
+    userId: string;
+    authToken: string;
+}
 
 /** The permissions the app decides with: who may use it, and who may see an Omnichannel room's conversation. */
 export const PERMISSIONS = {

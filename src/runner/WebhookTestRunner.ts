@@ -182,6 +182,27 @@ export class WebhookTestRunner {
         });
     }
 
+    /** What the panel shows, authorized once: the last deliveries, the watch, the target and the workspace's readiness. */
+    public overview(
+        caller: Caller,
+        historyQuery: unknown,
+    ): Promise<Answer & { history?: HistoryAnswer; watch?: WatchAnswer; target?: { url: string; source: string }; readiness?: ReadinessAnswer }> {
+        return this.guarded(async () => {
+            const allowed = await this.access.authorize(caller);
+            if (!allowed.ok) {
+                return allowed.answer;
+            }
+            const pinned = this.access.pin(caller, allowed);
+            const [history, watch, target, readiness] = await Promise.all([
+                this.deliveries(pinned, historyQuery),
+                this.watchStatus(pinned),
+                this.target(pinned),
+                this.readiness(pinned),
+            ]);
+            return { success: true, httpStatus: 200, reason: 'The panel.', history, watch, ...(target && { target }), readiness };
+        });
+    }
+
     /** The saved webhook URL (redacted) and where it comes from, for whoever may test it; undefined otherwise or when none is set. */
     public async target(caller: Caller): Promise<{ url: string; source: string } | undefined> {
         try {

@@ -7,7 +7,6 @@ import type { RunSummary, WatchStateName } from '../watch/state';
 import type { Finding, StepResult } from '../check/findings';
 import type { EventType } from '../payloads/events';
 import { UrlSource } from '../network/url';
-import type { Running } from './running';
 import type { Readiness } from '../readiness/judge';
 
 export type ErrorCode =
@@ -27,6 +26,16 @@ export type ErrorCode =
     | 'error-invalid-webhook-response'
     | 'error-check-running'
     | 'error-internal';
+
+export type RunningKind = 'delivery' | 'check' | 'watch';
+
+/** Work still going after the engine's budget (runner/running.ts). */
+export interface Running {
+    id: string;
+    kind: RunningKind;
+    startedAt: string;
+    by: string;
+}
 
 export type HttpStatus = 200 | 202 | 400 | 401 | 403 | 404 | 409 | 429 | 500 | 503;
 

@@ -2,7 +2,7 @@
 
 import { SettingId } from '../settings/settings';
 import { DeliveryResult } from '../delivery/delivery';
-import { DeliveryReport, judgeDelivery, Judgement, SentCredentials } from '../delivery/report';
+import { DeliveryReport, judgeDelivery, Judgement, RetryTimeout, SentCredentials } from '../delivery/report';
 import { RulesChoice } from '../delivery/rules';
 import { maskSecrets } from '../delivery/secrets';
 import { redactUrl } from '../network/url';
@@ -29,6 +29,7 @@ export function describeResult(
     secrets: Array<string>,
     sent: SentCredentials,
     rules?: RulesChoice,
+    retry?: RetryTimeout,
 ): TestOutcome {
     const delivery = report(
         {
@@ -42,7 +43,7 @@ export function describeResult(
                 ...(result.contentType && { responseContentType: maskSecrets(result.contentType, secrets).slice(0, 200) }),
             }),
         },
-        withheldNote(judgeDelivery(result, timeoutMs, sent, rules), sent),
+        withheldNote(judgeDelivery(result, timeoutMs, sent, rules, retry), sent),
     );
     return { ...summarize(result, timeoutMs, secrets), delivery };
 }

@@ -3,18 +3,11 @@
 // ENGINE_BUDGET_MS is answered 202 with its id; it goes on, and its outcome lands in the history
 // (and, for a slash command or a button, in a private message when it ends).
 import { settledBy } from '../util/settledBy';
-import { Answer } from './answers';
+import { Answer, Running, RunningKind } from './answers';
 
 export const ENGINE_BUDGET_MS = 25 * 1000;
 
-export type RunningKind = 'delivery' | 'check' | 'watch';
-
-export interface Running {
-    id: string;
-    kind: RunningKind;
-    startedAt: string;
-    by: string;
-}
+export type { Running, RunningKind };
 
 /** How an entry point wants long work handled: answered by `answerWithin` ms, and told when it ends. */
 export interface Budget<T> {

@@ -3,7 +3,8 @@
 import { Buffer } from 'buffer';
 
 import { deliverTest } from '../delivery/delivery';
-import { judgeInvalidUrl, judgeRefusal, judgeUrlNotSet } from '../delivery/report';
+import type { Probe } from '../delivery/probe';
+import { judgeInvalidUrl, judgeRefusal, judgeUrlNotSet, RetryTimeout } from '../delivery/report';
 import { chooseRules, RulesChoice } from '../delivery/rules';
 import { keySpellings, secretForms } from '../delivery/secrets';
 import { ServerVersion } from '../delivery/ServerVersion';
@@ -11,6 +12,7 @@ import type { CallerCredentials } from '../permissions/PermissionGuard';
 import { DeliveryHistory, NewDelivery } from '../history/DeliveryHistory';
 import { redactUrl, UrlSource } from '../network/url';
 import { checkUrlPolicy } from '../network/urlPolicy';
+import { DEFAULT_TIMEOUT_MS } from '../settings/definitions';
 import { AppSettings, DeliverySettings, SettingId } from '../settings/settings';
 import { Log } from '../util/log';
 import { randomHex } from '../util/random';
@@ -40,8 +42,7 @@ export interface SendRequest {
     id?: string;
 }
 
-/** `unsigned`: as Rocket.Chat's real deliveries go (the token, never a signature). */
-export type Probe = { token: 'omit' | 'wrong' } | { signature: 'wrong' | 'stale' } | { webhookId: string } | { unsigned: true };
+export type { Probe };
 
 export interface Delivered {
     outcome: TestOutcome;
@@ -133,7 +134,9 @@ export class Sender {
         });
         const sent = { token: !!token, signature: !!signingKey, withheld: !target.saved };
         const fields = { ...base, url, signed: sent.signature, secretsSent: sent.token || sent.signature };
-        const outcome = describeResult(result, fields, ready.timeoutMs, secrets, sent, rules);
+        const retried = !(result.kind === 'response' && result.status === 200) && result.kind !== 'host-refused';
+        const retry = retried ? await retryTimeout(accessors, ready.timeoutMs) : undefined;
+        const outcome = describeResult(result, fields, ready.timeoutMs, secrets, sent, rules, retry);
         const detail = { request: { headers: result.requestHeaders }, ...(result.kind === 'response' && { response: { headers: result.headers } }) };
         return { ...done(target, { ...outcome, url, urlSource: target.source }, detail), ...(result.kind === 'response' && { bodyBytes: result.bodyBytes }) };
     }
@@ -176,4 +179,21 @@ function describeSource(source: UrlSource): string {
         case 'request':
             return 'the request';
     }
+}
+
+/**
+ * What Rocket.Chat's retries are spaced by: the workspace's Livechat_http_timeout, unless the app's
+ * own timeout was set on purpose (not its default). Read only for an answer that is not a 200.
+ */
+async function retryTimeout(accessors: Accessors, appTimeoutMs: number): Promise<RetryTimeout> {
+    if (appTimeoutMs !== DEFAULT_TIMEOUT_MS) {
+        return { ms: appTimeoutMs, from: 'app' };
+    }
+    const value = await accessors.read
+        .getEnvironmentReader()
+        .getServerSettings()
+        .getValueById('Livechat_http_timeout')
+        .catch(() => undefined);
+    const ms = typeof value === 'number' ? value : Number(value);
+    return Number.isInteger(ms) && ms > 0 ? { ms, from: 'workspace' } : { ms: appTimeoutMs, from: 'app' };
 }

@@ -201,11 +201,11 @@ export class Panel {
     /** What the panel shows; an answer when the user may not see it. */
     private async model(context: UiContext, user: IUser, roomId?: string, message?: Notice): Promise<PanelModel | Answer> {
         const caller = { user, read: context.read, http: context.http, persis: context.persis };
-        const history = await this.runner.deliveries(caller, { limit: '10' });
-        if (!history.success || !history.deliveries) {
-            return history;
+        const overview = await this.runner.overview(caller, { limit: '10' });
+        const { history, watch, target, readiness } = overview;
+        if (!overview.success || !history || !history.success || !history.deliveries || !watch || !readiness) {
+            return history && !history.success ? history : overview;
         }
-        const [watch, target, readiness] = await Promise.all([this.runner.watchStatus(caller), this.runner.target(caller), this.runner.readiness(caller)]);
         return {
             appId: this.appId,
             deliveries: history.deliveries,
