@@ -353,6 +353,49 @@ describe('the watch on a cluster, and when the host fails it', () => {
         expect((await status()).uptime.runs).toBe(2);
     });
 
+    it("alerts once when the workspace's own settings stop real deliveries (URL emptied, every flag off, Omnichannel off), and once when they come back", async () => {
+        const serverSettings = world.host.serverSettings;
+        serverSettings.set('Livechat_webhookUrl', world.receiver.url);
+        serverSettings.set('Livechat_webhook_on_close', true);
+        await tick();
+        expect(posted()).toEqual([]);
+        serverSettings.set('Livechat_webhook_on_close', false);
+        await tick();
+        await tick();
+        expect(posted()).toEqual(["🛑 Rocket.Chat stopped sending webhooks: the workspace's settings"]);
+        expect(String(world.host.roomMessages[0].text)).toContain('every "Send request on …" setting');
+        serverSettings.set('Livechat_webhook_on_close', true);
+        await tick();
+        serverSettings.set('Livechat_enabled', false);
+        await tick();
+        serverSettings.set('Livechat_enabled', true);
+        await tick();
+        expect(posted()).toEqual([
+            "🛑 Rocket.Chat stopped sending webhooks: the workspace's settings",
+            '✅ Rocket.Chat sends webhooks again',
+            "🛑 Rocket.Chat stopped sending webhooks: the workspace's settings",
+            '✅ Rocket.Chat sends webhooks again',
+        ]);
+        expect(String(world.host.roomMessages[2].text)).toContain('Omnichannel is off (Livechat_enabled)');
+        // The receiver itself never failed: no webhook alert.
+        expect((await status()).state).toBe('healthy');
+    });
+
+    it('two instances seeing the workspace stop at once post one alert', async () => {
+        const other = await world.anotherInstance();
+        other.rooms.addRoom(ALERTS_ROOM);
+        for (const host of [world.host, other]) {
+            host.serverSettings.set('Livechat_webhookUrl', world.receiver.url);
+            host.serverSettings.set('Livechat_webhook_on_close', true);
+        }
+        await tick();
+        for (const host of [world.host, other]) {
+            host.serverSettings.set('Livechat_webhookUrl', '');
+        }
+        await Promise.all([tick(world.host), tick(other)]);
+        expect([...posted(), ...posted(other)]).toEqual(["🛑 Rocket.Chat stopped sending webhooks: the workspace's settings"]);
+    });
+
     it('a persistence failure during a run is logged; the processor does not throw and the next run goes on', async () => {
         await tick();
         await settle();

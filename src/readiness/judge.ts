@@ -17,7 +17,7 @@ export interface ReadinessFinding {
 }
 
 export interface Readiness {
-    /** Rocket.Chat sends at least one event to some URL. */
+    /** Rocket.Chat sends at least one event that has a setting of its own (not only LivechatEdit). */
     sends: boolean;
     /** The workspace's Webhook URL (redacted), if any. */
     workspaceUrl?: string;
@@ -78,7 +78,8 @@ export function judgeReadiness(workspace: Workspace, tested: string | undefined)
         hint: "Rocket.Chat's own secret token (Livechat_secret_token) is a secret setting apps cannot read: make sure the app's webhook_secret_token is the same value, or the app tests another token than real deliveries send.",
     });
     return {
-        sends: workspace.enabled !== false && url !== '' && events.some((item) => item.sent !== false),
+        // LivechatEdit alone (it has no setting) is not a working webhook.
+        sends: workspace.enabled !== false && url !== '' && flagged.some((item) => item.sent !== false),
         ...(url && { workspaceUrl: redactUrl(url) }),
         sameUrl,
         ...(workspace.timeoutMs !== undefined && { timeoutMs: workspace.timeoutMs }),

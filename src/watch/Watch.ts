@@ -17,6 +17,8 @@ import { settledBy } from '../util/settledBy';
 import { ENGINE_BUDGET_MS } from '../runner/running';
 import { parseWatchConfig, WatchConfig } from './config';
 import { WatchAlerts, WatchContext } from './alerts';
+import { judgeReadiness } from '../readiness/judge';
+import { readWorkspace } from '../readiness/workspace';
 import { INITIAL_STATE, KeptRun, replay, WatchChange, WatchState } from './state';
 import { Pause, urlKeyOf, WatchStore } from './WatchStore';
 
@@ -187,6 +189,12 @@ export class Watch {
         }
         const { change, posted } = await this.alerts.alert(context, config, run, replayed, delivery);
         const resumed = trigger.kind === 'manual' && !!paused && (await this.store.resume(reader, context.persis)) > 0;
+        const serverSettings = context.read.getEnvironmentReader().getServerSettings();
+        const readiness = judgeReadiness(await readWorkspace(serverSettings), delivered.target && delivered.target.url);
+        const workspace = await this.alerts.workspace(context, config, readiness).catch((error) => {
+            this.logger.warn(`Webhook watch: could not check the workspace's settings: ${error instanceof Error ? error.message : 'unknown error'}`);
+            return undefined;
+        });
         this.store.prune(reader, context.persis, state).catch((error) => {
             this.logger.warn(`Webhook watch: could not prune old runs: ${error instanceof Error ? error.message : 'unknown error'}`);
         });
@@ -195,6 +203,7 @@ export class Watch {
         this.logger.info(
             `Webhook watch ${what} ${delivery.id}: event ${delivery.event} ->${status} ${delivery.verdict}; state ${state.state}` +
                 (change ? ` (${change.kind}${posted ? ', posted' : ''})` : '') +
+                (workspace ? `; the workspace's real deliveries ${workspace}` : '') +
                 (resumed ? '; resumed' : ''),
         );
         return { ran: true, delivered, state, ...(change && { change }), posted, resumed };

@@ -21,6 +21,8 @@ const RUN = misc(`${PREFIX}:watch-run`);
 const START = misc(`${PREFIX}:watch-start`);
 const CLAIM = misc(`${PREFIX}:watch-claim`);
 const PAUSE = misc(`${PREFIX}:watch-pause`);
+/** Whether the workspace's own settings let real deliveries go out, as a run last saw it. */
+const WORKSPACE = misc(`${PREFIX}:watch-workspace`);
 /** 0.2.0 kept the state and its runs in this one record. */
 const LEGACY = misc(`${PREFIX}:watch-state`);
 const claimKey = (key: string) => misc(`${PREFIX}:watch-claim:${key}`);
@@ -43,6 +45,11 @@ export interface StartMarker {
 export interface Pause {
     runId: string;
     startedAt: number;
+    at: string;
+}
+
+interface WorkspaceSeen {
+    sends: boolean;
     at: string;
 }
 
@@ -118,6 +125,22 @@ export class WatchStore {
             await persis.removeByAssociation(own(pause.nonce));
         }
         return pauses.length;
+    }
+
+    /** What the newest run saw of the workspace (its record's nonce names it in claims). */
+    public async workspace(reader: IPersistenceRead): Promise<{ nonce: string; sends: boolean } | undefined> {
+        const records = (await this.all<WorkspaceSeen>(reader, WORKSPACE)).filter((record) => record.value && typeof record.value.sends === 'boolean');
+        records.sort((a, b) => b.value.at.localeCompare(a.value.at));
+        return records[0] && { nonce: records[0].nonce, sends: records[0].value.sends };
+    }
+
+    /** Records what a run saw; the older records go. */
+    public async sawWorkspace(reader: IPersistenceRead, persis: IPersistence, sends: boolean): Promise<void> {
+        const older = await this.all<WorkspaceSeen>(reader, WORKSPACE);
+        await this.create(persis, WORKSPACE, { sends, at: new Date().toISOString() });
+        for (const record of older) {
+            await persis.removeByAssociation(own(record.nonce));
+        }
     }
 
     /** The claims made so far (their keys). */

@@ -8,7 +8,8 @@ import type { Accessors } from '../runner/caller';
 import type { Delivered } from '../runner/send';
 import { Log } from '../util/log';
 import { WatchConfig } from './config';
-import { changeMessage, Message, pausedMessage } from './messages';
+import { changeMessage, Message, pausedMessage, workspaceMessage } from './messages';
+import type { Readiness } from '../readiness/judge';
 import { KeptRun, replay, WatchChange } from './state';
 import { Pause, WatchStore } from './WatchStore';
 
@@ -71,6 +72,29 @@ export class WatchAlerts {
             return { posted: false };
         }
         return { change, posted: await this.post(context, config, changeMessage(change, delivery, this.appId)) };
+    }
+
+    /**
+     * Real deliveries stopped, or resumed, because of the workspace's own settings (URL emptied, every
+     * flag off, Omnichannel off): one message each way, claimed across instances. The first run only
+     * records what it sees: the readiness report already says it.
+     */
+    public async workspace(context: WatchContext, config: WatchConfig, readiness: Readiness): Promise<'stopped' | 'resumed' | undefined> {
+        const reader = context.read.getPersistenceReader();
+        const seen = await this.store.workspace(reader);
+        if (seen && seen.sends === readiness.sends) {
+            return undefined;
+        }
+        if (!seen) {
+            await this.store.sawWorkspace(reader, context.persis, readiness.sends);
+            return undefined;
+        }
+        if (!(await this.store.claim(reader, context.persis, `workspace:${seen.nonce}:${readiness.sends}`))) {
+            return undefined;
+        }
+        await this.store.sawWorkspace(reader, context.persis, readiness.sends);
+        await this.post(context, config, workspaceMessage(readiness, this.appId));
+        return readiness.sends ? 'resumed' : 'stopped';
     }
 
     /** Posts as the app's bot in the alert room; a missing room or a failed post is logged, never thrown. */

@@ -6,6 +6,7 @@ import { DeliveryReport, urlHost } from '../delivery/report';
 import { code } from '../util/markdown';
 import { uptimeOf, WatchChange, WatchState } from './state';
 import type { Pause } from './WatchStore';
+import type { Readiness } from '../readiness/judge';
 
 export const WATCH_NOW_ACTION_ID = 'livechat-webhook-test.watch-now';
 
@@ -52,6 +53,19 @@ export function pausedMessage(pause: Pause, appId: string): Message {
         `Run ${pause.runId}, started ${when(new Date(pause.startedAt).toISOString())}, never finished: the app stopped while it ran ` +
         "(a receiver's answer or a restart may have taken it down). Scheduled runs are paused so that it cannot happen on every tick; " +
         'Test now runs once and resumes the watch.';
+    return { text: `${title}\n${line}`, blocks: [section(`*${title}*`), section(line), testNow(appId)] };
+}
+
+/** Real deliveries stopped, or resumed, because of the workspace's own settings. */
+export function workspaceMessage(readiness: Readiness, appId: string): Message {
+    const why = readiness.findings.find((finding) => finding.severity === 'error');
+    const title = readiness.sends ? '✅ Rocket.Chat sends webhooks again' : "🛑 Rocket.Chat stopped sending webhooks: the workspace's settings";
+    const line = readiness.sends
+        ? `${readiness.events
+              .filter((item) => item.sent === true)
+              .map((item) => item.event)
+              .join(', ')} go out again.`
+        : `${why ? why.hint : 'No event goes out.'} The receiver may be fine: real events no longer reach it.`;
     return { text: `${title}\n${line}`, blocks: [section(`*${title}*`), section(line), testNow(appId)] };
 }
 
