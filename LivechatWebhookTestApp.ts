@@ -31,8 +31,7 @@ import {
     WebhookTestEndpoint,
     WebhookWatchEndpoint,
 } from './src/endpoints/WebhookEndpoints';
-import { createRunner } from './src/runner/createRunner';
-import { WebhookTestRunner } from './src/runner/WebhookTestRunner';
+import { createServices, Services } from './src/wiring/Services';
 import { SETTINGS, SettingId } from './src/settings/settings';
 import { intervalOf } from './src/watch/config';
 import { applySchedule, watchProcessor } from './src/watch/schedule';
@@ -41,7 +40,7 @@ import { currentLogger } from './src/util/log';
 
 export class LivechatWebhookTestApp extends App {
     private interactions?: Interactions;
-    private runner?: WebhookTestRunner;
+    private runner?: Services;
 
     constructor(info: IAppInfo, logger: ILogger, accessors: IAppAccessors) {
         super(info, logger, accessors);
@@ -106,7 +105,7 @@ export class LivechatWebhookTestApp extends App {
         }
         // Enabling the app after a disable runs this again on the same instance: the same runner and
         // handlers are registered again, so every entry point still shares one runner.
-        const runner = this.runner || createRunner(currentLogger(this), this.getID());
+        const runner = this.runner || createServices(currentLogger(this), this.getID());
         const interactions = this.interactions || new Interactions(runner, this.getID(), currentLogger(this));
         this.runner = runner;
         this.interactions = interactions;

@@ -1,7 +1,9 @@
 import { IHttp, IModify, IPersistence, IRead } from '@rocket.chat/apps-engine/definition/accessors';
 import { IUIKitResponse, UIKitBlockInteractionContext } from '@rocket.chat/apps-engine/definition/uikit';
 
-import { TestOutcome, WatchRunOutcome, WebhookTestRunner } from '../runner/WebhookTestRunner';
+import { TestOutcome } from '../runner/answers';
+import type { WatchRunOutcome } from '../watch/view';
+import { Services } from '../wiring/Services';
 import { ENGINE_BUDGET_MS } from '../runner/running';
 import { WATCH_NOW_ACTION_ID } from '../watch/messages';
 import { buildOutcomeBlocks, formatOutcome, formatWatchRun, REDELIVER_ACTION_ID, replyPrivately } from './reply';
@@ -13,7 +15,7 @@ import { buildOutcomeBlocks, formatOutcome, formatWatchRun, REDELIVER_ACTION_ID,
  */
 export class Buttons {
     constructor(
-        private readonly runner: WebhookTestRunner,
+        private readonly runner: Services,
         private readonly appId: string,
     ) {}
 

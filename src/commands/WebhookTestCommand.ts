@@ -2,7 +2,11 @@ import { IHttp, IModify, IPersistence, IRead } from '@rocket.chat/apps-engine/de
 import { ISlashCommand, SlashCommandContext } from '@rocket.chat/apps-engine/definition/slashcommands';
 
 import { WEBHOOK_PERMISSION } from '../permissions/PermissionGuard';
-import { Caller, CheckAnswer, TestOutcome, WatchRunOutcome, WebhookTestRunner } from '../runner/WebhookTestRunner';
+import type { CheckAnswer } from '../check/Checks';
+import { TestOutcome } from '../runner/answers';
+import type { WatchRunOutcome } from '../watch/view';
+import { Caller } from '../runner/caller';
+import { Services } from '../wiring/Services';
 import { ENGINE_BUDGET_MS } from '../runner/running';
 import { EVENT_TYPES } from '../payloads/events';
 import { checkMessage } from '../check/messages';
@@ -40,7 +44,7 @@ export class WebhookTestCommand implements ISlashCommand {
     public providesPreview = false;
 
     constructor(
-        private readonly runner: WebhookTestRunner,
+        private readonly runner: Services,
         private readonly appId: string,
         private readonly panel?: Panel,
     ) {}

@@ -5,7 +5,8 @@ import { IUser } from '@rocket.chat/apps-engine/definition/users';
 import type { LayoutBlock } from '@rocket.chat/ui-kit';
 
 import type { HistoryStats } from '../history/stats';
-import { HistoryItem, TestOutcome, WatchRunOutcome } from '../runner/WebhookTestRunner';
+import { HistoryItem, TestOutcome } from '../runner/answers';
+import type { WatchRunOutcome } from '../watch/view';
 import { DeliveryReport, urlHost, Verdict } from '../delivery/report';
 import { code } from '../util/markdown';
 

@@ -2,7 +2,7 @@ import { IHttp, IModify, IPersistence, IRead } from '@rocket.chat/apps-engine/de
 import { ApiEndpoint, IApiEndpointInfo, IApiRequest, IApiResponse } from '@rocket.chat/apps-engine/definition/api';
 import { IApp } from '@rocket.chat/apps-engine/definition/IApp';
 
-import { WebhookTestRunner } from '../runner/WebhookTestRunner';
+import { Services } from '../wiring/Services';
 import { ENGINE_BUDGET_MS } from '../runner/running';
 import { callerOf, respond } from './caller';
 
@@ -15,7 +15,7 @@ abstract class RunnerEndpoint extends ApiEndpoint {
 
     constructor(
         app: IApp,
-        protected readonly runner: WebhookTestRunner,
+        protected readonly runner: Services,
     ) {
         super(app);
     }

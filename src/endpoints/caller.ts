@@ -2,7 +2,8 @@ import { IHttp, IPersistence, IRead } from '@rocket.chat/apps-engine/definition/
 import { IApiRequest, IApiResponse } from '@rocket.chat/apps-engine/definition/api';
 
 import { CallerCredentials } from '../permissions/PermissionGuard';
-import { Answer, Caller } from '../runner/WebhookTestRunner';
+import { Answer } from '../runner/answers';
+import { Caller } from '../runner/caller';
 
 /** The caller of an API request: the user the host authenticated and the credentials they sent. */
 export function callerOf(request: IApiRequest, read: IRead, http: IHttp, persis: IPersistence): Caller {

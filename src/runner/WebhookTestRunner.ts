@@ -3,26 +3,20 @@ import { DeliveryHistory, HISTORY_LIMIT, StoredDelivery } from '../history/Deliv
 import { matches, statsOf } from '../history/stats';
 import { buildEventSample, EVENT_DESCRIPTIONS, EVENT_TYPES } from '../payloads/events';
 import { Log } from '../util/log';
-import { Watch } from '../watch/Watch';
-import { watchAnswer } from '../watch/view';
-import { IModify } from '@rocket.chat/apps-engine/definition/accessors';
-import { Access, Allowed, usableSettings } from './access';
+import { Access, Allowed, Denied } from './access';
+import type { Accessors } from './caller';
+import type { NewDelivery } from '../history/records';
 import { ILivechatRoom } from '@rocket.chat/apps-engine/definition/livechat';
 import { RoomType } from '@rocket.chat/apps-engine/definition/rooms';
 import { maySeeConversation } from '../permissions/roomAccess';
 import { ROOM_NOT_FOUND } from '../payloads/roomSource';
-import { Answer, CheckAnswer, EventsAnswer, failure, HistoryAnswer, HistoryItem, ReadinessAnswer, TestOutcome, WatchAnswer, WatchRunOutcome } from './answers';
-import { judgeReadiness, Readiness } from '../readiness/judge';
-import { readWorkspace } from '../readiness/workspace';
-import { checkEntry, ReceiverCheck } from '../check/ReceiverCheck';
-import { receiverErrors } from '../check/findings';
+import { Answer, EventsAnswer, failure, HistoryAnswer, HistoryItem, Running, TestOutcome } from './answers';
 import { Caller } from './caller';
 import { isAnswer, preparePayload } from './payloads';
-import { parseCheckRequest, parseHistoryQuery, parseNoQuery, parseRedeliverRequest, parseTestRequest } from './requests';
+import { parseHistoryQuery, parseNoQuery, parseRedeliverRequest, parseTestRequest } from './requests';
 import { Sender } from './send';
 import { resolveTarget } from './target';
 import { redactUrl } from '../network/url';
-import { randomHex } from '../util/random';
 import { newDeliveryId } from './describe';
 import { Budget, InFlight, RunningKind, stillRunning, withinBudget } from './running';
 
@@ -36,10 +30,37 @@ export class WebhookTestRunner {
         private readonly history: DeliveryHistory,
         private readonly sender: Sender,
         private readonly logger: Log,
-        public readonly watch: Watch,
-        private readonly receiverCheck: ReceiverCheck = new ReceiverCheck(sender),
         private readonly inFlight = new InFlight(),
     ) {}
+
+    /** 401, 403 or 503 as an answer; else who the caller is and the settings (capabilities above the runner start here). */
+    public authorize(caller: Caller): Promise<Allowed | Denied> {
+        return this.access.authorize(caller);
+    }
+
+    /** The caller, already allowed: the calls of one interaction are authorized once. */
+    public pin(caller: Caller, allowed: Allowed): Caller {
+        return this.access.pin(caller, allowed);
+    }
+
+    /** The settings a delivery needs and the user's rate limit (`cost`: how many requests the work sends). */
+    public readyToSend(allowed: Allowed, cost = 1) {
+        return this.access.readyToSend(allowed, cost);
+    }
+
+    public rateLimit(allowed: Allowed): Answer | undefined {
+        return this.access.rateLimit(allowed);
+    }
+
+    /** The same user's work of this kind still running on this instance. */
+    public runningOf(userId: string, kind: RunningKind): Running | undefined {
+        return this.inFlight.ofUser(userId, kind);
+    }
+
+    /** Keeps an entry in the history after the answer. */
+    public record(accessors: Accessors, entry: NewDelivery): void {
+        this.sender.record(accessors, entry);
+    }
 
     /** The engine reported a changed setting: read them again. */
     public settingsChanged(): void {
@@ -182,27 +203,6 @@ export class WebhookTestRunner {
         });
     }
 
-    /** What the panel shows, authorized once: the last deliveries, the watch, the target and the workspace's readiness. */
-    public overview(
-        caller: Caller,
-        historyQuery: unknown,
-    ): Promise<Answer & { history?: HistoryAnswer; watch?: WatchAnswer; target?: { url: string; source: string }; readiness?: ReadinessAnswer }> {
-        return this.guarded(async () => {
-            const allowed = await this.access.authorize(caller);
-            if (!allowed.ok) {
-                return allowed.answer;
-            }
-            const pinned = this.access.pin(caller, allowed);
-            const [history, watch, target, readiness] = await Promise.all([
-                this.deliveries(pinned, historyQuery),
-                this.watchStatus(pinned),
-                this.target(pinned),
-                this.readiness(pinned),
-            ]);
-            return { success: true, httpStatus: 200, reason: 'The panel.', history, watch, ...(target && { target }), readiness };
-        });
-    }
-
     /** The saved webhook URL (redacted) and where it comes from, for whoever may test it; undefined otherwise or when none is set. */
     public async target(caller: Caller): Promise<{ url: string; source: string } | undefined> {
         try {
@@ -215,124 +215,6 @@ export class WebhookTestRunner {
         } catch {
             return undefined;
         }
-    }
-
-    /** `GET webhook.watch`, slash `watch`: the health watch's settings, state, uptime and last runs. */
-    public watchStatus(caller: Caller, query?: unknown): Promise<WatchAnswer> {
-        return this.guarded(async () => {
-            const allowed = await this.access.authorize(caller);
-            if (!allowed.ok) {
-                return allowed.answer;
-            }
-            const parsed = parseNoQuery(query);
-            if (!parsed.ok) {
-                return failure(400, parsed.error, parsed.reason);
-            }
-            const [status, config] = await Promise.all([this.watch.status(caller.read), this.watch.config(caller.read)]);
-            return watchAnswer(status, config);
-        });
-    }
-
-    /** "Test now", slash `watch now`: one watch run at once (the user's rate limit applies, as to any test they ask for). */
-    public watchNow(caller: Caller & { modify?: IModify }, budget: Budget<WatchRunOutcome> = {}): Promise<WatchRunOutcome> {
-        return this.guarded(async () => {
-            const allowed = await this.access.authorize(caller);
-            if (!allowed.ok) {
-                return allowed.answer;
-            }
-            const limited = this.access.rateLimit(allowed);
-            if (limited) {
-                return limited;
-            }
-            const id = newDeliveryId();
-            const running = this.watch.run(caller, { kind: 'manual', by: allowed.user.username, id }).then((run): WatchRunOutcome => {
-                if (!run.ran) {
-                    return failure(400, 'error-invalid-setting', run.reason);
-                }
-                const change = run.change ? run.change.kind : undefined;
-                return {
-                    ...run.delivered.outcome,
-                    watch: { state: run.state.state, ...(change && { change }), posted: run.posted, ...(run.resumed && { resumed: true }) },
-                };
-            });
-            return this.bounded(allowed, { id, kind: 'watch' }, running, budget);
-        });
-    }
-
-    /**
-     * `POST webhook.check`, slash `check`: every event, the receiver's security and speed, one step
-     * after another. Each request of the check counts against tests_per_minute (at most the whole
-     * minute's), and a user runs one check at a time.
-     */
-    public check(caller: Caller, body?: unknown, onPlanned?: (steps: number) => Promise<void>, budget: Budget<CheckAnswer> = {}): Promise<CheckAnswer> {
-        return this.guarded(async () => {
-            const allowed = await this.access.authorize(caller);
-            if (!allowed.ok) {
-                return allowed.answer;
-            }
-            const request = parseCheckRequest(body);
-            if (!request.ok) {
-                return failure(400, request.error, request.reason);
-            }
-            const usable = usableSettings(allowed.settings);
-            if (!('timeoutMs' in usable)) {
-                return usable;
-            }
-            const { url: requestedUrl, events } = request.value;
-            const steps = await this.receiverCheck.stepCount(caller, { settings: allowed.settings, ready: usable, requestedUrl, events });
-            // No await from here to the check's tracking: two checks at once cannot both pass.
-            const mine = this.inFlight.ofUser(allowed.user.id, 'check');
-            if (mine) {
-                return failure(409, 'error-check-running', `Your receiver check ${mine.id} is still running (since ${mine.startedAt}); wait for it to end.`);
-            }
-            const ready = this.access.readyToSend(allowed, steps);
-            if (!('timeoutMs' in ready)) {
-                return ready;
-            }
-            const by = allowed.user.username;
-            const id = `chk_${randomHex(6)}`;
-            const checking = this.workspaceReadiness(caller, allowed)
-                .then((readiness) => this.receiverCheck.run(caller, { settings: allowed.settings, ready, requestedUrl, events, by, onPlanned, id, readiness }))
-                .then((result): CheckAnswer => {
-                    if (result.steps.length > 0) {
-                        this.sender.record(caller, checkEntry(result, by, result.steps[0].event));
-                    }
-                    const errors = receiverErrors(result.problems);
-                    this.logger.info(
-                        `Webhook check ${result.id} by ${by} (${allowed.user.id}): ${result.steps.length} steps, ${errors} errors, ${result.durationMs} ms`,
-                    );
-                    const reason = result.ready
-                        ? `Ready: ${result.steps.length} steps, no error.`
-                        : `Not ready: ${errors} error${errors === 1 ? '' : 's'} in ${result.steps.length} steps.`;
-                    return { success: true, httpStatus: 200, reason, ...result };
-                });
-            return this.bounded(allowed, { id, kind: 'check' }, checking, budget);
-        });
-    }
-
-    /** `GET webhook.readiness`, slash `readiness`: what the workspace's real deliveries send, and where. */
-    public readiness(caller: Caller, query?: unknown): Promise<ReadinessAnswer> {
-        return this.guarded(async () => {
-            const allowed = await this.access.authorize(caller);
-            if (!allowed.ok) {
-                return allowed.answer;
-            }
-            const parsed = parseNoQuery(query);
-            if (!parsed.ok) {
-                return failure(400, parsed.error, parsed.reason);
-            }
-            const readiness = await this.workspaceReadiness(caller, allowed);
-            const reason = readiness.sends
-                ? `Rocket.Chat sends ${readiness.events.filter((item) => item.sent === true).length} of ${readiness.events.length} event types.`
-                : 'Rocket.Chat sends nothing: see the findings.';
-            return { success: true, httpStatus: 200, reason, readiness };
-        });
-    }
-
-    private async workspaceReadiness(caller: Caller, allowed: Allowed): Promise<Readiness> {
-        const serverSettings = caller.read.getEnvironmentReader().getServerSettings();
-        const [workspace, target] = await Promise.all([readWorkspace(serverSettings), resolveTarget(allowed.settings.webhookUrl, serverSettings)]);
-        return judgeReadiness(workspace, target && target.url);
     }
 
     public events(caller: Caller, query?: unknown): Promise<EventsAnswer> {
@@ -381,7 +263,7 @@ export class WebhookTestRunner {
     }
 
     /** Never rejects: a fault of the host itself (not of the receiver or the settings) becomes a 500 answer. */
-    private async guarded<T extends Answer>(work: () => Promise<T | Answer>): Promise<T> {
+    public async guarded<T extends Answer>(work: () => Promise<T | Answer>): Promise<T> {
         try {
             return (await work()) as T;
         } catch (error) {
@@ -394,7 +276,7 @@ export class WebhookTestRunner {
      * Tracks the work as this instance's, and answers 202 if it outlasts the budget. Its outcome is
      * then in the history only: the engine stores a call's log lines only until the call answers.
      */
-    private bounded<T extends Answer>(allowed: Allowed, work: { id: string; kind: RunningKind }, promise: Promise<T>, budget: Budget<T>): Promise<T | Answer> {
+    public bounded<T extends Answer>(allowed: Allowed, work: { id: string; kind: RunningKind }, promise: Promise<T>, budget: Budget<T>): Promise<T | Answer> {
         const running = { ...work, startedAt: new Date().toISOString(), by: allowed.user.username, userId: allowed.user.id };
         this.inFlight.track(running, promise).catch(() => undefined);
         return withinBudget({ id: running.id, kind: running.kind, startedAt: running.startedAt, by: running.by }, promise, budget, (error) => {

@@ -3,11 +3,8 @@
 import { DeliveryReport } from '../delivery/report';
 import type { CheckBrief, CheckSummary, DeliveryDetail } from '../history/records';
 import type { HistoryStats } from '../history/stats';
-import type { RunSummary, WatchStateName } from '../watch/state';
-import type { Finding, StepResult } from '../check/findings';
 import type { EventType } from '../payloads/events';
 import { UrlSource } from '../network/url';
-import type { Readiness } from '../readiness/judge';
 
 export type ErrorCode =
     | 'error-unauthenticated'
@@ -76,43 +73,6 @@ export interface HistoryAnswer extends Answer {
     stats?: HistoryStats;
     /** One delivery with the exact body sent and the headers, when asked for by id. */
     entry?: Omit<HistoryItem, 'check'> & Omit<DeliveryDetail, 'check'> & { bodyWithheld?: string; check?: CheckBrief & CheckSummary };
-}
-
-export interface WatchAnswer extends Answer {
-    enabled?: boolean;
-    intervalMinutes?: number;
-    event?: EventType;
-    failuresToAlert?: number;
-    state?: WatchStateName;
-    since?: string;
-    consecutiveFailures?: number;
-    lastRun?: RunSummary;
-    uptime?: { runs: number; delivered: number; ratio: number | null };
-    /** The last 20 run summaries, newest first. */
-    runs?: Array<RunSummary>;
-    /** A watch setting that keeps it from running, named. */
-    settingError?: string;
-    /** Scheduled runs stopped: a run never finished. */
-    paused?: { runId: string; since: string };
-}
-
-/** A run asked for by a user ("Test now", `watch now`): the test's outcome and what it did to the state. */
-export interface WatchRunOutcome extends TestOutcome {
-    watch?: { state: WatchStateName; change?: 'failing' | 'recovered'; posted: boolean; resumed?: boolean };
-}
-
-export interface ReadinessAnswer extends Answer {
-    readiness?: Readiness;
-}
-
-export interface CheckAnswer extends Answer {
-    id?: string;
-    /** No `error` finding. */
-    ready?: boolean;
-    steps?: Array<StepResult>;
-    problems?: Array<Finding>;
-    durationMs?: number;
-    url?: string;
 }
 
 export interface EventsAnswer extends Answer {

@@ -12,7 +12,7 @@ import {
 
 import { Buttons } from '../commands/Buttons';
 import { WEBHOOK_PERMISSION } from '../permissions/PermissionGuard';
-import { WebhookTestRunner } from '../runner/WebhookTestRunner';
+import { Services } from '../wiring/Services';
 import { Log } from '../util/log';
 import { Panel } from './Panel';
 import { ACTIONS, SEND_VIEW_ID } from './views';
@@ -23,7 +23,7 @@ export class Interactions {
     public readonly panel: Panel;
     private readonly buttons: Buttons;
 
-    constructor(runner: WebhookTestRunner, appId: string, log: Log) {
+    constructor(runner: Services, appId: string, log: Log) {
         this.panel = new Panel(runner, appId, log);
         this.buttons = new Buttons(runner, appId);
     }

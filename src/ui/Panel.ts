@@ -8,7 +8,9 @@ import { IUser } from '@rocket.chat/apps-engine/definition/users';
 
 import { checkMessage } from '../check/messages';
 import { buildOutcomeBlocks, formatOutcome, replyPrivately } from '../commands/reply';
-import { Answer, CheckAnswer, TestOutcome, WebhookTestRunner } from '../runner/WebhookTestRunner';
+import type { CheckAnswer } from '../check/Checks';
+import { Answer, TestOutcome } from '../runner/answers';
+import { Services } from '../wiring/Services';
 import { Log } from '../util/log';
 import { ANSWER_BUDGET_MS, settledBy } from './budget';
 import { entryView } from './detail';
@@ -29,7 +31,7 @@ export class Panel {
     private readonly rooms = new PanelRooms();
 
     constructor(
-        private readonly runner: WebhookTestRunner,
+        private readonly runner: Services,
         private readonly appId: string,
         private readonly log: Log,
     ) {}

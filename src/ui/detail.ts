@@ -4,7 +4,8 @@ import { UIKitSurfaceType } from '@rocket.chat/apps-engine/definition/uikit';
 import type { LayoutBlock } from '@rocket.chat/ui-kit';
 
 import { checkMessage } from '../check/messages';
-import type { CheckAnswer, HistoryAnswer } from '../runner/answers';
+import type { CheckAnswer } from '../check/Checks';
+import type { HistoryAnswer } from '../runner/answers';
 
 type Entry = NonNullable<HistoryAnswer['entry']>;
 import { code } from '../util/markdown';

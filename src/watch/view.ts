@@ -1,8 +1,32 @@
 // The watch as `GET webhook.watch` shows it. Pure.
-import { WatchAnswer } from '../runner/answers';
+import { Answer, TestOutcome } from '../runner/answers';
 import { WatchConfigCheck } from './config';
-import { uptimeOf } from './state';
+import type { EventType } from '../payloads/eventTypes';
+import { RunSummary, uptimeOf, WatchStateName } from './state';
 import type { WatchStatus } from './Watch';
+
+export interface WatchAnswer extends Answer {
+    enabled?: boolean;
+    intervalMinutes?: number;
+    event?: EventType;
+    failuresToAlert?: number;
+    state?: WatchStateName;
+    since?: string;
+    consecutiveFailures?: number;
+    lastRun?: RunSummary;
+    uptime?: { runs: number; delivered: number; ratio: number | null };
+    /** The last 20 run summaries, newest first. */
+    runs?: Array<RunSummary>;
+    /** A watch setting that keeps it from running, named. */
+    settingError?: string;
+    /** Scheduled runs stopped: a run never finished. */
+    paused?: { runId: string; since: string };
+}
+
+/** A run asked for by a user ("Test now", `watch now`): the test's outcome and what it did to the state. */
+export interface WatchRunOutcome extends TestOutcome {
+    watch?: { state: WatchStateName; change?: 'failing' | 'recovered'; posted: boolean; resumed?: boolean };
+}
 
 export const SHOWN_RUNS = 20;
 
