@@ -1,17 +1,15 @@
 import { urlHost } from '../delivery/report';
-import { DeliveryHistory, HISTORY_LIMIT, StoredDelivery } from '../history/DeliveryHistory';
+import { DeliveryHistory, HISTORY_LIMIT } from '../history/DeliveryHistory';
 import { matches, statsOf } from '../history/stats';
 import { buildEventSample, EVENT_DESCRIPTIONS, EVENT_TYPES } from '../payloads/events';
 import { Log } from '../util/log';
 import { Access, Allowed, Denied } from './access';
 import type { Accessors } from './caller';
 import type { NewDelivery } from '../history/records';
-import { ILivechatRoom } from '@rocket.chat/apps-engine/definition/livechat';
-import { RoomType } from '@rocket.chat/apps-engine/definition/rooms';
-import { maySeeConversation } from '../permissions/roomAccess';
 import { ROOM_NOT_FOUND } from '../payloads/roomSource';
-import { Answer, EventsAnswer, failure, HistoryAnswer, HistoryItem, Running, TestOutcome } from './answers';
+import { Answer, EventsAnswer, failure, HistoryAnswer, Running, TestOutcome } from './answers';
 import { Caller } from './caller';
+import { hiddenRooms, maySeeSource, omitCheck, toHistoryItem, withheld, WITHHELD } from './visibility';
 import { isAnswer, preparePayload } from './payloads';
 import { parseHistoryQuery, parseNoQuery, parseRedeliverRequest, parseTestRequest } from './requests';
 import { Sender } from './send';
@@ -121,7 +119,7 @@ export class WebhookTestRunner {
             if (original.report.source.kind === 'check') {
                 return failure(400, 'error-not-redeliverable', `"${original.report.id}" is a receiver check, not a delivery: run the check again instead.`);
             }
-            if (!(await this.maySeeSource(caller, allowed, original))) {
+            if (!(await maySeeSource(caller.read, allowed.viewer, original))) {
                 return failure(ROOM_NOT_FOUND.status, ROOM_NOT_FOUND.error, ROOM_NOT_FOUND.reason);
             }
             if (original.body === undefined) {
@@ -171,7 +169,7 @@ export class WebhookTestRunner {
                 }
                 // A conversation's payload is shown only to whoever may see the conversation now.
                 // A receiver's answer may echo the payload: withheld with it.
-                const shown = await this.maySeeSource(caller, allowed, entry);
+                const shown = await maySeeSource(caller.read, allowed.viewer, entry);
                 const detail = shown
                     ? { body: entry.body, request: entry.request, response: entry.response }
                     : { bodyWithheld: WITHHELD, request: entry.request };
@@ -185,7 +183,7 @@ export class WebhookTestRunner {
             }
             // Checks are listed beside deliveries (or alone with source=check); the stats count deliveries only.
             const stored = await this.history.list(reader, caller.persis);
-            const hidden = await this.hiddenRooms(caller, allowed, stored);
+            const hidden = await hiddenRooms(caller.read, allowed.viewer, stored);
             const all = stored.map((entry) => {
                 const item = toHistoryItem(entry);
                 return entry.report.source.kind === 'room' && hidden.has(entry.report.source.roomId) ? withheld(item) : item;
@@ -242,26 +240,6 @@ export class WebhookTestRunner {
     }
 
     /** A room payload's conversation must be one the caller may see (as the test of that room required). */
-    private async maySeeSource(caller: Caller, allowed: Allowed, entry: StoredDelivery): Promise<boolean> {
-        const source = entry.report.source;
-        return source.kind !== 'room' || this.maySeeRoom(caller, allowed, source.roomId);
-    }
-
-    private async maySeeRoom(caller: Caller, allowed: Allowed, roomId: string): Promise<boolean> {
-        const room = await caller.read
-            .getRoomReader()
-            .getById(roomId)
-            .catch(() => undefined);
-        return !!room && room.type === RoomType.LIVE_CHAT && maySeeConversation(allowed.viewer, room as ILivechatRoom);
-    }
-
-    /** The conversations of a listing the caller may not see (each room read once). */
-    private async hiddenRooms(caller: Caller, allowed: Allowed, entries: Array<StoredDelivery>): Promise<Set<string>> {
-        const ids = [...new Set(entries.flatMap((entry) => (entry.report.source.kind === 'room' ? [entry.report.source.roomId] : [])))];
-        const seen = await Promise.all(ids.map((id) => this.maySeeRoom(caller, allowed, id)));
-        return new Set(ids.filter((_id, index) => !seen[index]));
-    }
-
     /** Never rejects: a fault of the host itself (not of the receiver or the settings) becomes a 500 answer. */
     public async guarded<T extends Answer>(work: () => Promise<T | Answer>): Promise<T> {
         try {
@@ -308,22 +286,4 @@ export class WebhookTestRunner {
             `Webhook ${what} ${delivery.id} by ${who}: event ${delivery.event}, host ${urlHost(delivery.url) || '-'} ->${status} ${delivery.verdict}${timing}`,
         );
     }
-}
-
-const WITHHELD = "The payload is a conversation you may not see: it is not shown, nor the receiver's answer to it.";
-
-/** A conversation's delivery as shown to someone who may not see the conversation: no room id, nothing the receiver answered. */
-function withheld(item: HistoryItem): HistoryItem {
-    const { responseExcerpt: _excerpt, ...rest } = item;
-    return { ...rest, source: { kind: 'room', roomId: '' }, withheld: WITHHELD };
-}
-
-function omitCheck(item: HistoryItem): Omit<HistoryItem, 'check'> {
-    const { check: _check, ...rest } = item;
-    return rest;
-}
-
-function toHistoryItem(entry: StoredDelivery): HistoryItem {
-    const isCheck = entry.report.source.kind === 'check';
-    return { ...entry.report, by: entry.by, redeliverable: entry.bodyKept && !isCheck, ...(entry.checkBrief && { check: entry.checkBrief }) };
 }
