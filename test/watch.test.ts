@@ -135,6 +135,8 @@ describe('runs, alerts and recoveries against a receiver that fails and recovers
         expect(alert.room.id).toBe('room-alerts');
         expect(alert.sender.username).toBe('livechat-webhook-test.bot');
         const blocks = alert.blocks as Array<any>;
+        // The host as code, outside the bold (Rocket.Chat shows a code span inside bold as written).
+        expect(blocks[0].text.text).toBe(`*⛔ Webhook failing:* \`${new URL(world.receiver.url).host}\``);
         const fields = blocks[1].fields.map((field: any) => field.text);
         expect(fields[0]).toMatch(/^\*Failing since\*\n2\d{3}-\d\d-\d\d \d\d:\d\d:\d\dZ$/);
         expect(fields.slice(1)).toEqual(['*Failed runs*\n3', '*Last verdict*\nretried', '*Status*\n503']);

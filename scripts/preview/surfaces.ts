@@ -46,6 +46,11 @@ export async function collectSurfaces(): Promise<Array<Surface>> {
         await world.primePermissionTable();
         await slash('panel');
         view('panel-empty', 'The Webhook panel, before any test');
+        // The workspace as an admin sets Omnichannel → Webhooks: the CRM's URL, the usual events on.
+        host.serverSettings.set('Livechat_webhookUrl', crm.url);
+        for (const flag of ['on_start', 'on_chat_taken', 'on_close', 'on_visitor_message', 'on_agent_message']) {
+            host.serverSettings.set(`Livechat_webhook_${flag}`, true);
+        }
         host.settings.set('webhook_secret_token', PREVIEW_TOKEN);
         host.settings.set('webhook_url', crm.url);
         await slash();

@@ -26,7 +26,8 @@ export function checkMessage(answer: CheckAnswer): { text: string; blocks: Array
     const title = answer.ready
         ? `✅ Receiver ready: ${steps.length} steps, no error`
         : `⛔ Receiver not ready: ${errors} error${errors === 1 ? '' : 's'} in ${steps.length} steps`;
-    const header = `${title}${answer.url ? ` (${code(answer.url.replace(/^https?:\/\//, '').split('/')[0])})` : ''} · ${answer.durationMs} ms`;
+    const where = `${answer.url ? ` (${code(answer.url.replace(/^https?:\/\//, '').split('/')[0])})` : ''} · ${answer.durationMs} ms`;
+    const header = `${title}${where}`;
     const lines = steps.map((step) => {
         const status = step.status === undefined ? (step.report && step.report.errorKind) || step.verdict : String(step.status);
         const time = step.durationMs === undefined ? '' : ` · ${step.durationMs} ms`;
@@ -37,7 +38,8 @@ export function checkMessage(answer: CheckAnswer): { text: string; blocks: Array
     const found = problems.map((finding) => `${SEVERITY_MARKS[finding.severity]} *${finding.step}*: ${finding.hint}`);
     const text = [header, ...lines, ...(found.length ? ['Problems:', ...found] : [])].join('\n');
     const blocks: Array<LayoutBlock> = [
-        { type: 'section', text: { type: 'mrkdwn', text: `*${header}*` } },
+        // A code span inside bold shows as written: the host stays outside it.
+        { type: 'section', text: { type: 'mrkdwn', text: `*${title}*${where}` } },
         { type: 'section', text: { type: 'mrkdwn', text: lines.join('\n') } },
         ...(found.length ? [{ type: 'section' as const, text: { type: 'mrkdwn' as const, text: found.join('\n') } }] : []),
     ];

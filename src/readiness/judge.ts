@@ -1,5 +1,6 @@
 // Whether the workspace's real deliveries reach the URL the app tests, event by event. Pure.
 import { isSameUrl, redactUrl } from '../network/url';
+import { code } from '../util/markdown';
 import { EVENT_TYPES, EventType } from '../payloads/eventTypes';
 import { EVENT_SETTINGS, Workspace } from './workspace';
 
@@ -63,7 +64,7 @@ export function judgeReadiness(workspace: Workspace, tested: string | undefined)
         if (!sameUrl) {
             findings.push({
                 severity: 'warning',
-                hint: `You are testing a URL Rocket.Chat does not deliver to: the app tests ${redactUrl(tested)}, the workspace's real deliveries go to ${redactUrl(url)} (Livechat_webhookUrl).`,
+                hint: `You are testing a URL Rocket.Chat does not deliver to: the app tests ${code(redactUrl(tested))}, the workspace's real deliveries go to ${code(redactUrl(url))} (Livechat_webhookUrl).`,
             });
         }
     }

@@ -30,7 +30,8 @@ export function readinessMessage(readiness: Readiness): { text: string; blocks: 
     return {
         text,
         blocks: [
-            { type: 'section', text: { type: 'mrkdwn', text: `*${headline}*` } },
+            // Not all of it bold: a code span inside bold shows as written.
+            { type: 'section', text: { type: 'mrkdwn', text: `*Workspace readiness:* ${readinessHeadline(readiness)}` } },
             { type: 'section', text: { type: 'mrkdwn', text: events.join('\n') } },
             { type: 'context', elements: [{ type: 'mrkdwn', text: `Timeout of real deliveries: ${timeout}` }] },
             ...(findings.length ? [{ type: 'section' as const, text: { type: 'mrkdwn' as const, text: findings.join('\n') } }] : []),

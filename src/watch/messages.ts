@@ -22,11 +22,12 @@ export function changeMessage(change: WatchChange, delivery: DeliveryReport, app
     const status = delivery.status === undefined ? delivery.errorKind || '-' : String(delivery.status);
     if (change.kind === 'failing') {
         const title = `⛔ Webhook failing: ${host}`;
+        // Rocket.Chat's markdown shows a code span inside bold as written: the host stays outside it.
         const facts = [`failing since ${when(change.since)}`, `${change.failedRuns} failed runs`, `last: ${delivery.verdict}, ${status}`];
         return {
             text: [title, facts.join(' · '), delivery.hint].join('\n'),
             blocks: [
-                section(`*${title}*`),
+                section(`*⛔ Webhook failing:* ${host}`),
                 {
                     type: 'section',
                     fields: [
@@ -43,7 +44,7 @@ export function changeMessage(change: WatchChange, delivery: DeliveryReport, app
     }
     const title = `✅ Webhook recovered: ${host}`;
     const line = `Recovered after ${duration(change.afterMs)} and ${change.failedRuns} failed run${change.failedRuns === 1 ? '' : 's'} (failing since ${when(change.failingSince)}).`;
-    return { text: `${title}\n${line}`, blocks: [section(`*${title}*`), section(line)] };
+    return { text: `${title}\n${line}`, blocks: [section(`*✅ Webhook recovered:* ${host}`), section(line)] };
 }
 
 /** The one message when a run never finished and the schedule stops. */
