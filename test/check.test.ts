@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 
 import { LivechatWebhookTestApp } from '../LivechatWebhookTestApp';
 import { findingsOf, judgeProbes, stepResult } from '../src/check/findings';
+import { checkMessage } from '../src/check/messages';
 import { ReceiverCheck } from '../src/check/ReceiverCheck';
 import { DeliveryHistory } from '../src/history/DeliveryHistory';
 import { usableSettings } from '../src/runner/access';
@@ -147,8 +148,14 @@ describe('the receiver check', () => {
         const answer = await checkAgainst('error-200', { content: { events: ['LivechatSessionTaken'] } });
         expect(answer.ready).toBe(false);
         expect(errorSteps(answer)).toEqual(['without the secret token', 'with a wrong secret token']);
+        // One finding for every step that got it, naming them.
         const quoted = answer.problems.filter((finding: any) => /The 200 says "Room Not Found"/.test(finding.hint));
-        expect(quoted.map((finding: any) => finding.step)).toContain('LivechatSessionTaken');
+        expect(quoted).toHaveLength(1);
+        // Each of those steps is marked in the table.
+        expect(checkMessage(answer).text).toMatch(/\n⚠️ LivechatSessionTaken · 200 /);
+        expect(quoted[0].hint).toMatch(
+            /\(on 4 steps: LivechatSessionTaken, LivechatSession as Rocket.Chat really sends it .*, a duplicate \(the same webhook-id again\)\)/,
+        );
         // Not called an HTML page: Flask labels a plain string text/html.
         expect(answer.problems.some((finding: any) => /HTML page/.test(finding.hint))).toBe(false);
     });
@@ -221,13 +228,12 @@ describe('the receiver check', () => {
 
     it('a receiver that answers 200 with an HTML page: a crmData warning on each room event', async () => {
         const answer = await checkAgainst('html', { content: { events: ['LivechatSessionTaken', 'LivechatOfflineMessage'] } });
-        const warnings = answer.problems.filter((finding: any) => /HTML page/.test(finding.hint)).map((finding: any) => finding.step);
-        expect(warnings).toEqual([
-            'LivechatSessionTaken',
-            'LivechatSession as Rocket.Chat really sends it (real-shaped, with the token, unsigned)',
-            "LivechatSession real-shaped and signed (the probes' baseline)",
-            'a duplicate (the same webhook-id again)',
-        ]);
+        const warnings = answer.problems.filter((finding: any) => /HTML page/.test(finding.hint));
+        expect(warnings).toHaveLength(1);
+        expect(warnings[0].step).toBe('4 steps');
+        expect(warnings[0].hint).toContain(
+            "(on 4 steps: LivechatSessionTaken, LivechatSession as Rocket.Chat really sends it (real-shaped, with the token, unsigned), LivechatSession real-shaped and signed (the probes' baseline), a duplicate (the same webhook-id again))",
+        );
         expect(answer.steps[0].crmData).toMatchObject({ preview: expect.stringContaining('<!DOCTYPE html>'), bytes: 59 });
     });
 

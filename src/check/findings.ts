@@ -33,6 +33,8 @@ export interface Finding {
     severity: 'error' | 'warning' | 'info';
     step: string;
     hint: string;
+    /** A finding shared by several steps: their names. */
+    steps?: Array<string>;
 }
 
 export const CRM_PREVIEW_CHARS = 256;
@@ -126,6 +128,8 @@ export function findingsOf(results: Array<StepResult>, timeoutMs: number): Array
     const add = (severity: Finding['severity'], step: string, hint: string) => findings.push({ severity, step, hint });
     const byKind = (kind: Step['kind']) => results.find((result) => result.kind === kind);
     // The token was accepted on some step: a 401 elsewhere is about the payload, not the token.
+    // The same crmData warning on many steps is one finding naming them.
+    const crmWarnings = new Map<string, Array<string>>();
     const tokenAccepted = results.some((result) => !isProbe(result.kind) && result.kind !== 'duplicate' && result.status === 200);
     for (const result of results) {
         const answer = firstLine((result.report && result.report.responseExcerpt) || '');
@@ -186,12 +190,7 @@ export function findingsOf(results: Array<StepResult>, timeoutMs: number): Array
             }
         }
         if (result.crmData && result.crmData.warning) {
-            const warning = result.crmData.warning;
-            add(
-                'warning',
-                result.name,
-                `${warning[0].toUpperCase()}${warning.slice(1)}; answer 200 with a short JSON body (or none), and an error status when the data was not taken.`,
-            );
+            crmWarnings.set(result.crmData.warning, [...(crmWarnings.get(result.crmData.warning) || []), result.name]);
         }
         if (result.durationMs !== undefined && result.durationMs > timeoutMs / 2) {
             add(
@@ -200,6 +199,15 @@ export function findingsOf(results: Array<StepResult>, timeoutMs: number): Array
                 `Took ${result.durationMs} ms, over half of the ${timeoutMs} ms timeout: answer 200 first and do the slow work afterwards.`,
             );
         }
+    }
+    for (const [warning, steps] of crmWarnings) {
+        const where = steps.length > 1 ? ` (on ${steps.length} steps: ${steps.join(', ')})` : '';
+        findings.push({
+            severity: 'warning',
+            step: steps.length > 1 ? `${steps.length} steps` : steps[0],
+            hint: `${warning[0].toUpperCase()}${warning.slice(1)}${where}; answer 200 with a short JSON body (or none), and an error status when the data was not taken.`,
+            ...(steps.length > 1 && { steps }),
+        });
     }
     // A step of an event the workspace does not send: what it found is worth knowing, not an error.
     return findings.map((finding) => {

@@ -8,7 +8,9 @@ import { Finding, receiverErrors, StepResult } from './findings';
 const SEVERITY_MARKS = { error: '⛔', warning: '⚠️', info: 'ℹ️' };
 
 function stepMark(step: StepResult, problems: Array<Finding>): string {
-    const worst = problems.filter((finding) => finding.step === step.name).map((finding) => finding.severity);
+    const worst = problems
+        .filter((finding) => finding.step === step.name || (finding.steps && finding.steps.includes(step.name)))
+        .map((finding) => finding.severity);
     if (worst.includes('error')) {
         return '⛔';
     }
