@@ -35,7 +35,7 @@ export const HELP_TEXT = [
     `You need the ${WEBHOOK_PERMISSION} permission.`,
 ].join('\n');
 
-/** `/livechat-webhook-test [event] [room] | url <…> | history | redeliver <id> | watch [now] | help`: the endpoint's test, replied privately. */
+/** `/livechat-webhook-test [event] [room] | url <…> | history | redeliver <id> | check | readiness | watch [now] | panel | help`: the endpoint's test, replied privately. */
 export class WebhookTestCommand implements ISlashCommand {
     public command = COMMAND;
     public i18nParamsExample = 'command_params_example';
