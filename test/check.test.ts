@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 
 import { LivechatWebhookTestApp } from '../LivechatWebhookTestApp';
 import { findingsOf, judgeProbes, stepResult } from '../src/check/findings';
+import { tookNoData } from '../src/check/hints';
 import { checkMessage } from '../src/check/messages';
 import { ReceiverCheck } from '../src/check/ReceiverCheck';
 import { DeliveryHistory } from '../src/history/DeliveryHistory';
@@ -193,6 +194,51 @@ describe('the receiver check', () => {
         );
         expect(inconclusive[1].verdict).toBe('inconclusive');
         expect(findingsOf(inconclusive, 5000)[1]).toMatchObject({ severity: 'warning', hint: expect.stringContaining('Inconclusive') });
+    });
+
+    it('a probe refused with a 200 and an error text is a warning asking for a 401, not "accepts deliveries without the token"', () => {
+        const base = { name: '', event: 'LivechatSession' as const };
+        const report = (status: number, text: string) =>
+            ({ status, verdict: status === 200 ? 'delivered' : 'dropped', responseExcerpt: text, hint: 'h' }) as any;
+        const results = judgeProbes(
+            [
+                { ...base, name: 'real', kind: 'real-shape', verdict: 'delivered', status: 200, report: report(200, '{"success":true}') },
+                stepResult(
+                    { ...base, name: 'without the secret token', kind: 'no-token' },
+                    report(200, '{"success":false,"error":"Invalid secret token"}'),
+                    40,
+                ),
+            ],
+            false,
+        );
+        expect(results[1].verdict).toBe('refused-with-200');
+        expect(findingsOf(results, 5000)).toEqual([
+            expect.objectContaining({
+                severity: 'warning',
+                hint: expect.stringContaining('refused it, but with a 200 ("{"success":false,"error":"Invalid secret token"}")'),
+            }),
+        ]);
+    });
+
+    it.each([
+        ['{"success":false}', true],
+        ['{"success":"false"}', true],
+        ['{"status":"error","message":"x"}', true],
+        ['{"result":"fail"}', true],
+        ['{"error":"Room Not Found"}', true],
+        ['{"errors":[{"code":1}]}', true],
+        ['Room Not Found', true],
+        ['Visitor token was not a chat-api id.', true],
+        ['{"success":true,"error":""}', false],
+        ['{"error":null}', false],
+        ['{"error":0}', false],
+        ['{"data":{"id":1},"errors":[]}', false],
+        ['[{"id":1,"lastErrorHandled":"error"}]', false],
+        ['Lead saved: no error', false],
+        ['Saved lead 42; 0 failed', false],
+        ['{"crmId":"lead-7"}', false],
+    ])('a 200 saying %s took %s data… (true: it took none)', (body, none) => {
+        expect(tookNoData(body)).toBe(none);
     });
 
     it('a 401 on one event while the same token got 200 elsewhere blames the payload, quoting the answer', () => {

@@ -145,3 +145,87 @@ describe("the retry spacing of Rocket.Chat's real deliveries", () => {
         expect(world.host.serverSettings.reads).not.toContain('Livechat_http_timeout');
     });
 });
+
+describe('readiness when the server says little', () => {
+    it('an unreadable Webhook URL is unknown, not "sends nothing", and the watch raises no alarm over it', async () => {
+        world.host.settings.set('watch_interval_minutes', 5);
+        world.host.settings.set('watch_alert_room', 'webhook-alerts');
+        world.host.rooms.addRoom({ id: 'room-alerts', slugifiedName: 'webhook-alerts', displayName: 'webhook-alerts', type: 'c' } as any);
+        world.host.serverSettings.set('Livechat_webhookUrl', world.receiver.url);
+        on('Livechat_webhook_on_close');
+        await world.host.fireJob('webhook-watch');
+        world.host.serverSettings.refuse('Livechat_webhookUrl');
+        const answer = await readiness();
+        expect(answer.readiness.sends).toBeNull();
+        expect(answer.reason).not.toContain('sends nothing');
+        expect(answer.readiness.findings[0]).toMatchObject({ severity: 'warning', hint: expect.stringContaining('could not be read') });
+        await world.host.fireJob('webhook-watch');
+        expect(world.host.roomMessages.filter((message) => /Rocket.Chat (stopped|sends webhooks again)/.test(String(message.text)))).toHaveLength(0);
+    });
+
+    it('a Webhook URL Rocket.Chat cannot deliver to (not a URL, not http) is an error, never "sends 9 of 9"', () => {
+        const flags = Object.fromEntries(['Livechat_webhook_on_close', 'Livechat_webhook_on_start'].map((id) => [id, true]));
+        for (const url of ['not a url', 'javascript:alert(1)', 'ftp://files.example.com/hook']) {
+            const result = judgeReadiness({ enabled: true, url, timeoutMs: 5000, flags }, url);
+            expect(result.sends).toBe(false);
+            expect(result.findings[0]).toMatchObject({ severity: 'error', hint: expect.stringContaining('cannot be delivered to') });
+            expect(result.findings.some((finding) => /You are testing a URL/.test(finding.hint))).toBe(false);
+        }
+    });
+
+    it('a settings read that never settles does not hang the answer (it counts as unreadable)', async () => {
+        const settings = new ServerSettingsStore();
+        const hanging = {
+            ...settings,
+            getValueById: (id: string) => (id === 'Livechat_webhookUrl' ? new Promise(() => undefined) : settings.getValueById(id)),
+        } as any;
+        const workspace = await readWorkspace(hanging);
+        expect(workspace.url).toBeUndefined();
+        expect(workspace.timeoutMs).toBe(5000);
+    }, 10000);
+
+    it('reads Livechat_http_timeout the one way the delivery hint does: whole milliseconds, or unknown', async () => {
+        const settings = new ServerSettingsStore();
+        for (const [value, read] of [
+            [8000, 8000],
+            ['8000', 8000],
+            [1.5, undefined],
+            ['1e3', undefined],
+            [Infinity, undefined],
+            [0, undefined],
+            ['abc', undefined],
+        ] as Array<[unknown, unknown]>) {
+            settings.set('Livechat_http_timeout', value);
+            expect((await readWorkspace(settings)).timeoutMs).toBe(read);
+        }
+    });
+});
+
+describe("the watch's workspace alert when persistence fails", () => {
+    it('a failed write of what a run saw is tried again by the next run: the alert is posted once, not lost', async () => {
+        world.host.settings.set('watch_interval_minutes', 5);
+        world.host.settings.set('watch_alert_room', 'webhook-alerts');
+        world.host.rooms.addRoom({ id: 'room-alerts', slugifiedName: 'webhook-alerts', displayName: 'webhook-alerts', type: 'c' } as any);
+        world.host.serverSettings.set('Livechat_webhookUrl', world.receiver.url);
+        on('Livechat_webhook_on_close');
+        await world.host.fireJob('webhook-watch');
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        world.host.serverSettings.set('Livechat_webhook_on_close', false);
+        // The store's own write, as the bridge reaches it: one write of the watch's workspace record fails.
+        const store = world.host.store as any;
+        const original = store.create.bind(store);
+        let fail = 1;
+        store.create = (data: unknown, associations: Array<{ id: string }>) => {
+            if (fail > 0 && JSON.stringify(associations).includes('watch-workspace')) {
+                fail--;
+                throw new Error('database unavailable');
+            }
+            return original(data, associations);
+        };
+        await world.host.fireJob('webhook-watch');
+        await world.host.fireJob('webhook-watch');
+        await world.host.fireJob('webhook-watch');
+        const alerts = world.host.roomMessages.filter((message) => /Rocket.Chat stopped sending/.test(String(message.text)));
+        expect(alerts).toHaveLength(1);
+    });
+});

@@ -6,7 +6,16 @@ import { dedupAdvice, sampleOnlyHint, tookNoData } from './hints';
 import { baselineKind, isProbe, savesCrmData, Step } from './plan';
 import type { Readiness } from '../readiness/judge';
 
-export type StepVerdict = DeliveryReport['verdict'] | 'refused-as-it-should' | 'accepted' | 'crashed' | 'inconclusive' | 'no-answer' | 'skipped';
+export type StepVerdict =
+    | DeliveryReport['verdict']
+    | 'refused-as-it-should'
+    /** A probe answered 200 with a text saying it took nothing: refused, but Rocket.Chat would count it delivered. */
+    | 'refused-with-200'
+    | 'accepted'
+    | 'crashed'
+    | 'inconclusive'
+    | 'no-answer'
+    | 'skipped';
 
 export interface CrmData {
     /** The first 256 characters of the answer, as Rocket.Chat would store them (masked). */
@@ -49,7 +58,8 @@ export function markNotSent(results: Array<StepResult>, readiness: Readiness | u
     }
     return results.map((result) => {
         const item = readiness.events.find((candidate) => candidate.event === result.event);
-        return result.kind === 'event' && item && item.sent === false ? { ...result, notSent: item.settings } : result;
+        // The real-delivery step is LivechatSession too: a workspace that does not send it does not count it either.
+        return (result.kind === 'event' || result.kind === 'real-shape') && item && item.sent === false ? { ...result, notSent: item.settings } : result;
     });
 }
 
@@ -74,8 +84,17 @@ export function stepResult(step: Step, report: DeliveryReport, bodyBytes: number
     };
     if (isProbe(step.kind)) {
         const status = report.status;
+        const ok = status !== undefined && status >= 200 && status < 300;
         const verdict: StepVerdict =
-            status === undefined ? 'no-answer' : status >= 200 && status < 300 ? 'accepted' : status >= 500 ? 'crashed' : 'refused-as-it-should';
+            status === undefined
+                ? 'no-answer'
+                : ok && tookNoData(report.responseExcerpt || '')
+                  ? 'refused-with-200'
+                  : ok
+                    ? 'accepted'
+                    : status >= 500
+                      ? 'crashed'
+                      : 'refused-as-it-should';
         return { ...base, verdict };
     }
     const crmData = report.status === 200 && savesCrmData(step.event) ? crmDataOf(report.responseExcerpt || '', bodyBytes) : undefined;
@@ -90,7 +109,19 @@ export function judgeProbes(results: Array<StepResult>, signingOn: boolean): Arr
             return result;
         }
         const baseline = results.find((candidate) => candidate.kind === kind);
-        return baseline && baseline.verdict === 'delivered' ? result : { ...result, verdict: 'inconclusive' };
+        if (!baseline || baseline.verdict !== 'delivered') {
+            return { ...result, verdict: 'inconclusive' };
+        }
+        if (result.verdict === 'refused-with-200') {
+            // The same answer as to the correct delivery: the probe was treated alike, so it was accepted.
+            const said = (step: StepResult) => (step.report && step.report.responseExcerpt) || '';
+            return said(baseline) === said(result)
+                ? { ...result, verdict: 'accepted' }
+                : tookNoData(said(baseline))
+                  ? { ...result, verdict: 'inconclusive' }
+                  : result;
+        }
+        return result;
     });
 }
 
@@ -152,6 +183,12 @@ export function findingsOf(results: Array<StepResult>, timeoutMs: number): Array
                     'warning',
                     result.name,
                     `The receiver ${SIGNATURE_PROBLEMS[result.kind]}. Rocket.Chat's real deliveries carry only the token, never a signature, so the token check is what protects it; verify signatures only if you rely on the app's signed tests.`,
+                );
+            } else if (result.verdict === 'refused-with-200') {
+                add(
+                    'warning',
+                    result.name,
+                    `The receiver refused it, but with a 200${answer ? ` ("${answer}")` : ''}: Rocket.Chat counts a 200 as delivered and saves that text as the conversation's crmData. Answer 401.`,
                 );
             } else if (result.verdict === 'crashed') {
                 add(

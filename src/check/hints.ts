@@ -4,19 +4,34 @@ import { buildEventSample, buildRealShapeSample } from '../payloads/events';
 import type { EventType } from '../payloads/eventTypes';
 import { parseJson } from '../util/bodyText';
 
-/** Texts receivers answer with a 200 when they did not take the data (seen in real Flask and Django bridges). */
-const NO_DATA = /\b(not found|invalid|error|exception|traceback|fatal|failed|failure|denied|unauthori[sz]ed|forbidden|not allowed|was not a chat-api id)\b/i;
+/** Texts receivers answer with a 200 when they did not take the data (seen in real Flask and Django bridges); not after "no", "0" or "without". */
+const NO_DATA =
+    /(?<!\b(?:no|0|zero|without)\s)\b(not found|invalid|error|exception|traceback|fatal|failed|failure|denied|unauthori[sz]ed|forbidden|not allowed|was not a chat-api id)\b/i;
+
+const FAILED = ['false', 'error', 'fail', 'failed', 'failure'];
 
 export function tookNoData(text: string): boolean {
     const json = parseJson(text);
-    if (json && typeof json === 'object' && !Array.isArray(json)) {
-        const body = json as { [key: string]: unknown };
-        if (body.success === false || body.ok === false || (body.error !== undefined && body.error !== null && body.error !== false) || body.errors) {
-            return true;
+    if (json !== undefined) {
+        if (!json || typeof json !== 'object' || Array.isArray(json)) {
+            return false;
         }
-        return false;
+        const body = json as { [key: string]: unknown };
+        const said = (value: unknown) => value === false || (typeof value === 'string' && FAILED.includes(value.toLowerCase()));
+        return said(body.success) || said(body.ok) || said(body.status) || said(body.result) || present(body.error) || present(body.errors);
     }
     return NO_DATA.test(text.slice(0, 1024));
+}
+
+/** An error field that says something: not null, false, 0, "" or an empty list. */
+function present(value: unknown): boolean {
+    if (Array.isArray(value)) {
+        return value.length > 0;
+    }
+    if (value && typeof value === 'object') {
+        return Object.keys(value).length > 0;
+    }
+    return !!value;
 }
 
 let differences: Array<string> | undefined;

@@ -28,9 +28,10 @@ export class ReadinessService {
                 return failure(400, parsed.error, parsed.reason);
             }
             const readiness = await this.of(caller, allowed);
-            const reason = readiness.sends
-                ? `Rocket.Chat sends ${readiness.events.filter((item) => item.sent === true).length} of ${readiness.events.length} event types.`
-                : 'Rocket.Chat sends nothing: see the findings.';
+            const reason =
+                readiness.sends === false
+                    ? 'Rocket.Chat sends nothing: see the findings.'
+                    : `Rocket.Chat sends ${readiness.events.filter((item) => item.sent === true).length} of ${readiness.events.length} event types${readiness.sends === null ? ' (some unknown: the server did not say)' : ''}.`;
             return { success: true, httpStatus: 200, reason, readiness };
         });
     }

@@ -18,8 +18,8 @@ export interface ReadinessFinding {
 }
 
 export interface Readiness {
-    /** Rocket.Chat sends at least one event that has a setting of its own (not only LivechatEdit). */
-    sends: boolean;
+    /** Rocket.Chat sends at least one event that has a setting of its own (not only LivechatEdit); null: the server did not say. */
+    sends: boolean | null;
     /** The workspace's Webhook URL (redacted), if any. */
     workspaceUrl?: string;
     /** Whether the app tests that URL. */
@@ -30,36 +30,54 @@ export interface Readiness {
     findings: Array<ReadinessFinding>;
 }
 
+/** An http(s) URL Rocket.Chat can deliver to, or why not. */
+function deliverable(url: string): true | string {
+    try {
+        const parsed = new URL(url);
+        return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? true : `it is not an http(s) URL (${code(parsed.protocol)})`;
+    } catch {
+        return 'it is not a URL';
+    }
+}
+
 /** `tested`: the URL the app tests (its own setting, else the workspace's), if any. */
 export function judgeReadiness(workspace: Workspace, tested: string | undefined): Readiness {
-    const url = workspace.url || '';
+    const url = workspace.url;
+    const usable = url ? deliverable(url) : undefined;
+    // Nothing goes out: Omnichannel off, no URL, or a URL Rocket.Chat cannot use. Unknown: the URL could not be read.
+    const off = workspace.enabled === false || url === '' || (usable !== undefined && usable !== true);
     const events = EVENT_TYPES.map((event): EventReadiness => {
         const settings = EVENT_SETTINGS[event];
         const values = settings.map((id) => workspace.flags[id]);
         const sent = settings.length === 0 ? true : values.some((value) => value === true) ? true : values.every((value) => value === false) ? false : null;
-        return { event, sent: workspace.enabled === false || url === '' ? false : sent, settings };
+        return { event, sent: off ? false : url === undefined && sent !== false ? null : sent, settings };
     });
     const findings: Array<ReadinessFinding> = [];
     if (workspace.enabled === false) {
         findings.push({ severity: 'error', hint: 'Rocket.Chat sends nothing: Omnichannel is off (Livechat_enabled).' });
     }
-    if (workspace.url === '') {
+    if (url === '') {
         findings.push({
             severity: 'error',
             hint: 'Rocket.Chat sends nothing: the workspace has no Webhook URL (Omnichannel → Webhooks, Livechat_webhookUrl).',
         });
-    } else if (workspace.url === undefined) {
+    } else if (url === undefined) {
         findings.push({ severity: 'warning', hint: "The workspace's Webhook URL (Livechat_webhookUrl) could not be read: what Rocket.Chat sends is unknown." });
+    } else if (usable !== true) {
+        findings.push({
+            severity: 'error',
+            hint: `Rocket.Chat sends nothing: the workspace's Webhook URL (Livechat_webhookUrl) cannot be delivered to: ${usable}.`,
+        });
     }
     const flagged = events.filter((item) => item.settings.length > 0);
-    if (workspace.enabled !== false && url !== '' && flagged.every((item) => item.sent === false)) {
+    if (!off && url !== undefined && flagged.every((item) => item.sent === false)) {
         findings.push({
             severity: 'error',
             hint: 'Rocket.Chat sends (almost) nothing: every "Send request on …" setting of Omnichannel → Webhooks is off; only LivechatEdit, which has none, goes out. Turn on the events your receiver needs.',
         });
     }
     let sameUrl: boolean | null = null;
-    if (url && tested) {
+    if (url && usable === true && tested) {
         sameUrl = isSameUrl(url, tested);
         if (!sameUrl) {
             findings.push({
@@ -78,9 +96,18 @@ export function judgeReadiness(workspace: Workspace, tested: string | undefined)
         severity: 'info',
         hint: "Rocket.Chat's own secret token (Livechat_secret_token) is a secret setting apps cannot read: make sure the app's webhook_secret_token is the same value, or the app tests another token than real deliveries send.",
     });
+    // LivechatEdit alone (it has no setting) is not a working webhook.
+    const sends = off
+        ? false
+        : url === undefined
+          ? null
+          : flagged.some((item) => item.sent !== false)
+            ? flagged.some((item) => item.sent === true)
+                ? true
+                : null
+            : false;
     return {
-        // LivechatEdit alone (it has no setting) is not a working webhook.
-        sends: workspace.enabled !== false && url !== '' && flagged.some((item) => item.sent !== false),
+        sends,
         ...(url && { workspaceUrl: redactUrl(url) }),
         sameUrl,
         ...(workspace.timeoutMs !== undefined && { timeoutMs: workspace.timeoutMs }),

@@ -9,8 +9,11 @@ const MARKS = { error: '⛔', warning: '⚠️', info: 'ℹ️' };
 export function readinessHeadline(readiness: Readiness): string {
     const sent = readiness.events.filter((item) => item.sent === true).length;
     const unknown = readiness.events.filter((item) => item.sent === null).length;
-    if (!readiness.sends) {
+    if (readiness.sends === false) {
         return '⛔ Rocket.Chat sends nothing';
+    }
+    if (readiness.sends === null && sent === 0) {
+        return '❔ What Rocket.Chat sends is unknown (the server did not say)';
     }
     const where = readiness.sameUrl === false ? ', to another URL than the one tested' : readiness.workspaceUrl ? ` to ${code(readiness.workspaceUrl)}` : '';
     return `${readiness.sameUrl === false ? '⚠️' : '✅'} Rocket.Chat sends ${sent} of ${readiness.events.length} events${unknown ? ` (${unknown} unknown)` : ''}${where}`;

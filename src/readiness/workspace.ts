@@ -4,6 +4,8 @@
 import { IServerSettingRead } from '@rocket.chat/apps-engine/definition/accessors';
 
 import type { EventType } from '../payloads/eventTypes';
+import { parseHttpTimeout } from '../settings/settings';
+import { DEADLINE_PASSED, withDeadline } from '../util/deadline';
 
 /** The settings that decide whether Rocket.Chat sends each event (sendToCRM and its hooks). */
 export const EVENT_SETTINGS: { [event in EventType]: Array<string> } = {
@@ -32,19 +34,27 @@ export interface Workspace {
     flags: { [id: string]: Read<boolean> };
 }
 
+/** A settings read that takes longer counts as unreadable: readiness must not hang the panel. */
+export const READ_DEADLINE_MS = 3000;
+
 export async function readWorkspace(settings: IServerSettingRead): Promise<Workspace> {
-    const value = (id: string) => settings.getValueById(id).catch(() => undefined) as Promise<unknown>;
+    const value = async (id: string): Promise<unknown> => {
+        const read = await withDeadline(
+            Promise.resolve().then(() => settings.getValueById(id)),
+            READ_DEADLINE_MS,
+        ).catch(() => undefined);
+        return read === DEADLINE_PASSED ? undefined : read;
+    };
     const [enabled, url, timeout, ...flags] = await Promise.all([
         value('Livechat_enabled'),
         value('Livechat_webhookUrl'),
         value('Livechat_http_timeout'),
         ...FLAG_SETTINGS.map(value),
     ]);
-    const timeoutMs = typeof timeout === 'number' ? timeout : typeof timeout === 'string' && /^\d+$/.test(timeout) ? Number(timeout) : undefined;
     return {
         enabled: typeof enabled === 'boolean' ? enabled : undefined,
         url: typeof url === 'string' ? url.trim() : undefined,
-        timeoutMs: timeoutMs && timeoutMs > 0 ? timeoutMs : undefined,
+        timeoutMs: parseHttpTimeout(timeout),
         flags: Object.fromEntries(FLAG_SETTINGS.map((id, index) => [id, typeof flags[index] === 'boolean' ? (flags[index] as boolean) : undefined])),
     };
 }

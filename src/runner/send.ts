@@ -13,7 +13,7 @@ import { DeliveryHistory, NewDelivery } from '../history/DeliveryHistory';
 import { redactUrl, UrlSource } from '../network/url';
 import { checkUrlPolicy } from '../network/urlPolicy';
 import { DEFAULT_TIMEOUT_MS } from '../settings/definitions';
-import { AppSettings, DeliverySettings, SettingId } from '../settings/settings';
+import { AppSettings, DeliverySettings, parseHttpTimeout, SettingId } from '../settings/settings';
 import { Log } from '../util/log';
 import { randomHex } from '../util/random';
 import { failure, TestOutcome } from './answers';
@@ -194,6 +194,6 @@ async function retryTimeout(accessors: Accessors, appTimeoutMs: number): Promise
         .getServerSettings()
         .getValueById('Livechat_http_timeout')
         .catch(() => undefined);
-    const ms = typeof value === 'number' ? value : Number(value);
-    return Number.isInteger(ms) && ms > 0 ? { ms, from: 'workspace' } : { ms: appTimeoutMs, from: 'app' };
+    const ms = parseHttpTimeout(value);
+    return ms !== undefined ? { ms, from: 'workspace' } : { ms: appTimeoutMs, from: 'app' };
 }

@@ -168,3 +168,9 @@ export function parseTimeoutMs(value: unknown): number | undefined {
     }
     return parsed;
 }
+
+/** Rocket.Chat's Livechat_http_timeout as a whole number of milliseconds (1 to 10 minutes), else undefined. */
+export function parseHttpTimeout(value: unknown): number | undefined {
+    const ms = typeof value === 'number' ? value : typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : NaN;
+    return Number.isInteger(ms) && ms >= 1 && ms <= 10 * 60 * 1000 ? ms : undefined;
+}

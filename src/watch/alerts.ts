@@ -80,21 +80,23 @@ export class WatchAlerts {
      * records what it sees: the readiness report already says it.
      */
     public async workspace(context: WatchContext, config: WatchConfig, readiness: Readiness): Promise<'stopped' | 'resumed' | undefined> {
+        const sends = readiness.sends;
+        if (sends === null) {
+            // The server did not say (a setting unreadable): nothing changes on a hiccup.
+            return undefined;
+        }
         const reader = context.read.getPersistenceReader();
         const seen = await this.store.workspace(reader);
-        if (seen && seen.sends === readiness.sends) {
+        if (seen && seen.sends === sends) {
             return undefined;
         }
-        if (!seen) {
-            await this.store.sawWorkspace(reader, context.persis, readiness.sends);
+        // The new state first: should this write fail, the next run sees the change again and tries again.
+        await this.store.sawWorkspace(reader, context.persis, sends);
+        if (!seen || !(await this.store.claim(reader, context.persis, `workspace:${seen.nonce}:${sends}`))) {
             return undefined;
         }
-        if (!(await this.store.claim(reader, context.persis, `workspace:${seen.nonce}:${readiness.sends}`))) {
-            return undefined;
-        }
-        await this.store.sawWorkspace(reader, context.persis, readiness.sends);
         await this.post(context, config, workspaceMessage(readiness, this.appId));
-        return readiness.sends ? 'resumed' : 'stopped';
+        return sends ? 'resumed' : 'stopped';
     }
 
     /** Posts as the app's bot in the alert room; a missing room or a failed post is logged, never thrown. */
