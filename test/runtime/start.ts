@@ -232,7 +232,7 @@ async function main(): Promise<void> {
             console.log(`\nServing the app's endpoints as Rocket.Chat would, until Ctrl-C (tests_per_minute=${options.testsPerMinute}):`);
             console.log(`   curl -s -X POST ${base}/webhook.test ${auth} ${json} -d '{"event":"Message"}'`);
             console.log(`   curl -s -X POST ${base}/webhook.test ${auth} ${json} -d '{"roomId":"demo-room"}'    # an Omnichannel conversation`);
-            console.log(`   curl -s -X POST ${base}/webhook.test ${auth} ${json} -d '{"roomId":"GENERAL"}'      # a channel: 400 error-not-omnichannel-room`);
+            console.log(`   curl -s -X POST ${base}/webhook.test ${auth} ${json} -d '{"roomId":"GENERAL"}'      # a channel: 404 error-room-not-found`);
             console.log(
                 `   for i in $(seq ${options.testsPerMinute + 1}); do curl -s -o /dev/null -w '%{http_code} ' -X POST ${base}/webhook.test ${auth}; done; echo   # 429 once ${options.testsPerMinute} tests ran this minute (the lines above count too)`,
             );
