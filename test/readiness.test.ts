@@ -7,6 +7,7 @@ import { LivechatWebhookTestApp } from '../LivechatWebhookTestApp';
 import { judgeReadiness } from '../src/readiness/judge';
 import { readWorkspace } from '../src/readiness/workspace';
 import { ServerSettingsStore } from './host/fakes';
+import { ALERTS_ROOM } from './host/localHost';
 import { credentialsOf, startWorld, USERS, World } from './host/world';
 
 let world: World;
@@ -23,6 +24,16 @@ afterEach(async () => {
 const asAdmin = { user: USERS.admin, headers: credentialsOf(USERS.admin) };
 const readiness = async () => (await world.host.get('webhook.readiness', asAdmin)).content as any;
 const on = (...ids: Array<string>) => ids.forEach((id) => world.host.serverSettings.set(id, true));
+
+/** The watch on, alerting in #webhook-alerts, after one run over a workspace that delivers LivechatSession to the receiver. */
+async function watchDelivering(): Promise<void> {
+    world.host.settings.set('watch_interval_minutes', 5);
+    world.host.settings.set('watch_alert_room', 'webhook-alerts');
+    world.host.rooms.addRoom(ALERTS_ROOM);
+    world.host.serverSettings.set('Livechat_webhookUrl', world.receiver.url);
+    on('Livechat_webhook_on_close');
+    await world.host.fireJob('webhook-watch');
+}
 
 describe('the workspace as Rocket.Chat holds it', () => {
     it("reads its settings with Rocket.Chat's defaults, and never its secret token (the bridge refuses it)", async () => {
@@ -148,12 +159,7 @@ describe("the retry spacing of Rocket.Chat's real deliveries", () => {
 
 describe('readiness when the server says little', () => {
     it('an unreadable Webhook URL is unknown, not "sends nothing", and the watch raises no alarm over it', async () => {
-        world.host.settings.set('watch_interval_minutes', 5);
-        world.host.settings.set('watch_alert_room', 'webhook-alerts');
-        world.host.rooms.addRoom({ id: 'room-alerts', slugifiedName: 'webhook-alerts', displayName: 'webhook-alerts', type: 'c' } as any);
-        world.host.serverSettings.set('Livechat_webhookUrl', world.receiver.url);
-        on('Livechat_webhook_on_close');
-        await world.host.fireJob('webhook-watch');
+        await watchDelivering();
         world.host.serverSettings.refuse('Livechat_webhookUrl');
         const answer = await readiness();
         expect(answer.readiness.sends).toBeNull();
@@ -203,12 +209,7 @@ describe('readiness when the server says little', () => {
 
 describe("the watch's workspace alert when persistence fails", () => {
     it('a failed write of what a run saw is tried again by the next run: the alert is posted once, not lost', async () => {
-        world.host.settings.set('watch_interval_minutes', 5);
-        world.host.settings.set('watch_alert_room', 'webhook-alerts');
-        world.host.rooms.addRoom({ id: 'room-alerts', slugifiedName: 'webhook-alerts', displayName: 'webhook-alerts', type: 'c' } as any);
-        world.host.serverSettings.set('Livechat_webhookUrl', world.receiver.url);
-        on('Livechat_webhook_on_close');
-        await world.host.fireJob('webhook-watch');
+        await watchDelivering();
         await new Promise((resolve) => setTimeout(resolve, 50));
         world.host.serverSettings.set('Livechat_webhook_on_close', false);
         // The store's own write, as the bridge reaches it: one write of the watch's workspace record fails.

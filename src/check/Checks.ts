@@ -40,14 +40,11 @@ export class Checks {
      */
     public check(caller: Caller, body?: unknown, onPlanned?: (steps: number) => Promise<void>, budget: Budget<CheckAnswer> = {}): Promise<CheckAnswer> {
         return this.runner.guarded(async () => {
-            const allowed = await this.runner.authorize(caller);
-            if (!allowed.ok) {
-                return allowed.answer;
-            }
-            const request = parseCheckRequest(body);
+            const request = await this.runner.admit(caller, () => parseCheckRequest(body));
             if (!request.ok) {
-                return failure(400, request.error, request.reason);
+                return request.answer;
             }
+            const { allowed } = request;
             const usable = usableSettings(allowed.settings);
             if (!('timeoutMs' in usable)) {
                 return usable;

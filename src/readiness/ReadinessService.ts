@@ -1,7 +1,7 @@
 // The workspace's readiness as the entry points ask for it (GET webhook.readiness, slash
 // `readiness`, the panel), for a caller the runner allows.
 import type { Allowed } from '../runner/access';
-import { Answer, failure } from '../runner/answers';
+import { Answer } from '../runner/answers';
 import type { Caller } from '../runner/caller';
 import { parseNoQuery } from '../runner/requests';
 import { resolveTarget } from '../runner/target';
@@ -19,14 +19,11 @@ export class ReadinessService {
     /** `GET webhook.readiness`, slash `readiness`: what the workspace's real deliveries send, and where. */
     public answer(caller: Caller, query?: unknown): Promise<ReadinessAnswer> {
         return this.runner.guarded(async () => {
-            const allowed = await this.runner.authorize(caller);
-            if (!allowed.ok) {
-                return allowed.answer;
-            }
-            const parsed = parseNoQuery(query);
+            const parsed = await this.runner.admit(caller, () => parseNoQuery(query));
             if (!parsed.ok) {
-                return failure(400, parsed.error, parsed.reason);
+                return parsed.answer;
             }
+            const { allowed } = parsed;
             const readiness = await this.of(caller, allowed);
             const reason =
                 readiness.sends === false

@@ -9,6 +9,7 @@ import type { NewDelivery } from '../history/records';
 import { ROOM_NOT_FOUND } from '../payloads/roomSource';
 import { Answer, EventsAnswer, failure, HistoryAnswer, Running, TestOutcome } from './answers';
 import { Caller } from './caller';
+import type { Parsed } from './fields';
 import { hiddenRooms, maySeeSource, omitCheck, toHistoryItem, withheld, WITHHELD } from './visibility';
 import { isAnswer, preparePayload } from './payloads';
 import { parseHistoryQuery, parseNoQuery, parseRedeliverRequest, parseTestRequest } from './requests';
@@ -34,6 +35,16 @@ export class WebhookTestRunner {
     /** 401, 403 or 503 as an answer; else who the caller is and the settings (capabilities above the runner start here). */
     public authorize(caller: Caller): Promise<Allowed | Denied> {
         return this.access.authorize(caller);
+    }
+
+    /** The caller allowed (else 401, 403 or 503) and then its request parsed (else a 400 naming what is wrong). */
+    public async admit<T>(caller: Caller, parse: () => Parsed<T>): Promise<{ ok: true; allowed: Allowed; value: T } | Denied> {
+        const allowed = await this.access.authorize(caller);
+        if (!allowed.ok) {
+            return allowed;
+        }
+        const request = parse();
+        return request.ok ? { ok: true, allowed, value: request.value } : { ok: false, answer: failure(400, request.error, request.reason) };
     }
 
     /** The caller, already allowed: the calls of one interaction are authorized once. */
@@ -68,14 +79,11 @@ export class WebhookTestRunner {
     /** `body`: what the caller sent, `{ event?, roomId?, url? }`; checked here, after the caller is known. */
     public run(caller: Caller, body?: unknown, budget: Budget<TestOutcome> = {}): Promise<TestOutcome> {
         return this.audited(caller, 'test', async () => {
-            const allowed = await this.access.authorize(caller);
-            if (!allowed.ok) {
-                return allowed.answer;
-            }
-            const request = parseTestRequest(body);
+            const request = await this.admit(caller, () => parseTestRequest(body));
             if (!request.ok) {
-                return failure(400, request.error, request.reason);
+                return request.answer;
             }
+            const { allowed } = request;
             const ready = this.access.readyToSend(allowed);
             if (!('timeoutMs' in ready)) {
                 return ready;
@@ -103,14 +111,11 @@ export class WebhookTestRunner {
      */
     public redeliver(caller: Caller, body: unknown, budget: Budget<TestOutcome> = {}): Promise<TestOutcome> {
         return this.audited(caller, 'redelivery', async () => {
-            const allowed = await this.access.authorize(caller);
-            if (!allowed.ok) {
-                return allowed.answer;
-            }
-            const request = parseRedeliverRequest(body);
+            const request = await this.admit(caller, () => parseRedeliverRequest(body));
             if (!request.ok) {
-                return failure(400, request.error, request.reason);
+                return request.answer;
             }
+            const { allowed } = request;
             const { id } = request.value;
             const original = await this.history.find(caller.read.getPersistenceReader(), caller.persis, id);
             if (!original) {
@@ -148,14 +153,11 @@ export class WebhookTestRunner {
     /** `query`: `{ id }` for one delivery with its detail, or `{ verdict?, event?, source?, limit? }` for a list with stats. */
     public deliveries(caller: Caller, query: unknown = {}): Promise<HistoryAnswer> {
         return this.guarded(async () => {
-            const allowed = await this.access.authorize(caller);
-            if (!allowed.ok) {
-                return allowed.answer;
-            }
-            const parsed = parseHistoryQuery(query, HISTORY_LIMIT);
+            const parsed = await this.admit(caller, () => parseHistoryQuery(query, HISTORY_LIMIT));
             if (!parsed.ok) {
-                return failure(400, parsed.error, parsed.reason);
+                return parsed.answer;
             }
+            const { allowed } = parsed;
             const { id, filters, limit } = parsed.value;
             const reader = caller.read.getPersistenceReader();
             if (id !== undefined) {
@@ -217,13 +219,9 @@ export class WebhookTestRunner {
 
     public events(caller: Caller, query?: unknown): Promise<EventsAnswer> {
         return this.guarded(async () => {
-            const allowed = await this.access.authorize(caller);
-            if (!allowed.ok) {
-                return allowed.answer;
-            }
-            const parsed = parseNoQuery(query);
+            const parsed = await this.admit(caller, () => parseNoQuery(query));
             if (!parsed.ok) {
-                return failure(400, parsed.error, parsed.reason);
+                return parsed.answer;
             }
             const now = new Date();
             const events = EVENT_TYPES.map((event) => ({ event, description: EVENT_DESCRIPTIONS[event], example: buildEventSample(event, now) }));

@@ -20,13 +20,9 @@ export class WatchService {
     /** `GET webhook.watch`, slash `watch`: the health watch's settings, state, uptime and last runs. */
     public status(caller: Caller, query?: unknown): Promise<WatchAnswer> {
         return this.runner.guarded(async () => {
-            const allowed = await this.runner.authorize(caller);
-            if (!allowed.ok) {
-                return allowed.answer;
-            }
-            const parsed = parseNoQuery(query);
+            const parsed = await this.runner.admit(caller, () => parseNoQuery(query));
             if (!parsed.ok) {
-                return failure(400, parsed.error, parsed.reason);
+                return parsed.answer;
             }
             const [status, config] = await Promise.all([this.watch.status(caller.read), this.watch.config(caller.read)]);
             return watchAnswer(status, config);
