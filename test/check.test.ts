@@ -15,6 +15,7 @@ import { readAppSettings } from '../src/settings/settings';
 import { CapturingLogger } from './host/fakes';
 import { CrmKind, startCrm } from './host/crm';
 import { credentialsOf, startWorld, USERS, World } from './host/world';
+import { render } from '../src/i18n/text';
 
 const TOKEN = 'check-secret-token';
 const SIGNING_SECRET = 'whsec_Y2hlY2stc2lnbmluZy1zZWNyZXQtMTIzNDU2Nzg=';
@@ -153,7 +154,7 @@ describe('the receiver check', () => {
         const quoted = answer.problems.filter((finding: any) => /The 200 says "Room Not Found"/.test(finding.hint));
         expect(quoted).toHaveLength(1);
         // Each of those steps is marked in the table.
-        expect(checkMessage(answer).text).toMatch(/\n⚠️ LivechatSessionTaken · 200 /);
+        expect(checkMessage(answer, 'en').text).toMatch(/\n⚠️ LivechatSessionTaken · 200 /);
         expect(quoted[0].hint).toMatch(
             /\(on 4 steps: LivechatSessionTaken, LivechatSession as Rocket.Chat really sends it .*, a duplicate \(the same webhook-id again\)\)/,
         );
@@ -346,7 +347,7 @@ describe("the check's deadline", () => {
         const skipped = result.steps.filter((step) => step.verdict === 'skipped');
         expect(skipped.length).toBeGreaterThan(5);
         expect(result.steps.length).toBe(16);
-        expect(result.problems.filter((finding) => /deadline passed/.test(finding.hint))).toHaveLength(skipped.length);
+        expect(result.problems.filter((finding) => /deadline passed/.test(render(finding.hint, 'en')))).toHaveLength(skipped.length);
         expect(crm.seen.length).toBe(16 - skipped.length);
     });
 });

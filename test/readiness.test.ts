@@ -9,6 +9,7 @@ import { readWorkspace } from '../src/readiness/workspace';
 import { ServerSettingsStore } from './host/fakes';
 import { ALERTS_ROOM } from './host/localHost';
 import { credentialsOf, startWorld, USERS, World } from './host/world';
+import { render } from '../src/i18n/text';
 
 let world: World;
 
@@ -175,7 +176,7 @@ describe('readiness when the server says little', () => {
             const result = judgeReadiness({ enabled: true, url, timeoutMs: 5000, flags }, url);
             expect(result.sends).toBe(false);
             expect(result.findings[0]).toMatchObject({ severity: 'error', hint: expect.stringContaining('cannot be delivered to') });
-            expect(result.findings.some((finding) => /You are testing a URL/.test(finding.hint))).toBe(false);
+            expect(result.findings.some((finding) => /You are testing a URL/.test(render(finding.hint, 'en')))).toBe(false);
         }
     });
 

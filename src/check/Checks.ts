@@ -13,6 +13,7 @@ import { Log } from '../util/log';
 import { randomHex } from '../util/random';
 import { Finding, receiverErrors, StepResult } from './findings';
 import { checkEntry, ReceiverCheck } from './ReceiverCheck';
+import { plural, t } from '../i18n/text';
 
 export interface CheckAnswer extends Answer {
     id?: string;
@@ -54,7 +55,7 @@ export class Checks {
             // No await from here to the check's tracking: two checks at once cannot both pass.
             const mine = this.runner.runningOf(allowed.user.id, 'check');
             if (mine) {
-                return failure(409, 'error-check-running', `Your receiver check ${mine.id} is still running (since ${mine.startedAt}); wait for it to end.`);
+                return failure(409, 'error-check-running', t('check.running', { id: mine.id, since: mine.startedAt }));
             }
             const ready = this.runner.readyToSend(allowed, steps);
             if (!('timeoutMs' in ready)) {
@@ -74,8 +75,8 @@ export class Checks {
                         `Webhook check ${result.id} by ${by} (${allowed.user.id}): ${result.steps.length} steps, ${errors} errors, ${result.durationMs} ms`,
                     );
                     const reason = result.ready
-                        ? `Ready: ${result.steps.length} steps, no error.`
-                        : `Not ready: ${errors} error${errors === 1 ? '' : 's'} in ${result.steps.length} steps.`;
+                        ? t('check.readyReason', { steps: result.steps.length })
+                        : plural('check.notReadyReason', errors, { steps: result.steps.length });
                     return { success: true, httpStatus: 200, reason, ...result };
                 });
             return this.runner.bounded(allowed, { id, kind: 'check' }, checking, budget);

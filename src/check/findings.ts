@@ -3,7 +3,9 @@
 // findings (error / warning / info) with a hint each. Pure.
 import type { DeliveryReport } from '../delivery/report';
 import { dedupAdvice, sampleOnlyHint, tookNoData } from './hints';
-import { baselineKind, isProbe, savesCrmData, Step } from './plan';
+import { baselineKind, isProbe, savesCrmData, Step, stepLabel } from './plan';
+import { verdictLabel } from '../i18n/labels';
+import { list, Message, t, Text } from '../i18n/text';
 import type { Readiness } from '../readiness/judge';
 
 export type StepVerdict =
@@ -21,7 +23,7 @@ export interface CrmData {
     /** The first 256 characters of the answer, as Rocket.Chat would store them (masked). */
     preview: string;
     bytes: number;
-    warning?: string;
+    warning?: Text;
 }
 
 export interface StepResult {
@@ -41,7 +43,7 @@ export interface StepResult {
 export interface Finding {
     severity: 'error' | 'warning' | 'info';
     step: string;
-    hint: string;
+    hint: Text;
     /** A finding shared by several steps: their names. */
     steps?: Array<string>;
 }
@@ -127,12 +129,12 @@ export function judgeProbes(results: Array<StepResult>, signingOn: boolean): Arr
 
 export function crmDataOf(text: string, bytes: number): CrmData {
     const preview = text.slice(0, CRM_PREVIEW_CHARS);
-    let warning: string | undefined;
+    let warning: Text | undefined;
     // HTML only when it is HTML: Flask and Django label plain strings text/html.
     if (/^\s*<(!doctype|html)\b/i.test(text)) {
-        warning = "the 200 carries an HTML page: Rocket.Chat saves it as the conversation's crmData";
+        warning = t('check.crmHtml');
     } else if (tookNoData(text)) {
-        warning = `the 200 says "${firstLine(text)}": Rocket.Chat counts it as delivered and saves that text as the conversation's crmData, but the receiver seems not to have taken the data`;
+        warning = t('check.crmNoData', { answer: firstLine(text) });
     }
     return { preview, bytes, ...(warning && { warning }) };
 }
@@ -143,63 +145,43 @@ export function firstLine(text: string): string {
     return line.length > 120 ? `${line.slice(0, 119)}…` : line;
 }
 
-const TOKEN_PROBLEMS: { [kind: string]: string } = {
-    'no-token':
-        'accepts deliveries without the token: anyone who learns the URL can write into the CRM. Refuse a request without X-RocketChat-Livechat-Token (401).',
-    'wrong-token': 'accepts deliveries with a wrong token: check X-RocketChat-Livechat-Token against the secret and answer 401 when it differs.',
-};
-
-const SIGNATURE_PROBLEMS: { [kind: string]: string } = {
-    'wrong-signature': 'accepts a wrong signature: it does not verify webhook-signature',
-    'stale-signature': 'accepts a signature 10 minutes old: it does not refuse old timestamps, so a replayed request gets in',
+const PROBE_PROBLEMS: { [kind: string]: Message } = {
+    'no-token': t('check.acceptsNoToken'),
+    'wrong-token': t('check.acceptsWrongToken'),
+    'wrong-signature': t('check.acceptsWrongSignature'),
+    'stale-signature': t('check.acceptsStaleSignature'),
 };
 
 export function findingsOf(results: Array<StepResult>, timeoutMs: number): Array<Finding> {
     const findings: Array<Finding> = [];
-    const add = (severity: Finding['severity'], step: string, hint: string) => findings.push({ severity, step, hint });
+    const add = (severity: Finding['severity'], step: string, hint: Text) => findings.push({ severity, step, hint });
     const byKind = (kind: Step['kind']) => results.find((result) => result.kind === kind);
     // The token was accepted on some step: a 401 elsewhere is about the payload, not the token.
     // The same crmData warning on many steps is one finding naming them.
-    const crmWarnings = new Map<string, Array<string>>();
+    const crmWarnings = new Map<string, { warning: Text; steps: Array<string> }>();
     const tokenAccepted = results.some((result) => !isProbe(result.kind) && result.kind !== 'duplicate' && result.status === 200);
     for (const result of results) {
         const answer = firstLine((result.report && result.report.responseExcerpt) || '');
         if (result.verdict === 'skipped') {
-            add('warning', result.name, "Not run: the check's deadline passed first.");
+            add('warning', result.name, t('check.notRun'));
             continue;
         }
         if (isProbe(result.kind)) {
             const secret = result.kind.endsWith('token') ? 'token' : 'signature';
             if (result.verdict === 'inconclusive') {
-                add(
-                    'warning',
-                    result.name,
-                    `Inconclusive: the same payload sent correctly was not accepted either, so this says nothing about the receiver's ${secret} check. Fix that step first.`,
-                );
+                add('warning', result.name, t(secret === 'token' ? 'check.inconclusiveToken' : 'check.inconclusiveSignature'));
             } else if (result.verdict === 'accepted' && secret === 'token') {
-                add('error', result.name, `The receiver ${TOKEN_PROBLEMS[result.kind]}`);
+                add('error', result.name, PROBE_PROBLEMS[result.kind]);
             } else if (result.verdict === 'accepted') {
-                add(
-                    'warning',
-                    result.name,
-                    `The receiver ${SIGNATURE_PROBLEMS[result.kind]}. Rocket.Chat's real deliveries carry only the token, never a signature, so the token check is what protects it; verify signatures only if you rely on the app's signed tests.`,
-                );
+                add('warning', result.name, t('check.signatureNotVerified', { problem: PROBE_PROBLEMS[result.kind] }));
             } else if (result.verdict === 'refused-with-200') {
-                add(
-                    'warning',
-                    result.name,
-                    `The receiver refused it, but with a 200${answer ? ` ("${answer}")` : ''}: Rocket.Chat counts a 200 as delivered and saves that text as the conversation's crmData. Answer 401.`,
-                );
+                add('warning', result.name, answer ? t('check.refusedWith200Quoted', { answer }) : t('check.refusedWith200'));
             } else if (result.verdict === 'crashed') {
-                add(
-                    'error',
-                    result.name,
-                    `The receiver crashes (${result.status}) instead of refusing it: answer 401. Rocket.Chat retries a 5xx up to five times, so whoever sends a bad ${secret} makes it fail five times over.`,
-                );
+                add('error', result.name, t(secret === 'token' ? 'check.crashesToken' : 'check.crashesSignature', { status: result.status }));
             } else if (result.verdict === 'no-answer') {
-                add('warning', result.name, `No answer to tell whether the receiver refuses it: ${result.report ? result.report.hint : ''}`);
+                add('warning', result.name, t('check.noAnswer', { hint: result.report ? result.report.hint : '' }));
             } else if (result.status !== 401 && result.status !== 403) {
-                add('info', result.name, `Refused with ${result.status}; 401 (or 403) says why.`);
+                add('info', result.name, t('check.refusedOtherStatus', { status: result.status }));
             }
         } else if (result.kind === 'duplicate') {
             if (result.status === 200) {
@@ -209,40 +191,32 @@ export function findingsOf(results: Array<StepResult>, timeoutMs: number): Array
             const signed = byKind('real-shape-signed');
             const real = byKind('real-shape');
             if (result.kind === 'real-shape' && signed && signed.verdict === 'delivered') {
-                add(
-                    'error',
-                    result.name,
-                    `The receiver refused the delivery without a signature (${result.status ?? result.verdict}) but took it signed. Rocket.Chat's real deliveries are never signed (they carry only X-RocketChat-Livechat-Token): it would refuse every real event. Make the signature optional for it.`,
-                );
+                add('error', result.name, t('check.needsSignature', { status: result.status ?? verdictLabel(result.verdict as DeliveryReport['verdict']) }));
             } else if (result.kind === 'event' && result.event === 'LivechatSession' && real && real.verdict === 'delivered') {
                 add('warning', result.name, sampleOnlyHint(answer));
             } else if ((result.status === 401 || result.status === 403) && tokenAccepted) {
-                add(
-                    'error',
-                    result.name,
-                    `The receiver refused this payload (${result.status}) although it accepted the same token on other steps, so the token is not the problem${answer ? `: its answer says "${answer}"` : ''}.`,
-                );
+                add('error', result.name, answer ? t('check.payloadRefusedQuoted', { status: result.status, answer }) : t('check.payloadRefused', { status: result.status }));
             } else {
-                add('error', result.name, result.report ? result.report.hint : 'Not delivered.');
+                add('error', result.name, result.report ? result.report.hint : t('check.notDelivered'));
             }
         }
         if (result.crmData && result.crmData.warning) {
-            crmWarnings.set(result.crmData.warning, [...(crmWarnings.get(result.crmData.warning) || []), result.name]);
+            const key = JSON.stringify(result.crmData.warning);
+            const seen = crmWarnings.get(key);
+            crmWarnings.set(key, { warning: result.crmData.warning, steps: [...(seen ? seen.steps : []), result.name] });
         }
         if (result.durationMs !== undefined && result.durationMs > timeoutMs / 2) {
-            add(
-                'warning',
-                result.name,
-                `Took ${result.durationMs} ms, over half of the ${timeoutMs} ms timeout: answer 200 first and do the slow work afterwards.`,
-            );
+            add('warning', result.name, t('check.slow', { ms: result.durationMs, timeout: timeoutMs }));
         }
     }
-    for (const [warning, steps] of crmWarnings) {
-        const where = steps.length > 1 ? ` (on ${steps.length} steps: ${steps.join(', ')})` : '';
+    for (const { warning, steps } of crmWarnings.values()) {
         findings.push({
             severity: 'warning',
             step: steps.length > 1 ? `${steps.length} steps` : steps[0],
-            hint: `${warning[0].toUpperCase()}${warning.slice(1)}${where}; answer 200 with a short JSON body (or none), and an error status when the data was not taken.`,
+            hint:
+                steps.length > 1
+                    ? t('check.crmWarningOn', { warning, count: steps.length, steps: steps.map(stepLabel).join(', ') })
+                    : t('check.crmWarning', { warning }),
             ...(steps.length > 1 && { steps }),
         });
     }
@@ -250,7 +224,7 @@ export function findingsOf(results: Array<StepResult>, timeoutMs: number): Array
     return findings.map((finding) => {
         const result = results.find((candidate) => candidate.name === finding.step);
         return result && result.notSent && finding.severity === 'error'
-            ? { ...finding, severity: 'info', hint: `Not sent by this workspace (${result.notSent.join(' and ')} off), so not counted: ${finding.hint}` }
+            ? { ...finding, severity: 'info', hint: t('check.notCounted', { settings: list(result.notSent), hint: finding.hint }) }
             : finding;
     });
 }

@@ -3,6 +3,7 @@
 import { buildEventSample, buildRealShapeSample } from '../payloads/events';
 import type { EventType } from '../payloads/eventTypes';
 import { parseJson } from '../util/bodyText';
+import { Message, t, Text } from '../i18n/text';
 
 /** Texts receivers answer with a 200 when they did not take the data (seen in real Flask and Django bridges); not after "no", "0" or "without". */
 const NO_DATA =
@@ -55,40 +56,34 @@ function diffPaths(sample: unknown, real: unknown, path: string): Array<string> 
     return Object.keys(realObject).flatMap((key) => diffPaths(sampleObject[key], realObject[key], path ? `${path}.${key}` : key));
 }
 
-export function sampleOnlyHint(answer: string): string {
+export function sampleOnlyHint(answer: string): Text {
     const all = sampleDifferences();
     const named = all.filter((difference) => {
         const leaf = difference.split(' ')[0].split('.').pop() || '';
         return leaf.length > 2 && new RegExp(`\\b${leaf}\\b`, 'i').test(answer);
     });
     const fields = (named.length ? named : all).join(', ');
-    return (
-        "Only Rocket.Chat's fixed test sample fails here; the same event as real deliveries send it was delivered, so real traffic is fine, " +
-        `but Rocket.Chat's own Send Test button would fail. ${named.length ? 'The receiver choked on' : 'The sample differs from a real delivery in'}: ${fields}` +
-        `${answer ? ` (its answer: "${answer}")` : ''}. Read those fields with a default.`
-    );
+    const key = named.length ? (answer ? 'check.sampleOnlyChokedQuoted' : 'check.sampleOnlyChoked') : answer ? 'check.sampleOnlyDiffersQuoted' : 'check.sampleOnlyDiffers';
+    return t(key, { fields, answer });
 }
+
+const DEDUP_KEYS: { [event: string]: Message } = {
+    Message: t('dedup.Message'),
+    LivechatSession: t('dedup.LivechatSession'),
+    LivechatSessionStart: t('dedup.conversation'),
+    LivechatSessionQueued: t('dedup.conversation'),
+    LivechatSessionTaken: t('dedup.LivechatSessionTaken'),
+    LivechatSessionForwarded: t('dedup.LivechatSessionForwarded'),
+    LivechatEdit: t('dedup.LivechatEdit'),
+    LeadCapture: t('dedup.LeadCapture'),
+    LivechatOfflineMessage: t('dedup.LivechatOfflineMessage'),
+};
 
 /**
  * What to deduplicate each event on, from what Rocket.Chat's deliveries carry (sendToCRM): the
  * payload's _id is the conversation's; no delivery carries an id of its own, and a retry resends the
  * very same body.
  */
-export function dedupAdvice(event: EventType): string {
-    const keys: { [event: string]: string } = {
-        Message:
-            "the message's id (messages[0]._id; each Message delivery carries one message): the payload's _id is the conversation's, so _id and type would drop every message after a conversation's first",
-        LivechatSession: 'type and _id (the conversation): a conversation is closed once',
-        LivechatSessionStart: 'type and _id (the conversation)',
-        LivechatSessionQueued: 'type and _id (the conversation)',
-        LivechatSessionTaken: 'type, _id (the conversation) and servedBy._id: a conversation is taken again after a transfer',
-        LivechatSessionForwarded: 'type, _id, servedBy._id, departmentId and oldServedBy._id / oldDepartmentId: a conversation can be forwarded many times',
-        LivechatEdit: 'a hash of the whole body: edits of one conversation repeat with no key of their own, and a retry resends the same bytes',
-        LeadCapture: '_id, visitor.email and visitor.phone (or a hash of the body): Rocket.Chat sends it again on most visitor messages',
-        LivechatOfflineMessage: 'a hash of the whole body (it has no id; its sentAt stays the same on a retry)',
-    };
-    return (
-        "The receiver answered 200 to a duplicate too. Rocket.Chat retries a delivery after a timeout, a 5xx or a 429, resending the same body, and real deliveries carry no webhook-id (only this app's signed tests do): " +
-        `deduplicate ${event} on ${keys[event] || 'type and _id'}.`
-    );
+export function dedupAdvice(event: EventType): Text {
+    return t('dedup.advice', { event, on: DEDUP_KEYS[event] || t('dedup.default') });
 }

@@ -4,6 +4,8 @@ import type { LayoutBlock } from '@rocket.chat/ui-kit';
 import type { CheckAnswer } from './Checks';
 import { code } from '../util/markdown';
 import { Finding, receiverErrors, StepResult } from './findings';
+import { errorKindLabel, stepVerdictLabel } from '../i18n/labels';
+import { Lang, plural, render, t, Text } from '../i18n/text';
 
 const SEVERITY_MARKS = { error: '⛔', warning: '⚠️', info: 'ℹ️' };
 
@@ -20,25 +22,27 @@ function stepMark(step: StepResult, problems: Array<Finding>): string {
     return '✅';
 }
 
-export function checkMessage(answer: CheckAnswer): { text: string; blocks: Array<LayoutBlock> } {
+export function checkMessage(answer: CheckAnswer, lang: Lang): { text: string; blocks: Array<LayoutBlock> } {
+    const r = (text: Text) => render(text, lang);
     const steps = answer.steps || [];
     const problems = answer.problems || [];
     // The workspace's own findings come first; the title counts the receiver's.
     const errors = receiverErrors(problems);
-    const title = answer.ready
-        ? `✅ Receiver ready: ${steps.length} steps, no error`
-        : `⛔ Receiver not ready: ${errors} error${errors === 1 ? '' : 's'} in ${steps.length} steps`;
+    const title = r(answer.ready ? t('check.ready', { steps: steps.length }) : plural('check.notReady', errors, { steps: steps.length }));
     const where = `${answer.url ? ` (${code(answer.url.replace(/^https?:\/\//, '').split('/')[0])})` : ''} · ${answer.durationMs} ms`;
     const header = `${title}${where}`;
     const lines = steps.map((step) => {
-        const status = step.status === undefined ? (step.report && step.report.errorKind) || step.verdict : String(step.status);
+        const status =
+            step.status === undefined
+                ? r(step.report && step.report.errorKind ? errorKindLabel(step.report.errorKind) : stepVerdictLabel(step.verdict))
+                : String(step.status);
         const time = step.durationMs === undefined ? '' : ` · ${step.durationMs} ms`;
         const crm = step.crmData ? ` · crmData ${step.crmData.bytes} B` : '';
-        const off = step.notSent ? ' · not sent by this workspace' : '';
-        return `${stepMark(step, problems)} ${step.name} · ${status}${time}${crm}${off}`;
+        const off = step.notSent ? ` · ${r(t('check.notSentHere'))}` : '';
+        return `${stepMark(step, problems)} ${r(step.name)} · ${status}${time}${crm}${off}`;
     });
-    const found = problems.map((finding) => `${SEVERITY_MARKS[finding.severity]} *${finding.step}*: ${finding.hint}`);
-    const text = [header, ...lines, ...(found.length ? ['Problems:', ...found] : [])].join('\n');
+    const found = problems.map((finding) => `${SEVERITY_MARKS[finding.severity]} *${r(finding.step)}*: ${r(finding.hint)}`);
+    const text = [header, ...lines, ...(found.length ? [r(t('check.problems')), ...found] : [])].join('\n');
     const blocks: Array<LayoutBlock> = [
         // A code span inside bold shows as written: the host stays outside it.
         { type: 'section', text: { type: 'mrkdwn', text: `*${title}*${where}` } },

@@ -1,6 +1,7 @@
 // The receiver check's steps, in order, and what each step's answer means. Pure.
 import { EventType, EVENT_TYPES } from '../payloads/eventTypes';
 import type { Probe } from '../delivery/probe';
+import { Message, plural, t, Text } from '../i18n/text';
 
 export type StepKind = 'event' | 'real-shape' | 'real-shape-signed' | 'no-token' | 'wrong-token' | 'wrong-signature' | 'stale-signature' | 'duplicate';
 
@@ -47,6 +48,24 @@ export function planSteps(options: { events?: Array<EventType>; tokenSet: boolea
 }
 
 export const REAL_DELIVERY_STEP = 'LivechatSession as Rocket.Chat really sends it (real-shaped, with the token, unsigned)';
+
+/** Step names are the check's stable ids (kept in the history): each one's words for a reader. */
+const STEP_LABELS: { [name: string]: Message } = {
+    [REAL_DELIVERY_STEP]: t('step.realShape'),
+    "LivechatSession real-shaped and signed (the probes' baseline)": t('step.realShapeSigned'),
+    'without the secret token': t('step.noToken'),
+    'with a wrong secret token': t('step.wrongToken'),
+    'with a wrong signature': t('step.wrongSignature'),
+    'with a signature 10 minutes old': t('step.staleSignature'),
+    'a duplicate (the same webhook-id again)': t('step.duplicate'),
+    'Workspace': t('step.workspace'),
+};
+
+/** What a reader sees for a step's name (an event's name stays as it is; "3 steps" is counted). */
+export function stepLabel(name: string): Text {
+    const counted = /^(\d+) steps$/.exec(name);
+    return STEP_LABELS[name] || (counted ? plural('check.stepCount', Number(counted[1])) : name);
+}
 
 /** The payload a step sends is real-shaped: the real-delivery step, its signed twin and the probes. */
 export function isRealShaped(kind: StepKind): boolean {

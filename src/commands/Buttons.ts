@@ -6,6 +6,7 @@ import type { WatchRunOutcome } from '../watch/view';
 import { Services } from '../wiring/Services';
 import { ENGINE_BUDGET_MS } from '../runner/running';
 import { WATCH_NOW_ACTION_ID } from '../watch/messages';
+import { readerLanguage } from '../i18n/language';
 import { buildOutcomeBlocks, formatOutcome, formatWatchRun, REDELIVER_ACTION_ID, replyPrivately } from './reply';
 
 /**
@@ -23,16 +24,17 @@ export class Buttons {
         const data = context.getInteractionData();
         const caller = { user: data.user, read, http, persis };
         const room = data.room;
+        const lang = await readerLanguage(read, data.user);
         const show = async (text: string, blocks: ReturnType<typeof buildOutcomeBlocks>) => {
             if (room) {
                 await replyPrivately(read, modify, data.user, room, text, blocks);
             }
         };
         if (data.actionId === REDELIVER_ACTION_ID) {
-            const shown = (outcome: TestOutcome) => show(formatOutcome(outcome), buildOutcomeBlocks(outcome, this.appId));
+            const shown = (outcome: TestOutcome) => show(formatOutcome(outcome, lang), buildOutcomeBlocks(outcome, this.appId, lang));
             await shown(await this.runner.redeliver(caller, { id: data.value }, { answerWithin: ENGINE_BUDGET_MS, onLate: shown }));
         } else if (data.actionId === WATCH_NOW_ACTION_ID) {
-            const shown = (outcome: WatchRunOutcome) => show(formatWatchRun(outcome), buildOutcomeBlocks(outcome, this.appId));
+            const shown = (outcome: WatchRunOutcome) => show(formatWatchRun(outcome, lang), buildOutcomeBlocks(outcome, this.appId, lang));
             await shown(await this.runner.watchNow({ ...caller, modify }, { answerWithin: ENGINE_BUDGET_MS, onLate: shown }));
         } else {
             return context.getInteractionResponder().errorResponse();

@@ -9,64 +9,72 @@ import { HistoryItem, TestOutcome } from '../runner/answers';
 import type { WatchRunOutcome } from '../watch/view';
 import { DeliveryReport, urlHost, Verdict } from '../delivery/report';
 import { code } from '../util/markdown';
+import { errorKindLabel, verdictLabel } from '../i18n/labels';
+import { cat, Lang, Message, render, t, Text } from '../i18n/text';
 
 export const REDELIVER_ACTION_ID = 'livechat-webhook-test.redeliver';
 
-const VERDICT_TITLES: { [verdict in Verdict]: string } = {
-    'delivered': '✅ Delivered',
-    'retried': '🔁 Failed: Rocket.Chat would retry',
-    'dropped': '⛔ Failed: Rocket.Chat would drop it',
-    'not-sent': '⚠️ Not sent',
-    'refused': '🛡️ Refused: nothing was sent',
+const VERDICT_TITLES: { [verdict in Verdict]: Message } = {
+    'delivered': t('reply.delivered'),
+    'retried': t('reply.retried'),
+    'dropped': t('reply.dropped'),
+    'not-sent': t('reply.notSent'),
+    'refused': t('reply.refused'),
 };
 
+const STILL_RUNNING = { delivery: 'reply.stillRunningDelivery', check: 'reply.stillRunningCheck', watch: 'reply.stillRunningWatch' } as const;
+
 /** The plain-text reply (also the fallback of the block message). */
-export function formatOutcome(outcome: TestOutcome): string {
+export function formatOutcome(outcome: TestOutcome, lang: Lang): string {
+    const r = (value: Text) => render(value, lang);
     const error = outcome.error ? ` (${outcome.error})` : '';
     const delivery = outcome.delivery;
     if (outcome.running) {
-        const what = { delivery: 'The delivery', check: 'The receiver check', watch: 'The watch run' }[outcome.running.kind];
-        return `⏳ ${what} ${outcome.running.id} is still running: its outcome will be posted to you here when it ends, and kept in the history.`;
+        return r(t(STILL_RUNNING[outcome.running.kind], { id: outcome.running.id }));
     }
     if (!delivery) {
-        return `${outcome.success ? '✅' : '❌'} ${outcome.reason}${error}`;
+        return `${outcome.success ? '✅' : '❌'} ${r(outcome.reason)}${error}`;
     }
-    const again = delivery.redeliveryOf ? ` (redelivery of ${delivery.redeliveryOf})` : '';
+    const again = delivery.redeliveryOf ? ` ${r(t('reply.redeliveryOf', { id: delivery.redeliveryOf }))}` : '';
     const facts = [
-        delivery.status === undefined ? statusText(delivery) : `status ${delivery.status}`,
+        delivery.status === undefined ? statusText(delivery, lang) : r(t('reply.status', { status: delivery.status })),
         delivery.durationMs === undefined ? undefined : `${delivery.durationMs} ms`,
         `id ${delivery.id}`,
     ].filter(Boolean);
     return [
-        `${VERDICT_TITLES[delivery.verdict]}: ${delivery.event} to ${delivery.url ? code(delivery.url) : '(no URL)'}${again}`,
-        `${outcome.reason}${error}`,
+        `${r(VERDICT_TITLES[delivery.verdict])}: ${r(t('reply.eventTo', { event: delivery.event, url: delivery.url ? code(delivery.url) : r(t('common.noUrl')) }))}${again}`,
+        `${r(outcome.reason)}${error}`,
         facts.join(' · '),
-        delivery.hint,
+        r(delivery.hint),
     ].join('\n');
 }
 
 /** The block message: verdict, the facts as fields, the hint, and a "Send again" button. */
-export function buildOutcomeBlocks(outcome: TestOutcome, appId: string): Array<LayoutBlock> | undefined {
+export function buildOutcomeBlocks(outcome: TestOutcome, appId: string, lang: Lang): Array<LayoutBlock> | undefined {
+    const r = (value: Text) => render(value, lang);
     const delivery = outcome.delivery;
     if (!delivery) {
         return undefined;
     }
-    const field = (label: string, value: string) => ({ type: 'mrkdwn' as const, text: `*${label}*\n${value}` });
+    const field = (label: Text, value: string) => ({ type: 'mrkdwn' as const, text: `*${r(label)}*\n${value}` });
     const blocks: Array<LayoutBlock> = [
         {
             type: 'section',
-            text: { type: 'mrkdwn', text: `*${VERDICT_TITLES[delivery.verdict]}*${delivery.redeliveryOf ? ` (redelivery of ${delivery.redeliveryOf})` : ''}` },
+            text: {
+                type: 'mrkdwn',
+                text: `*${r(VERDICT_TITLES[delivery.verdict])}*${delivery.redeliveryOf ? ` ${r(t('reply.redeliveryOf', { id: delivery.redeliveryOf }))}` : ''}`,
+            },
         },
         {
             type: 'section',
             fields: [
-                field('Status', statusText(delivery)),
-                field('Time', delivery.durationMs === undefined ? '-' : `${delivery.durationMs} ms`),
-                field('Event', delivery.event),
-                field('URL host', delivery.url ? code(urlHost(delivery.url) || delivery.url) : '-'),
+                field(t('common.status'), statusText(delivery, lang)),
+                field(t('reply.time'), delivery.durationMs === undefined ? '-' : `${delivery.durationMs} ms`),
+                field(t('reply.event'), delivery.event),
+                field(t('reply.urlHost'), delivery.url ? code(urlHost(delivery.url) || delivery.url) : '-'),
             ],
         },
-        { type: 'context', elements: [{ type: 'mrkdwn', text: delivery.hint }] },
+        { type: 'context', elements: [{ type: 'mrkdwn', text: r(delivery.hint) }] },
         {
             type: 'actions',
             appId,
@@ -77,7 +85,7 @@ export function buildOutcomeBlocks(outcome: TestOutcome, appId: string): Array<L
                     appId,
                     blockId: `delivery-${delivery.id}`,
                     actionId: REDELIVER_ACTION_ID,
-                    text: { type: 'plain_text', text: 'Send again' },
+                    text: { type: 'plain_text', text: r(t('common.sendAgain')) },
                     value: delivery.id,
                 },
             ],
@@ -86,38 +94,46 @@ export function buildOutcomeBlocks(outcome: TestOutcome, appId: string): Array<L
     return blocks;
 }
 
+const WATCH_STATES = { unknown: t('panel.watchUnknown'), healthy: t('panel.watchHealthy'), failing: t('panel.watchFailing') };
+const WATCH_CHANGES = { failing: t('reply.changeFailing'), recovered: t('reply.changeRecovered') };
+
 /** A watch run someone asked for: the test's reply, and what it did to the watch's state. */
-export function formatWatchRun(outcome: WatchRunOutcome): string {
+export function formatWatchRun(outcome: WatchRunOutcome, lang: Lang): string {
     if (!outcome.watch) {
-        return formatOutcome(outcome);
+        return formatOutcome(outcome, lang);
     }
-    const change = outcome.watch.change ? ` (${outcome.watch.change}${outcome.watch.posted ? ', posted in the alert room' : ''})` : '';
-    const resumed = outcome.watch.resumed ? ' Scheduled runs resume.' : '';
-    return `${formatOutcome(outcome)}\nHealth watch: ${outcome.watch.state}${change}.${resumed}`;
+    const { watch } = outcome;
+    const state = WATCH_STATES[watch.state];
+    const line = watch.change
+        ? t(watch.posted ? 'reply.watchChangedPosted' : 'reply.watchChanged', { state, change: WATCH_CHANGES[watch.change] })
+        : t('reply.watchState', { state });
+    return `${formatOutcome(outcome, lang)}\n${render(cat([line, watch.resumed && t('reply.watchResumed')], ' '), lang)}`;
 }
 
 /** One line per delivery, for `history`. */
-export function formatHistory(items: Array<HistoryItem>, limit: number, stats?: HistoryStats): string {
+export function formatHistory(items: Array<HistoryItem>, limit: number, lang: Lang, stats?: HistoryStats): string {
+    const r = (value: Text) => render(value, lang);
     if (items.length === 0) {
-        return 'No deliveries recorded yet: run `/livechat-webhook-test` first.';
+        return r(t('reply.noHistory'));
     }
-    const rate = stats && stats.successRate !== null ? `${Math.round(stats.successRate * 1000) / 10} % delivered` : undefined;
+    const rate = stats && stats.successRate !== null ? r(t('panel.rate', { percent: Math.round(stats.successRate * 1000) / 10 })) : undefined;
     const p50 = stats && stats.p50Ms !== null ? `p50 ${stats.p50Ms} ms` : undefined;
     const figures = [rate, p50].filter(Boolean).join(', ');
     const lines = items.slice(0, limit).map((item) => {
-        const when = item.sentAt ? item.sentAt.replace('T', ' ').replace(/\.\d+Z$/, 'Z') : 'not sent';
-        const result = item.status === undefined ? item.verdict : `${item.status} ${item.verdict}`;
+        const when = item.sentAt ? item.sentAt.replace('T', ' ').replace(/\.\d+Z$/, 'Z') : r(t('common.notSent'));
+        const verdict = r(verdictLabel(item.verdict));
+        const result = item.status === undefined ? verdict : `${item.status} ${verdict}`;
         const time = item.durationMs === undefined ? '' : ` · ${item.durationMs} ms`;
-        const again = item.redeliveryOf ? ` · again ${item.redeliveryOf}` : '';
-        return `\`${item.id}\` · ${when} · ${item.event} · ${result}${time} · by ${item.by}${again}`;
+        const again = item.redeliveryOf ? ` · ${r(t('reply.again', { id: item.redeliveryOf }))}` : '';
+        return `\`${item.id}\` · ${when} · ${item.event} · ${result}${time} · ${r(t('reply.by', { by: item.by }))}${again}`;
     });
     const summary = figures ? ` (${figures})` : '';
-    return [`Last ${lines.length} of ${items.length} deliveries${summary}, newest first (\`redeliver <id>\` sends one again):`, ...lines].join('\n');
+    return [r(t('reply.historyTitle', { shown: lines.length, total: items.length, summary })), ...lines].join('\n');
 }
 
 /** The receiver's status, or else what kept it from answering. */
-function statusText(delivery: DeliveryReport): string {
-    return delivery.status === undefined ? delivery.errorKind || '-' : String(delivery.status);
+function statusText(delivery: DeliveryReport, lang: Lang): string {
+    return delivery.status === undefined ? (delivery.errorKind ? render(errorKindLabel(delivery.errorKind), lang) : '-') : String(delivery.status);
 }
 
 /** "Only you can see this": a notification to one user in the room the command came from. */

@@ -2,10 +2,11 @@
 // "<webhook-id>.<webhook-timestamp>.<body>", base64, sent as "v1,<signature>". Pure functions.
 import { Buffer } from 'buffer';
 import { createHmac } from 'crypto';
+import { t, Text } from '../i18n/text';
 
 const SECRET_PREFIX = 'whsec_';
 
-export type SigningKey = { ok: true; key: Buffer } | { ok: false; reason: string };
+export type SigningKey = { ok: true; key: Buffer } | { ok: false; reason: Text };
 
 /** "whsec_<base64>" is the Standard Webhooks form; anything else is used as raw bytes (UTF-8). */
 export function parseSigningSecret(secret: string): SigningKey {
@@ -14,7 +15,7 @@ export function parseSigningSecret(secret: string): SigningKey {
     }
     const encoded = secret.slice(SECRET_PREFIX.length);
     if (!encoded || !/^[A-Za-z0-9+/]+={0,2}$/.test(encoded) || encoded.length % 4 !== 0) {
-        return { ok: false, reason: 'it starts with whsec_ but the rest is not base64' };
+        return { ok: false, reason: t('settings.whsecNotBase64') };
     }
     return { ok: true, key: Buffer.from(encoded, 'base64') };
 }

@@ -4,6 +4,7 @@ import { IApiRequest, IApiResponse } from '@rocket.chat/apps-engine/definition/a
 import { CallerCredentials } from '../permissions/PermissionGuard';
 import { Answer } from '../runner/answers';
 import { Caller } from '../runner/caller';
+import { localize } from '../i18n/text';
 
 /** The caller of an API request: the user the host authenticated and the credentials they sent. */
 export function callerOf(request: IApiRequest, read: IRead, http: IHttp, persis: IPersistence): Caller {
@@ -14,7 +15,8 @@ export function callerOf(request: IApiRequest, read: IRead, http: IHttp, persis:
 export function respond(answer: Answer): IApiResponse {
     const { httpStatus, ...content } = answer;
     const headers = answer.retryAfterSeconds === undefined ? undefined : { 'Retry-After': String(answer.retryAfterSeconds) };
-    return { status: httpStatus, ...(headers && { headers }), content };
+    // REST answers are read by scripts as much as by people: English, with stable error codes.
+    return { status: httpStatus, ...(headers && { headers }), content: localize(content, 'en') };
 }
 
 function callerCredentials(request: IApiRequest): CallerCredentials | undefined {

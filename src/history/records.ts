@@ -5,6 +5,7 @@
 import { RocketChatAssociationModel, RocketChatAssociationRecord } from '@rocket.chat/apps-engine/definition/metadata';
 
 import { DeliveryReport } from '../delivery/report';
+import type { Text } from '../i18n/text';
 
 const PREFIX = 'livechat-webhook-test';
 const misc = (id: string) => new RocketChatAssociationRecord(RocketChatAssociationModel.MISC, id);
@@ -80,7 +81,8 @@ export interface CheckSummary {
         crmData?: unknown;
         report?: DeliveryReport;
     }>;
-    problems: Array<{ severity: string; step: string; hint: string }>;
+    /** Hints as texts (0.2.0 kept English strings). */
+    problems: Array<{ severity: string; step: string; hint: Text }>;
 }
 
 /** A delivery's main record. */

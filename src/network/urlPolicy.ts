@@ -4,6 +4,7 @@
 // Names are judged as written; what a name resolves to is the host's SSRF check's to judge.
 import { Cidr, inCidr, isBlockedAddress, parseCidr, parseIp } from './ip';
 import { code } from '../util/markdown';
+import { t, Text } from '../i18n/text';
 
 export interface AllowedHost {
     /** Lower-case host name or canonical IP, without brackets and trailing dot. */
@@ -12,7 +13,7 @@ export interface AllowedHost {
     cidr?: Cidr;
 }
 
-export type PolicyCheck = { ok: true; url: URL } | { ok: false; error: 'error-invalid-webhook-url' | 'error-ssrf-validation-failed'; reason: string };
+export type PolicyCheck = { ok: true; url: URL } | { ok: false; error: 'error-invalid-webhook-url' | 'error-ssrf-validation-failed'; reason: Text };
 
 const CONTROL_OR_SPACE = /[\u0000-\u0020\u007f-\u009f\u2028\u2029]/;
 const LOCAL_NAMES =
@@ -21,7 +22,7 @@ const LOCAL_NAMES =
 export function checkUrlPolicy(raw: string, allowed: Array<AllowedHost>): PolicyCheck {
     if (CONTROL_OR_SPACE.test(raw)) {
         // URL parsing would silently drop tabs and line breaks; a URL holding them is refused whole.
-        return { ok: false, error: 'error-invalid-webhook-url', reason: 'it contains spaces, line breaks or control characters' };
+        return { ok: false, error: 'error-invalid-webhook-url', reason: t('url.controlCharacters') };
     }
     let url: URL;
     try {
@@ -31,21 +32,21 @@ export function checkUrlPolicy(raw: string, allowed: Array<AllowedHost>): Policy
         return {
             ok: false,
             error: 'error-invalid-webhook-url',
-            reason: 'it is not an absolute URL; expected something like https://crm.example.com/rocketchat',
+            reason: t('url.notAbsolute'),
         };
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
         return {
             ok: false,
             error: 'error-ssrf-validation-failed',
-            reason: `only http and https URLs can receive webhooks, not ${code(url.protocol.replace(/:$/, ''))}`,
+            reason: t('url.notHttp', { protocol: code(url.protocol.replace(/:$/, '')) }),
         };
     }
     if (url.username || url.password) {
         return {
             ok: false,
             error: 'error-ssrf-validation-failed',
-            reason: 'it has a user name or password in it (user:password@host); use the Secret token setting instead',
+            reason: t('url.credentials'),
         };
     }
     const host = canonicalHost(url.hostname);
@@ -55,7 +56,7 @@ export function checkUrlPolicy(raw: string, allowed: Array<AllowedHost>): Policy
         return {
             ok: false,
             error: 'error-ssrf-validation-failed',
-            reason: `${code(host)} is a loopback, private, link-local or metadata address; if it really is your receiver, add it to the app's allowed_private_hosts setting`,
+            reason: t('url.private', { host: code(host) }),
         };
     }
     return { ok: true, url };

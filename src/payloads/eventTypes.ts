@@ -1,4 +1,5 @@
 // The event types Rocket.Chat's Omnichannel webhook sends, and when. Pure.
+import { t, Text } from '../i18n/text';
 export const EVENT_TYPES = [
     'LivechatSession',
     'LivechatSessionStart',
@@ -28,20 +29,20 @@ export const EVENT_DESCRIPTIONS: { [event in EventType]: string } = {
     LivechatOfflineMessage: 'A visitor left a message while no agent was online (Livechat_webhook_on_offline_msg).',
 };
 
-export type EventCheck = { ok: true; event: EventType } | { ok: false; reason: string };
+export type EventCheck = { ok: true; event: EventType } | { ok: false; reason: Text; given?: string };
 
 /** Accepts the exact names, case-insensitively; absent means the default. */
 export function parseEventType(value: unknown): EventCheck {
     if (value === undefined || value === null || value === '') {
         return { ok: true, event: DEFAULT_EVENT };
     }
-    const known = `valid events: ${EVENT_TYPES.join(', ')}`;
+    const known = EVENT_TYPES.join(', ');
     if (typeof value !== 'string') {
-        return { ok: false, reason: `"event" must be a string; ${known}` };
+        return { ok: false, reason: t('event.notString', { events: known }) };
     }
     const event = EVENT_TYPES.find((candidate) => candidate.toLowerCase() === value.trim().toLowerCase());
     if (!event) {
-        return { ok: false, reason: `Unknown event "${value.slice(0, 40)}"; ${known}` };
+        return { ok: false, reason: t('event.unknown', { event: value.slice(0, 40), events: known }), given: value.slice(0, 40) };
     }
     return { ok: true, event };
 }

@@ -8,11 +8,12 @@ import { RoomType } from '@rocket.chat/apps-engine/definition/rooms';
 import { IUser } from '@rocket.chat/apps-engine/definition/users';
 
 import { ConversationSnapshot, SnapshotMessage } from './conversation';
+import { t, Text } from '../i18n/text';
 
 /** The engine refuses more than 100 messages per read; the payload carries the last ones. */
 export const MAX_ROOM_MESSAGES = 100;
 
-type NotFound = { ok: false; status: 404; error: 'error-room-not-found'; reason: string };
+type NotFound = { ok: false; status: 404; error: 'error-room-not-found'; reason: Text };
 export type RoomLoad = { ok: true; snapshot: ConversationSnapshot } | NotFound;
 
 /**
@@ -23,7 +24,7 @@ export const ROOM_NOT_FOUND: NotFound = {
     ok: false,
     status: 404,
     error: 'error-room-not-found',
-    reason: 'No Omnichannel conversation with that id that you may see (a room id from the Omnichannel Current Chats list, or leave the room out).',
+    reason: t('room.notFound'),
 };
 
 type Loose = { [key: string]: any };

@@ -2,8 +2,9 @@ import { IHttp, IPersistence, IRead } from '@rocket.chat/apps-engine/definition/
 import { IUser } from '@rocket.chat/apps-engine/definition/users';
 
 import { Log } from '../util/log';
-import { CallerCredentials, describeLookupFailure, fetchRolesFromHost, Grants, Lookup, LookupFailure, PERMISSIONS } from './lookup';
+import { CallerCredentials, describeLookupFailure, fetchRolesFromHost, lookupFailureText, Grants, Lookup, LookupFailure, PERMISSIONS } from './lookup';
 import { StoredTable } from './StoredTable';
+import { render, t, Text } from '../i18n/text';
 
 export { rolesGranting } from './lookup';
 
@@ -37,7 +38,7 @@ export type PermissionDecision =
           grants?: Grants;
       }
     /** No table to decide with: the answer is 503 and nothing is sent. */
-    | { kind: 'unavailable'; reason: string; retryAfterSeconds?: number };
+    | { kind: 'unavailable'; reason: Text; retryAfterSeconds?: number };
 
 export interface PermissionCheck {
     read: IRead;
@@ -48,7 +49,7 @@ export interface PermissionCheck {
     /** The app's permission reader: reads the table for calls that carry no credentials (slash commands, the panel). */
     reader?: CallerCredentials;
     /** Why the reader's settings cannot be used, when an admin set them so. */
-    readerProblem?: string;
+    readerProblem?: Text;
     fallbackRoles: Array<string>;
 }
 
@@ -164,42 +165,34 @@ export class PermissionGuard {
         return this.inFlight;
     }
 
-    private unavailable(failure: LookupFailure | undefined, byReader: boolean, readerProblem?: string): Unavailable {
+    private unavailable(failure: LookupFailure | undefined, byReader: boolean, readerProblem?: Text): Unavailable {
         const start = `Could not check the ${WEBHOOK_PERMISSION} permission, so nothing was sent`;
+        const permission = WEBHOOK_PERMISSION;
         if (!failure && readerProblem) {
-            this.logger.warn(`${start}: the permission reader cannot be used (${readerProblem}).`);
-            return {
-                kind: 'unavailable',
-                reason: `${start}: the app's permission reader is set but cannot be used: ${readerProblem}. Ask an admin to fix it.`,
-            };
+            this.logger.warn(`${start}: the permission reader cannot be used (${render(readerProblem, 'en')}).`);
+            return { kind: 'unavailable', reason: t('permission.readerUnusable', { permission, problem: readerProblem }) };
         }
         if (!failure) {
             this.logger.warn(`${start}: the call carries no credentials, no permission reader is set and no permission table was read in the last 24 h.`);
-            return {
-                kind: 'unavailable',
-                reason:
-                    `${start}: slash commands, the panel and buttons carry no credentials to read the workspace's permission table, no permission reader is set, and no table was read in the last 24 h. ` +
-                    "Ask an admin to set the app's permission reader (the permission_reader_user_id and permission_reader_token settings), " +
-                    "or call one of the app's endpoints once with your X-User-Id and X-Auth-Token (e.g. GET webhook.events), then try again.",
-            };
+            return { kind: 'unavailable', reason: t('permission.noCredentials', { permission }) };
         }
         this.logger.warn(`${start}: ${describe(failure, byReader)}, and no permission table was read in the last 24 h.`);
         if (byReader && (failure.status === 401 || failure.status === 403)) {
             return {
                 kind: 'unavailable',
-                reason: `${start}: the workspace refused the permission reader's token (${describeLookupFailure(failure)}). Ask an admin to check the permission_reader_user_id and permission_reader_token settings.`,
+                reason: t('permission.readerRefused', { permission, failure: lookupFailureText(failure) }),
             };
         }
         if (failure.provokable) {
             return {
                 kind: 'unavailable',
-                reason: `${start}: the workspace refused to show its permission table (${describeLookupFailure(failure)}). Try again in a minute.`,
+                reason: t('permission.tableRefused', { permission, failure: lookupFailureText(failure) }),
                 retryAfterSeconds: RETRY_AFTER_SECONDS,
             };
         }
         return {
             kind: 'unavailable',
-            reason: `${start}: ${describeLookupFailure(failure)}. Check that the Site_Url server setting is this workspace's own address.`,
+            reason: t('permission.unreachable', { permission, failure: lookupFailureText(failure) }),
         };
     }
 }

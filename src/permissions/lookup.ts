@@ -4,6 +4,7 @@ import { IHttp, IRead } from '@rocket.chat/apps-engine/definition/accessors';
 
 import { DEADLINE_GRACE_MS, DEADLINE_PASSED, withDeadline } from '../util/deadline';
 import { bodyText, parseJson } from '../util/bodyText';
+import { render, t, Text } from '../i18n/text';
 
 /** REST credentials: the caller's own, or the app's permission reader's (its settings). */
 export interface CallerCredentials {
@@ -85,24 +86,29 @@ export async function fetchRolesFromHost(read: IRead, http: IHttp, credentials: 
     return { ok: true, grants };
 }
 
-/** For logs and answers; never holds a URL or a credential. */
-export function describeLookupFailure(failure: LookupFailure): string {
+/** For answers; never holds a URL or a credential. */
+export function lookupFailureText(failure: LookupFailure): Text {
     switch (failure.what) {
         case 'site-url-empty':
-            return 'the Site_Url server setting is empty';
+            return t('lookup.siteUrlEmpty');
         case 'site-url-invalid':
-            return 'the Site_Url server setting is not an http(s) URL';
+            return t('lookup.siteUrlInvalid');
         case 'unreachable':
-            return 'permissions.listAll could not be reached';
+            return t('lookup.unreachable');
         case 'timeout':
-            return `permissions.listAll did not answer within ${LOOKUP_TIMEOUT_MS} ms`;
+            return t('lookup.timeout', { ms: LOOKUP_TIMEOUT_MS });
         case 'status':
-            return `permissions.listAll answered ${failure.status}`;
+            return t('lookup.status', { status: failure.status });
         case 'not-json':
-            return 'permissions.listAll did not answer JSON';
+            return t('lookup.notJson');
         case 'not-listed':
-            return `permissions.listAll did not list ${PERMISSIONS.webhooks}`;
+            return t('lookup.notListed', { permission: PERMISSIONS.webhooks });
     }
+}
+
+/** For logs: English. */
+export function describeLookupFailure(failure: LookupFailure): string {
+    return render(lookupFailureText(failure), 'en');
 }
 
 function fail(failure: LookupFailure): Lookup {

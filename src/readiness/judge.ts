@@ -1,6 +1,7 @@
 // Whether the workspace's real deliveries reach the URL the app tests, event by event. Pure.
 import { isSameUrl, redactUrl } from '../network/url';
 import { code } from '../util/markdown';
+import { t, Text } from '../i18n/text';
 import { EVENT_TYPES, EventType } from '../payloads/eventTypes';
 import { EVENT_SETTINGS, Workspace } from './workspace';
 
@@ -14,7 +15,7 @@ export interface EventReadiness {
 
 export interface ReadinessFinding {
     severity: 'error' | 'warning' | 'info';
-    hint: string;
+    hint: Text;
 }
 
 export interface Readiness {
@@ -31,12 +32,12 @@ export interface Readiness {
 }
 
 /** An http(s) URL Rocket.Chat can deliver to, or why not. */
-function deliverable(url: string): true | string {
+function deliverable(url: string): true | Text {
     try {
         const parsed = new URL(url);
-        return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? true : `it is not an http(s) URL (${code(parsed.protocol)})`;
+        return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? true : t('readiness.notHttp', { protocol: code(parsed.protocol) });
     } catch {
-        return 'it is not a URL';
+        return t('readiness.notUrl');
     }
 }
 
@@ -54,26 +55,26 @@ export function judgeReadiness(workspace: Workspace, tested: string | undefined)
     });
     const findings: Array<ReadinessFinding> = [];
     if (workspace.enabled === false) {
-        findings.push({ severity: 'error', hint: 'Rocket.Chat sends nothing: Omnichannel is off (Livechat_enabled).' });
+        findings.push({ severity: 'error', hint: t('readiness.omnichannelOff') });
     }
     if (url === '') {
         findings.push({
             severity: 'error',
-            hint: 'Rocket.Chat sends nothing: the workspace has no Webhook URL (Omnichannel → Webhooks, Livechat_webhookUrl).',
+            hint: t('readiness.noUrl'),
         });
     } else if (url === undefined) {
-        findings.push({ severity: 'warning', hint: "The workspace's Webhook URL (Livechat_webhookUrl) could not be read: what Rocket.Chat sends is unknown." });
+        findings.push({ severity: 'warning', hint: t('readiness.urlUnreadable') });
     } else if (usable !== true) {
         findings.push({
             severity: 'error',
-            hint: `Rocket.Chat sends nothing: the workspace's Webhook URL (Livechat_webhookUrl) cannot be delivered to: ${usable}.`,
+            hint: t('readiness.urlUnusable', { why: usable as Text }),
         });
     }
     const flagged = events.filter((item) => item.settings.length > 0);
     if (!off && url !== undefined && flagged.every((item) => item.sent === false)) {
         findings.push({
             severity: 'error',
-            hint: 'Rocket.Chat sends (almost) nothing: every "Send request on …" setting of Omnichannel → Webhooks is off; only LivechatEdit, which has none, goes out. Turn on the events your receiver needs.',
+            hint: t('readiness.allFlagsOff'),
         });
     }
     let sameUrl: boolean | null = null;
@@ -82,19 +83,19 @@ export function judgeReadiness(workspace: Workspace, tested: string | undefined)
         if (!sameUrl) {
             findings.push({
                 severity: 'warning',
-                hint: `You are testing a URL Rocket.Chat does not deliver to: the app tests ${code(redactUrl(tested))}, the workspace's real deliveries go to ${code(redactUrl(url))} (Livechat_webhookUrl).`,
+                hint: t('readiness.otherUrl', { tested: code(redactUrl(tested)), url: code(redactUrl(url)) }),
             });
         }
     }
     if (workspace.flags.Livechat_webhook_on_capture === true) {
         findings.push({
             severity: 'info',
-            hint: 'LeadCapture is on (Livechat_webhook_on_capture, not shown on the Webhooks page): Rocket.Chat sends it again on most visitor messages.',
+            hint: t('readiness.leadCapture'),
         });
     }
     findings.push({
         severity: 'info',
-        hint: "Rocket.Chat's own secret token (Livechat_secret_token) is a secret setting apps cannot read: make sure the app's webhook_secret_token is the same value, or the app tests another token than real deliveries send.",
+        hint: t('readiness.secretToken'),
     });
     // LivechatEdit alone (it has no setting) is not a working webhook.
     const sends = off

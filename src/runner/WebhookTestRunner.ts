@@ -18,6 +18,7 @@ import { resolveTarget } from './target';
 import { redactUrl } from '../network/url';
 import { newDeliveryId } from './describe';
 import { Budget, InFlight, RunningKind, stillRunning, withinBudget } from './running';
+import { plural, t } from '../i18n/text';
 
 export * from './answers';
 export { Caller } from './caller';
@@ -119,16 +120,16 @@ export class WebhookTestRunner {
             const { id } = request.value;
             const original = await this.history.find(caller.read.getPersistenceReader(), caller.persis, id);
             if (!original) {
-                return failure(404, 'error-delivery-not-found', `No delivery "${id}" in the history (it keeps the last ${HISTORY_LIMIT} only).`);
+                return failure(404, 'error-delivery-not-found', t('history.notFound', { id, limit: HISTORY_LIMIT }));
             }
             if (original.report.source.kind === 'check') {
-                return failure(400, 'error-not-redeliverable', `"${original.report.id}" is a receiver check, not a delivery: run the check again instead.`);
+                return failure(400, 'error-not-redeliverable', t('history.isCheck', { id: original.report.id }));
             }
             if (!(await maySeeSource(caller.read, allowed.viewer, original))) {
                 return failure(ROOM_NOT_FOUND.status, ROOM_NOT_FOUND.error, ROOM_NOT_FOUND.reason);
             }
             if (original.body === undefined) {
-                return failure(400, 'error-not-redeliverable', `Delivery "${original.report.id}" was too large to keep its payload; run a new test instead.`);
+                return failure(400, 'error-not-redeliverable', t('history.tooLarge', { id: original.report.id }));
             }
             const ready = this.access.readyToSend(allowed);
             if (!('timeoutMs' in ready)) {
@@ -167,7 +168,7 @@ export class WebhookTestRunner {
                     return stillRunning(running);
                 }
                 if (!entry) {
-                    return failure(404, 'error-delivery-not-found', 'No delivery with that id in the history.');
+                    return failure(404, 'error-delivery-not-found', t('history.noSuchId'));
                 }
                 // A conversation's payload is shown only to whoever may see the conversation now.
                 // A receiver's answer may echo the payload: withheld with it.
@@ -179,7 +180,7 @@ export class WebhookTestRunner {
                 return {
                     success: true,
                     httpStatus: 200,
-                    reason: 'One recorded delivery, with the exact body and the headers.',
+                    reason: t('history.one'),
                     entry: { ...omitCheck(shown ? toHistoryItem(entry) : withheld(toHistoryItem(entry))), ...detail, ...(check && { check }) },
                 };
             }
@@ -196,7 +197,7 @@ export class WebhookTestRunner {
             return {
                 success: true,
                 httpStatus: 200,
-                reason: `${items.length} recorded deliveries${Object.keys(filters).length ? ' match' : ''}, newest first.`,
+                reason: plural(Object.keys(filters).length ? 'history.matching' : 'history.recorded', items.length),
                 deliveries: items.slice(0, limit),
                 stats: statsOf(items.filter((item) => item.source.kind !== 'check')),
             };
@@ -225,7 +226,7 @@ export class WebhookTestRunner {
             }
             const now = new Date();
             const events = EVENT_TYPES.map((event) => ({ event, description: EVENT_DESCRIPTIONS[event], example: buildEventSample(event, now) }));
-            return { success: true, httpStatus: 200, reason: `${events.length} event types.`, events };
+            return { success: true, httpStatus: 200, reason: t('answer.events', { count: events.length }), events };
         });
     }
 
@@ -233,7 +234,7 @@ export class WebhookTestRunner {
     public allows(caller: Caller): Promise<Answer> {
         return this.guarded(async () => {
             const allowed = await this.access.authorize(caller);
-            return allowed.ok ? { success: true, httpStatus: 200, reason: 'Allowed.' } : allowed.answer;
+            return allowed.ok ? { success: true, httpStatus: 200, reason: t('answer.allowed') } : allowed.answer;
         });
     }
 
@@ -244,7 +245,7 @@ export class WebhookTestRunner {
             return (await work()) as T;
         } catch (error) {
             this.logger.error(`Webhook test could not run: ${error instanceof Error ? error.message : 'unknown error'}`);
-            return failure(500, 'error-internal', 'The test could not run because of an unexpected error; the app log has the details.') as T;
+            return failure(500, 'error-internal', t('answer.internal')) as T;
         }
     }
 

@@ -9,6 +9,7 @@ import { SettingsCache } from '../settings/SettingsCache';
 import { Answer, failure } from './answers';
 import { Caller } from './caller';
 import { RateLimiter } from './RateLimiter';
+import { t } from '../i18n/text';
 
 export interface Allowed {
     ok: true;
@@ -47,7 +48,7 @@ export class Access {
         }
         const { user, credentials, read, http, persis } = caller;
         if (!user) {
-            return { ok: false, answer: failure(401, 'error-unauthenticated', 'You must be logged in to run the webhook test.') };
+            return { ok: false, answer: failure(401, 'error-unauthenticated', t('access.loggedOut')) };
         }
         const settings = await this.settings.get(read.getEnvironmentReader().getSettings());
         const decision = await this.guard.check(user, {
@@ -64,8 +65,8 @@ export class Access {
             return { ok: false, answer: decision.retryAfterSeconds === undefined ? answer : { ...answer, retryAfterSeconds: decision.retryAfterSeconds } };
         }
         if (!decision.allowed) {
-            const roles = decision.allowedRoles.length ? decision.allowedRoles.join(', ') : 'none';
-            return { ok: false, answer: failure(403, 'error-unauthorized', `You need the ${WEBHOOK_PERMISSION} permission (roles that hold it: ${roles}).`) };
+            const roles = decision.allowedRoles.length ? decision.allowedRoles.join(', ') : t('access.noRoles');
+            return { ok: false, answer: failure(403, 'error-unauthorized', t('access.needPermission', { permission: WEBHOOK_PERMISSION, roles })) };
         }
         return { ok: true, user, settings, viewer: { user, grants: decision.grants } };
     }
@@ -91,9 +92,13 @@ export class Access {
                 ...failure(
                     429,
                     'error-too-many-requests',
-                    cost > 1
-                        ? `A receiver check sends ${cost} requests and counts as ${Math.min(cost, limit)} tests: with the tests you ran in the last minute that is more than ${limit} (${SettingId.TestsPerMinute}); try again in ${decision.retryAfterSeconds} s.`
-                        : `You ran ${limit} tests in the last minute (${SettingId.TestsPerMinute}); try again in ${decision.retryAfterSeconds} s.`,
+                    t(cost > 1 ? 'access.checkRateLimited' : 'access.rateLimited', {
+                        cost,
+                        counts: Math.min(cost, limit),
+                        limit,
+                        setting: SettingId.TestsPerMinute,
+                        seconds: decision.retryAfterSeconds,
+                    }),
                 ),
                 retryAfterSeconds: decision.retryAfterSeconds,
             };
@@ -121,7 +126,7 @@ function checkSettings(settings: AppSettings): DeliverySettings | Answer {
         return failure(400, 'error-invalid-setting', usable.reason);
     }
     if (parseTestsPerMinute(settings.testsPerMinute) === undefined) {
-        return failure(400, 'error-invalid-setting', `The ${SettingId.TestsPerMinute} setting must be a whole number from 0 (no limit) upwards.`);
+        return failure(400, 'error-invalid-setting', t('settings.testsPerMinute', { setting: SettingId.TestsPerMinute }));
     }
     return usable;
 }

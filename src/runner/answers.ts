@@ -5,6 +5,7 @@ import type { CheckBrief, CheckSummary, DeliveryDetail } from '../history/record
 import type { HistoryStats } from '../history/stats';
 import type { EventType } from '../payloads/events';
 import { UrlSource } from '../network/url';
+import type { Text } from '../i18n/text';
 
 export type ErrorCode =
     | 'error-unauthenticated'
@@ -40,8 +41,8 @@ export interface Answer {
     success: boolean;
     httpStatus: HttpStatus;
     error?: ErrorCode;
-    /** One sentence a person can act on. Never holds a secret or a URL's credentials or query. */
-    reason: string;
+    /** One sentence a person can act on (REST answers render it in English). Never holds a secret or a URL's credentials or query. */
+    reason: Text;
     /** With 429 (and a 503 the workspace's rate limiter caused): when to try again (also sent as the Retry-After header). */
     retryAfterSeconds?: number;
     /** With 202: the work still running, whose outcome lands in the history. */
@@ -64,7 +65,7 @@ export interface HistoryItem extends DeliveryReport {
     /** A receiver check (source `check`): in a listing its brief; by id (`entry`) also its steps and problems. */
     check?: CheckBrief;
     /** A conversation the caller may not see: why its room id, payload and the receiver's answer are not shown. */
-    withheld?: string;
+    withheld?: Text;
 }
 
 export interface HistoryAnswer extends Answer {
@@ -72,13 +73,13 @@ export interface HistoryAnswer extends Answer {
     /** Over every kept delivery that matches the filters (not only the `limit` listed). */
     stats?: HistoryStats;
     /** One delivery with the exact body sent and the headers, when asked for by id. */
-    entry?: Omit<HistoryItem, 'check'> & Omit<DeliveryDetail, 'check'> & { bodyWithheld?: string; check?: CheckBrief & CheckSummary };
+    entry?: Omit<HistoryItem, 'check'> & Omit<DeliveryDetail, 'check'> & { bodyWithheld?: Text; check?: CheckBrief & CheckSummary };
 }
 
 export interface EventsAnswer extends Answer {
     events?: Array<{ event: EventType; description: string; example: { [key: string]: unknown } }>;
 }
 
-export function failure(httpStatus: HttpStatus, error: ErrorCode, reason: string): Answer {
+export function failure(httpStatus: HttpStatus, error: ErrorCode, reason: Text): Answer {
     return { success: false, httpStatus, error, reason };
 }

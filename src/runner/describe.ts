@@ -9,6 +9,7 @@ import { redactUrl } from '../network/url';
 import { randomHex } from '../util/random';
 import { failure, TestOutcome } from './answers';
 import { SECRETS_WITHHELD_HINT } from './target';
+import { cat, t, Text } from '../i18n/text';
 
 const MAX_REASON_LENGTH = 300;
 
@@ -49,31 +50,29 @@ export function describeResult(
 }
 
 function withheldNote(judgement: Judgement, sent: SentCredentials): Judgement {
-    return sent.withheld ? { ...judgement, hint: `${judgement.hint} ${SECRETS_WITHHELD_HINT}` } : judgement;
+    return sent.withheld ? { ...judgement, hint: cat([judgement.hint, SECRETS_WITHHELD_HINT], ' ') } : judgement;
 }
 
 function summarize(result: DeliveryResult, timeoutMs: number, secrets: Array<string>): TestOutcome {
     const { durationMs } = result;
     if (result.kind === 'response' && result.status === 200) {
-        return { success: true, httpStatus: 200, reason: `The receiver answered 200 in ${durationMs} ms.`, receiverStatus: 200, durationMs };
+        return { success: true, httpStatus: 200, reason: t('outcome.answered200', { ms: durationMs }), receiverStatus: 200, durationMs };
     }
-    const invalid = (reason: string): TestOutcome => ({ ...failure(400, 'error-invalid-webhook-response', reason), durationMs });
+    const invalid = (reason: Text): TestOutcome => ({ ...failure(400, 'error-invalid-webhook-response', reason), durationMs });
     switch (result.kind) {
         case 'response':
-            return { ...invalid(`The receiver answered ${result.status}; Rocket.Chat counts only 200 as delivered.`), receiverStatus: result.status };
+            return { ...invalid(t('outcome.answeredStatus', { status: result.status })), receiverStatus: result.status };
         case 'timeout':
-            return invalid(`The receiver did not answer within ${timeoutMs} ms (${SettingId.TimeoutMs}).`);
+            return invalid(t('outcome.timeout', { ms: timeoutMs, setting: SettingId.TimeoutMs }));
         case 'network-error':
-            return invalid(`Could not reach the receiver: ${scrub(result.message, secrets)}.`);
+            return invalid(t('outcome.unreachable', { message: scrub(result.message, secrets) }));
         case 'too-many-redirects':
-            return invalid('The receiver redirected more than 5 times.');
-        case 'host-refused': {
-            const which = result.name ? `${result.name} (it does not resolve, or resolves to a private address)` : 'the URL';
+            return invalid(t('outcome.redirects'));
+        case 'host-refused':
             return {
-                ...failure(400, 'error-ssrf-validation-failed', `The workspace's SSRF check refused ${which} or one of its redirects; nothing was delivered.`),
+                ...failure(400, 'error-ssrf-validation-failed', result.name ? t('outcome.ssrfName', { host: result.name }) : t('outcome.ssrf')),
                 durationMs,
             };
-        }
     }
 }
 

@@ -1,15 +1,16 @@
 // What every request body and query shares: a JSON object (or nothing), known fields only (as
 // Rocket.Chat's own endpoints do with `additionalProperties: false`), no empty value where one is
 // required, and a size bound. Pure.
+import { plural, t, Text } from '../i18n/text';
 
-export type Parsed<T> = { ok: true; value: T } | { ok: false; error: 'error-invalid-params' | 'error-invalid-event'; reason: string };
+export type Parsed<T> = { ok: true; value: T } | { ok: false; error: 'error-invalid-params' | 'error-invalid-event'; reason: Text };
 
 export const MAX_BODY_BYTES = 64 * 1024;
 const MAX_ID_LENGTH = 64;
 const ID_PATTERN = /^[\w-]+$/;
 const MAX_NAMED = 3;
 
-export function invalid<T>(reason: string): Parsed<T> {
+export function invalid<T>(reason: Text): Parsed<T> {
     return { ok: false, error: 'error-invalid-params', reason };
 }
 
@@ -28,21 +29,20 @@ export function fieldsOf(
         return { ok: true, value: {} };
     }
     if (typeof body !== 'object' || Array.isArray(body)) {
-        return invalid(`The body must be a JSON object, e.g. ${example}.`);
+        return invalid(t('input.notObject', { example }));
     }
     if (tooLarge(body)) {
-        return invalid(`The body is larger than ${MAX_BODY_BYTES / 1024} KiB.`);
+        return invalid(t('input.tooLarge', { kib: MAX_BODY_BYTES / 1024 }));
     }
     const fields = body as { [key: string]: unknown };
     const unknown = Object.keys(fields).filter((key) => !allowed.includes(key));
     if (unknown.length > 0) {
-        const plural = unknown.length === 1 ? '' : 's';
-        const takes = allowed.length ? `takes only ${quoted(allowed)}` : `takes no ${noun}s`;
-        return invalid(`Unknown ${noun}${plural} ${quoted(unknown)}: this request ${takes}.`);
+        const key = noun === 'field' ? (allowed.length ? 'input.unknownFields' : 'input.noFields') : allowed.length ? 'input.unknownParams' : 'input.noParams';
+        return invalid(plural(key, unknown.length, { names: quoted(unknown), allowed: quoted(allowed) }));
     }
     const empty = Object.keys(fields).filter((key) => fields[key] === null || (typeof fields[key] === 'string' && (fields[key] as string).trim() === ''));
     if (empty.length > 0) {
-        return invalid(`${quoted(empty)} ${empty.length === 1 ? 'is' : 'are'} empty: give a value, or leave the field out.`);
+        return invalid(plural('input.empty', empty.length, { names: quoted(empty) }));
     }
     // A field set to undefined (only internal callers can) means "not given".
     const given: { [key: string]: unknown } = {};

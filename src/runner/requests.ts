@@ -3,6 +3,7 @@ import { Verdict, VERDICTS } from '../delivery/report';
 import { HistoryFilters } from '../history/stats';
 import { EVENT_TYPES, EventType, parseEventType } from '../payloads/eventTypes';
 import { fieldsOf, invalid, isId, Parsed } from './fields';
+import { t, Text } from '../i18n/text';
 
 export { isId, MAX_BODY_BYTES, Parsed } from './fields';
 
@@ -39,7 +40,7 @@ export function parseTestRequest(body: unknown): Parsed<TestRequestFields> {
         return { ok: true, value: { event: event.event, ...override } };
     }
     if (!isId(roomId)) {
-        return invalid('"roomId" must be the id of an Omnichannel room (letters, digits, "-" or "_").');
+        return invalid(t('input.roomId'));
     }
     return { ok: true, value: { event: event.event, roomId, ...override } };
 }
@@ -61,35 +62,35 @@ export function parseHistoryQuery(query: unknown, maxLimit: number): Parsed<Hist
         return parsed;
     }
     const fields = parsed.value;
-    const bad = (name: string, expected: string): Parsed<HistoryQuery> => invalid(`The "${name}" query parameter must be ${expected}.`);
+    const bad = (name: string, expected: Text): Parsed<HistoryQuery> => invalid(t('input.badQuery', { name, expected }));
     const text = (name: string) => {
         const value = fields[name];
         return value === undefined ? undefined : Array.isArray(value) || typeof value !== 'string' ? null : value.trim();
     };
     const id = text('id');
     if (id === null || (id !== undefined && !isId(id))) {
-        return bad('id', 'a delivery id, e.g. dlv_0123456789ab');
+        return bad('id', t('input.expectedId'));
     }
     const verdict = text('verdict');
     if (verdict === null || (verdict !== undefined && !(VERDICTS as ReadonlyArray<string>).includes(verdict))) {
-        return bad('verdict', `one of ${VERDICTS.join(', ')}`);
+        return bad('verdict', t('input.oneOf', { values: VERDICTS.join(', ') }));
     }
     const source = text('source');
     if (source === null || (source !== undefined && !(SOURCES as ReadonlyArray<string>).includes(source))) {
-        return bad('source', `one of ${SOURCES.join(', ')}`);
+        return bad('source', t('input.oneOf', { values: SOURCES.join(', ') }));
     }
     const eventText = text('event');
     const event = typeof eventText === 'string' ? parseEventType(eventText) : undefined;
     if (eventText === null || (event && !event.ok)) {
-        return bad('event', `one of ${EVENT_TYPES.join(', ')}`);
+        return bad('event', t('input.oneOf', { values: EVENT_TYPES.join(', ') }));
     }
     const limitText = text('limit');
     const limit = limitText === undefined ? maxLimit : /^\d+$/.test(limitText || '') ? Number(limitText) : NaN;
     if (!Number.isInteger(limit) || limit < 1 || limit > maxLimit) {
-        return bad('limit', `a whole number from 1 to ${maxLimit}`);
+        return bad('limit', t('input.wholeNumber', { max: maxLimit }));
     }
     if (id !== undefined && (verdict || source || event || limitText !== undefined)) {
-        return invalid('Give either "id" (one delivery) or the filters "verdict", "event", "source" and "limit", not both.');
+        return invalid(t('input.idOrFilters'));
     }
     const filters: HistoryFilters = {
         ...(verdict && { verdict: verdict as Verdict }),
@@ -118,10 +119,10 @@ export function parseCheckRequest(body: unknown): Parsed<CheckRequestFields> {
     }
     const { url, events } = parsed.value;
     if (url !== undefined && (typeof url !== 'string' || url.length > MAX_URL_LENGTH || CONTROL.test(url))) {
-        return invalid(`"url" must be a string of at most ${MAX_URL_LENGTH} characters (leave it out to check the saved webhook URL).`);
+        return invalid(t('input.checkUrl', { max: MAX_URL_LENGTH }));
     }
     if (events !== undefined && (!Array.isArray(events) || events.length === 0 || events.length > EVENT_TYPES.length * 2)) {
-        return invalid(`"events" must be a non-empty list of event types (leave it out for all): ${EVENT_TYPES.join(', ')}.`);
+        return invalid(t('input.events', { events: EVENT_TYPES.join(', ') }));
     }
     const chosen: Array<EventType> = [];
     for (const value of (events as Array<unknown>) || []) {
@@ -130,7 +131,7 @@ export function parseCheckRequest(body: unknown): Parsed<CheckRequestFields> {
             return {
                 ok: false,
                 error: 'error-invalid-event',
-                reason: `"events" holds ${JSON.stringify(String(value)).slice(0, 42)}, not an event type; valid events: ${EVENT_TYPES.join(', ')}.`,
+                reason: t('input.eventsHolds', { value: JSON.stringify(String(value)).slice(0, 42), events: EVENT_TYPES.join(', ') }),
             };
         }
         chosen.push(event.event);
@@ -147,7 +148,7 @@ export function parseRedeliverRequest(body: unknown): Parsed<{ id: string }> {
     }
     const id = typeof parsed.value.id === 'string' ? parsed.value.id.trim() : undefined;
     if (!id || !isId(id)) {
-        return invalid(`Give the "id" of a delivery from the history (GET webhook.deliveries), e.g. ${example}.`);
+        return invalid(t('input.redeliverId', { example }));
     }
     return { ok: true, value: { id } };
 }

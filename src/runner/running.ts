@@ -4,6 +4,7 @@
 // (and, for a slash command or a button, in a private message when it ends).
 import { settledBy } from '../util/settledBy';
 import { Answer, Running, RunningKind } from './answers';
+import { t } from '../i18n/text';
 
 export const ENGINE_BUDGET_MS = 25 * 1000;
 
@@ -56,11 +57,9 @@ export async function withinBudget<T extends Answer>(
 }
 
 export function stillRunning(running: Running, afterMs?: number): Answer {
-    const what = running.kind === 'check' ? 'The receiver check' : running.kind === 'watch' ? 'The watch run' : 'The delivery';
-    const when = afterMs === undefined ? `since ${running.startedAt}` : `after ${Math.round(afterMs / 1000)} s`;
-    const where =
-        running.kind === 'watch' ? 'GET webhook.watch shows it once it ends' : `GET webhook.deliveries?id=${running.id} shows its outcome once it ends`;
-    return { success: true, httpStatus: 202, reason: `${what} ${running.id} is still running ${when}: ${where}.`, running };
+    const key = { check: 'running.check', watch: 'running.watch', delivery: 'running.delivery' }[running.kind] as 'running.check';
+    const when = afterMs === undefined ? t('running.since', { at: running.startedAt }) : t('running.after', { seconds: Math.round(afterMs / 1000) });
+    return { success: true, httpStatus: 202, reason: t(key, { id: running.id, when }), running };
 }
 
 function publicOf(work: Running & { userId: string }): Running {

@@ -21,6 +21,7 @@ import { Accessors } from './caller';
 import { describeResult, newDeliveryId, report, ReportFields } from './describe';
 import { Payload } from './payloads';
 import { resolveTarget, Target } from './target';
+import { t, Text } from '../i18n/text';
 
 /** How old the receiver check's replayed signature is: Standard Webhooks receivers accept 5 minutes. */
 export const STALE_SIGNATURE_SECONDS = 10 * 60;
@@ -104,13 +105,13 @@ export class Sender {
 
         const target = await resolveTarget(settings.webhookUrl, accessors.read.getEnvironmentReader().getServerSettings(), requestedUrl);
         if (!target) {
-            const reason = `No webhook URL: set the app's ${SettingId.WebhookUrl} setting or the workspace's Omnichannel Webhook URL.`;
+            const reason = t('send.noUrl', { setting: SettingId.WebhookUrl });
             return done(undefined, { ...failure(400, 'Webhook_URL_not_set', reason), delivery: report(base, judgeUrlNotSet()) });
         }
         const url = redactUrl(target.url);
         const checked = checkUrlPolicy(target.url, ready.allowedHosts);
         if (!checked.ok) {
-            const outcome = failure(400, checked.error, `The webhook URL in ${describeSource(target.source)} is not usable: ${checked.reason}.`);
+            const outcome = failure(400, checked.error, t('send.unusableUrl', { source: describeSource(target.source), reason: checked.reason }));
             const judgement = checked.error === 'error-ssrf-validation-failed' ? judgeRefusal(checked.reason) : judgeInvalidUrl(checked.reason);
             return done(target, { ...outcome, urlSource: target.source, delivery: report({ ...base, url }, judgement) });
         }
@@ -170,14 +171,14 @@ function secretsOf(settings: AppSettings, signingKey: Buffer | undefined, savedU
     return secrets;
 }
 
-function describeSource(source: UrlSource): string {
+function describeSource(source: UrlSource): Text {
     switch (source) {
         case 'app-setting':
-            return `the app's ${SettingId.WebhookUrl} setting`;
+            return t('send.sourceApp', { setting: SettingId.WebhookUrl });
         case 'workspace-setting':
-            return `the workspace's Omnichannel Webhook URL`;
+            return t('send.sourceWorkspace');
         case 'request':
-            return 'the request';
+            return t('send.sourceRequest');
     }
 }
 

@@ -4,6 +4,7 @@
 import { IServerSettingRead } from '@rocket.chat/apps-engine/definition/accessors';
 
 import { isSameUrl, resolveWebhookTarget, UrlSource } from '../network/url';
+import { t } from '../i18n/text';
 
 export interface Target {
     url: string;
@@ -24,4 +25,4 @@ export async function resolveTarget(appUrl: string, serverSettings: IServerSetti
     return { url: requested, source: 'request', saved: !!saved && isSameUrl(requested, saved.url) };
 }
 
-export const SECRETS_WITHHELD_HINT = 'Sent without the secret token and unsigned: secrets go only to the saved webhook URL.';
+export const SECRETS_WITHHELD_HINT = t('send.secretsWithheld');

@@ -7,6 +7,7 @@ import { RoomType } from '@rocket.chat/apps-engine/definition/rooms';
 import type { StoredDelivery } from '../history/records';
 import { maySeeConversation, RoomViewer } from '../permissions/roomAccess';
 import type { HistoryItem } from './answers';
+import { t } from '../i18n/text';
 
 /** A conversation's payload is shown and sent again only to whoever may see the conversation now. */
 export async function maySeeSource(read: IRead, viewer: RoomViewer, entry: StoredDelivery): Promise<boolean> {
@@ -29,7 +30,7 @@ export async function hiddenRooms(read: IRead, viewer: RoomViewer, entries: Arra
     return new Set(ids.filter((_id, index) => !seen[index]));
 }
 
-export const WITHHELD = "The payload is a conversation you may not see: it is not shown, nor the receiver's answer to it.";
+export const WITHHELD = t('history.withheld');
 
 /** A conversation's delivery as shown to someone who may not see the conversation: no room id, nothing the receiver answered. */
 export function withheld(item: HistoryItem): HistoryItem {

@@ -6,6 +6,7 @@ import { parseRulesSetting, RulesSetting } from '../delivery/rules';
 import { parseSigningSecret } from '../delivery/signature';
 import { AllowedHost, parseAllowedHosts } from '../network/urlPolicy';
 import { MAX_TESTS_PER_MINUTE, MAX_TIMEOUT_MS, SettingId } from './definitions';
+import { t, Text } from '../i18n/text';
 
 export * from './definitions';
 
@@ -25,7 +26,7 @@ export interface AppSettings {
     /** A personal access token that reads the permission table for calls without credentials; absent unless both halves are usable. */
     permissionReader?: { userId: string; authToken: string };
     /** Why the permission reader's settings, when set, cannot be used (never their values). */
-    readerProblem?: string;
+    readerProblem?: Text;
 }
 
 export async function readAppSettings(reader: ISettingRead): Promise<AppSettings> {
@@ -69,15 +70,15 @@ function readerCredentials(userId: string, authToken: string): AppSettings['perm
     return HEADER_SAFE_TOKEN.test(userId) && HEADER_SAFE_TOKEN.test(authToken) ? { userId, authToken } : undefined;
 }
 
-function readerProblemOf(userId: string, authToken: string): string | undefined {
+function readerProblemOf(userId: string, authToken: string): Text | undefined {
     if (!userId && !authToken) {
         return undefined;
     }
     if (!userId || !authToken) {
-        return `only one of ${SettingId.PermissionReaderUserId} and ${SettingId.PermissionReaderToken} is set`;
+        return t('settings.readerHalfSet', { userId: SettingId.PermissionReaderUserId, token: SettingId.PermissionReaderToken });
     }
     const bad = !HEADER_SAFE_TOKEN.test(userId) ? SettingId.PermissionReaderUserId : SettingId.PermissionReaderToken;
-    return `${bad} holds characters an HTTP header cannot carry (line breaks, tabs, letters outside ASCII)`;
+    return t('settings.readerNotHeaderSafe', { setting: bad });
 }
 
 /** "admin, livechat-manager," → ['admin', 'livechat-manager'] */
@@ -101,13 +102,13 @@ export interface DeliverySettings {
     allowedHosts: Array<AllowedHost>;
 }
 
-export type DeliverySettingsCheck = ({ ok: true } & DeliverySettings) | { ok: false; reason: string };
+export type DeliverySettingsCheck = ({ ok: true } & DeliverySettings) | { ok: false; reason: Text };
 
 /** Whether the stored settings can drive a delivery; the reason names the setting to fix (never its value). */
 export function checkDeliverySettings(settings: AppSettings): DeliverySettingsCheck {
     const timeoutMs = parseTimeoutMs(settings.timeoutMs);
     if (timeoutMs === undefined) {
-        return { ok: false, reason: `The ${SettingId.TimeoutMs} setting must be a whole number of milliseconds from 1 to ${MAX_TIMEOUT_MS}.` };
+        return { ok: false, reason: t('settings.timeout', { setting: SettingId.TimeoutMs, max: MAX_TIMEOUT_MS }) };
     }
     if (settings.secretToken && !HEADER_SAFE_TOKEN.test(settings.secretToken)) {
         return {
@@ -119,24 +120,24 @@ export function checkDeliverySettings(settings: AppSettings): DeliverySettingsCh
     }
     if (settings.secretToken && settings.secretToken.length < MIN_SECRET_LENGTH) {
         // A short token can be guessed, and masking it where a receiver echoes it would show what it is.
-        return { ok: false, reason: `The ${SettingId.SecretToken} setting is too short: use at least ${MIN_SECRET_LENGTH} characters.` };
+        return { ok: false, reason: t('settings.tokenShort', { setting: SettingId.SecretToken, min: MIN_SECRET_LENGTH }) };
     }
     let signingKey: Buffer | undefined;
     if (settings.signingSecret) {
         if (settings.signingSecret !== settings.signingSecret.trim()) {
             return {
                 ok: false,
-                reason: `The ${SettingId.SigningSecret} setting starts or ends with a space or line break (pasted?): no receiver would verify its signatures.`,
+                reason: t('settings.signingSpaces', { setting: SettingId.SigningSecret }),
             };
         }
         const parsed = parseSigningSecret(settings.signingSecret);
         if (!parsed.ok) {
-            return { ok: false, reason: `The ${SettingId.SigningSecret} setting is not usable: ${parsed.reason}.` };
+            return { ok: false, reason: t('settings.signingUnusable', { setting: SettingId.SigningSecret, why: parsed.reason }) };
         }
         if (parsed.key.length < MIN_SECRET_LENGTH) {
             return {
                 ok: false,
-                reason: `The ${SettingId.SigningSecret} setting is too short: use a key of at least ${MIN_SECRET_LENGTH} bytes (Standard Webhooks recommends 24 to 64).`,
+                reason: t('settings.signingShort', { setting: SettingId.SigningSecret, min: MIN_SECRET_LENGTH }),
             };
         }
         signingKey = parsed.key;
@@ -145,7 +146,7 @@ export function checkDeliverySettings(settings: AppSettings): DeliverySettingsCh
     if (!allowed.ok) {
         return {
             ok: false,
-            reason: `The ${SettingId.AllowedPrivateHosts} setting has an entry that is not a host, host:port, IP or CIDR: "${allowed.entry}".`,
+            reason: t('settings.privateHosts', { setting: SettingId.AllowedPrivateHosts, entry: allowed.entry }),
         };
     }
     return { ok: true, timeoutMs, signingKey, allowedHosts: allowed.hosts };

@@ -14,9 +14,11 @@ import { Services } from '../wiring/Services';
 import { Log } from '../util/log';
 import { ANSWER_BUDGET_MS, settledBy } from './budget';
 import { entryView } from './detail';
-import { FormErrors, fieldOfOutcome, readSendForm } from './form';
+import { fieldOfOutcome, readSendForm } from './form';
 import { PanelRooms } from './PanelRooms';
 import { PanelModel, panelView, sendFormView, unavailableView } from './views';
+import { readerLanguage } from '../i18n/language';
+import { cat, Lang, localize, render, t, Text } from '../i18n/text';
 
 export interface UiContext {
     read: IRead;
@@ -38,10 +40,11 @@ export class Panel {
 
     /** Opens the panel (or, when the user may not use it, says why privately); `preselectRoomId` fills the form's room. */
     public async open(context: UiContext, user: IUser, triggerId: string, room?: IRoom, preselectRoomId?: string, message?: Notice): Promise<void> {
-        const model = await this.model(context, user, preselectRoomId, message);
+        const lang = await readerLanguage(context.read, user);
+        const model = await this.model(context, user, lang, preselectRoomId, message);
         if (!('deliveries' in model)) {
             if (room) {
-                await replyPrivately(context.read, context.modify, user, room, `❌ ${model.reason} (${model.error})`);
+                await replyPrivately(context.read, context.modify, user, room, `❌ ${render(model.reason, lang)} (${model.error})`);
             }
             return;
         }
@@ -57,7 +60,7 @@ export class Panel {
             ? this.open(context, user, triggerId, room, room.id)
             : this.open(context, user, triggerId, room, undefined, {
                   kind: 'error',
-                  text: 'This room is not an Omnichannel conversation: the test sends a sample.',
+                  text: t('panel.notOmnichannelRoom'),
               });
     }
 
@@ -65,20 +68,21 @@ export class Panel {
     public async click(context: UiContext, user: IUser, triggerId: string, actionId: string, value: string | undefined, room?: IRoom): Promise<void> {
         const caller = { user, read: context.read, http: context.http, persis: context.persis, modify: context.modify };
         const deadline = Date.now() + ANSWER_BUDGET_MS;
+        const lang = await readerLanguage(context.read, user);
         if (actionId.endsWith('.send')) {
             const allowed = await this.runner.allows(caller);
             if (!allowed.success) {
-                return this.update(context, user, triggerId, undefined, failureNotice(allowed));
+                return this.update(context, user, lang, triggerId, undefined, failureNotice(allowed));
             }
-            await context.modify.getUiController().openSurfaceView(sendFormView(this.appId, value || undefined), { triggerId }, user);
+            await context.modify.getUiController().openSurfaceView(sendFormView(this.appId, lang, value || undefined), { triggerId }, user);
             return;
         }
         if (actionId.endsWith('.check')) {
             const check = this.runner.check(caller, {});
             const answer = await settledBy(check, deadline);
             if (answer) {
-                await this.postCheck(context, user, room, answer);
-                return this.update(context, user, triggerId, undefined, answer.steps ? notice(answer.reason) : failureNotice(answer));
+                await this.postCheck(context, user, lang, room, answer);
+                return this.update(context, user, lang, triggerId, undefined, answer.steps ? notice(answer.reason) : failureNotice(answer));
             }
             const where = await this.lateRoom(context, user, room);
             this.later(user, 'check', check, async (late) => {
@@ -87,42 +91,37 @@ export class Panel {
                 }
                 // In time, a failure shows in the panel; late, it is posted like the table would have been.
                 return late.steps
-                    ? this.postCheck(context, user, where, late)
-                    : replyPrivately(context.read, context.modify, user, where, `❌ ${failureNotice(late)!.text}`);
+                    ? this.postCheck(context, user, lang, where, late)
+                    : replyPrivately(context.read, context.modify, user, where, `❌ ${render(failureNotice(late)!.text, lang)}`);
             });
-            return this.update(
-                context,
-                user,
-                triggerId,
-                undefined,
-                notice(`Checking the receiver… ${where ? 'the table will be posted to you in this room' : 'click Refresh to see it in the list'}.`),
-            );
+            return this.update(context, user, lang, triggerId, undefined, notice(t(where ? 'panel.checkingPosted' : 'panel.checkingRefresh')));
         }
         if (actionId.endsWith('.delivery')) {
             const [verb, id] = (value || '').split(':');
             if (!id || (verb !== 'details' && verb !== 'again')) {
-                return this.update(context, user, triggerId, undefined, { kind: 'error', text: 'That menu entry names no delivery: click Refresh.' });
+                return this.update(context, user, lang, triggerId, undefined, { kind: 'error', text: t('panel.noSuchEntry') });
             }
             if (verb === 'details') {
                 const answer = await this.runner.deliveries(caller, { id });
                 if (!answer.entry) {
-                    return this.update(context, user, triggerId, undefined, failureNotice(answer));
+                    return this.update(context, user, lang, triggerId, undefined, failureNotice(answer));
                 }
-                await context.modify.getUiController().openSurfaceView(entryView(this.appId, answer.entry), { triggerId }, user);
+                await context.modify.getUiController().openSurfaceView(entryView(this.appId, answer.entry, lang), { triggerId }, user);
                 return;
             }
-            return this.runAndShow(context, user, triggerId, room, this.runner.redeliver(caller, { id }), deadline);
+            return this.runAndShow(context, user, lang, triggerId, room, this.runner.redeliver(caller, { id }), deadline);
         }
         // Refresh, or anything else: show the panel as it is now.
-        return this.update(context, user, triggerId);
+        return this.update(context, user, lang, triggerId);
     }
 
     /** The "Send test" form was submitted: bad input is shown under its field (the form stays open); else the panel shows the outcome. */
-    public async submit(context: UiContext, user: IUser, triggerId: string, state: unknown, room?: IRoom): Promise<{ errors?: FormErrors }> {
+    public async submit(context: UiContext, user: IUser, triggerId: string, state: unknown, room?: IRoom): Promise<{ errors?: { [field: string]: string } }> {
         const deadline = Date.now() + ANSWER_BUDGET_MS;
+        const lang = await readerLanguage(context.read, user);
         const form = readSendForm(state);
         if (!form.ok) {
-            return { errors: form.errors };
+            return { errors: localize(form.errors, lang) as { [field: string]: string } };
         }
         const body = form.body;
         const caller = { user, read: context.read, http: context.http, persis: context.persis, modify: context.modify };
@@ -130,15 +129,16 @@ export class Panel {
         const outcome = await settledBy(test, deadline);
         const field = outcome && !outcome.success ? fieldOfOutcome(outcome, body) : undefined;
         if (outcome && field) {
-            return { errors: { [field]: outcome.reason } };
+            return { errors: { [field]: render(outcome.reason, lang) } };
         }
-        await this.runAndShow(context, user, triggerId, room, test, deadline);
+        await this.runAndShow(context, user, lang, triggerId, room, test, deadline);
         return {};
     }
 
     private async runAndShow(
         context: UiContext,
         user: IUser,
+        lang: Lang,
         triggerId: string,
         room: IRoom | undefined,
         work: Promise<TestOutcome>,
@@ -146,17 +146,16 @@ export class Panel {
     ): Promise<void> {
         const outcome = await settledBy(work, deadline);
         if (outcome) {
-            const shown = outcome.delivery ? notice(formatOutcome(outcome).split('\n').slice(0, 2).join(' · ')) : failureNotice(outcome);
-            return this.update(context, user, triggerId, undefined, shown);
+            const shown = outcome.delivery ? notice(formatOutcome(outcome, lang).split('\n').slice(0, 2).join(' · ')) : failureNotice(outcome);
+            return this.update(context, user, lang, triggerId, undefined, shown);
         }
         const where = await this.lateRoom(context, user, room);
         this.later(user, 'test', work, async (late) => {
             if (where) {
-                await replyPrivately(context.read, context.modify, user, where, formatOutcome(late), buildOutcomeBlocks(late, this.appId));
+                await replyPrivately(context.read, context.modify, user, where, formatOutcome(late, lang), buildOutcomeBlocks(late, this.appId, lang));
             }
         });
-        const next = where ? 'the outcome will be posted to you in this room' : 'click Refresh to see the outcome in the list';
-        return this.update(context, user, triggerId, undefined, notice(`Still waiting for the receiver… ${next}.`));
+        return this.update(context, user, lang, triggerId, undefined, notice(t(where ? 'panel.waitingPosted' : 'panel.waitingRefresh')));
     }
 
     /**
@@ -187,21 +186,21 @@ export class Panel {
             : undefined;
     }
 
-    private async update(context: UiContext, user: IUser, triggerId: string, roomId?: string, message?: Notice): Promise<void> {
-        const model = await this.model(context, user, roomId, message);
-        const view = 'deliveries' in model ? panelView(model) : unavailableView(this.appId, `${model.reason} (${model.error})`);
+    private async update(context: UiContext, user: IUser, lang: Lang, triggerId: string, roomId?: string, message?: Notice): Promise<void> {
+        const model = await this.model(context, user, lang, roomId, message);
+        const view = 'deliveries' in model ? panelView(model) : unavailableView(this.appId, cat([model.reason, ` (${model.error})`]), lang);
         await context.modify.getUiController().updateSurfaceView(view, { triggerId }, user);
     }
 
-    private async postCheck(context: UiContext, user: IUser, room: IRoom | undefined, answer: CheckAnswer): Promise<void> {
+    private async postCheck(context: UiContext, user: IUser, lang: Lang, room: IRoom | undefined, answer: CheckAnswer): Promise<void> {
         if (room && answer.steps) {
-            const message = checkMessage(answer);
+            const message = checkMessage(answer, lang);
             await replyPrivately(context.read, context.modify, user, room, message.text, message.blocks);
         }
     }
 
     /** What the panel shows; an answer when the user may not see it. */
-    private async model(context: UiContext, user: IUser, roomId?: string, message?: Notice): Promise<PanelModel | Answer> {
+    private async model(context: UiContext, user: IUser, lang: Lang, roomId?: string, message?: Notice): Promise<PanelModel | Answer> {
         const caller = { user, read: context.read, http: context.http, persis: context.persis };
         const overview = await this.runner.overview(caller, { limit: '10' });
         const { history, watch, target, readiness } = overview;
@@ -210,6 +209,7 @@ export class Panel {
         }
         return {
             appId: this.appId,
+            lang,
             deliveries: history.deliveries,
             ...(history.stats && { stats: history.stats }),
             ...(watch.success && { watch }),
@@ -221,10 +221,10 @@ export class Panel {
     }
 }
 
-function notice(text: string): Notice {
+function notice(text: Text): Notice {
     return { kind: 'info', text };
 }
 
 function failureNotice(answer: Answer): Notice {
-    return { kind: 'error', text: `${answer.reason}${answer.error ? ` (${answer.error})` : ''}` };
+    return { kind: 'error', text: cat([answer.reason, answer.error && ` (${answer.error})`]) };
 }

@@ -11,73 +11,78 @@ type Entry = NonNullable<HistoryAnswer['entry']>;
 import { code } from '../util/markdown';
 import { when } from '../watch/messages';
 import { DETAIL_VIEW_ID, MARKS, plain, statusOf, text } from './views';
+import { verdictLabel } from '../i18n/labels';
+import { Lang, render, t, Text } from '../i18n/text';
 
 /** The entry's modal: a check's table, or a delivery's detail. */
-export function entryView(appId: string, item: Entry) {
-    return item.source.kind === 'check' && item.check ? checkView(appId, item) : detailView(appId, item);
+export function entryView(appId: string, item: Entry, lang: Lang) {
+    return item.source.kind === 'check' && item.check ? checkView(appId, item, lang) : detailView(appId, item, lang);
 }
 
-function detailView(appId: string, item: Entry) {
+function detailView(appId: string, item: Entry, lang: Lang) {
+    const r = (value: Text) => render(value, lang);
     const headers = (list?: { headers: { [name: string]: string } }) =>
         list && Object.keys(list.headers).length
             ? Object.entries(list.headers)
                   .map(([name, value]) => `${name}: ${value}`)
                   .join('\n')
-            : '(none)';
+            : r(t('detail.none'));
     const fence = (value: string) => `\`\`\`\n${value.replace(/```/g, "'''")}\n\`\`\``;
     const blocks: Array<LayoutBlock> = [
         {
             type: 'section',
             text: text(
-                `*${MARKS[item.verdict]} ${item.verdict}* · ${item.event} · ${statusOf(item)}${item.durationMs === undefined ? '' : ` · ${item.durationMs} ms`}`,
+                `*${MARKS[item.verdict]} ${r(verdictLabel(item.verdict))}* · ${item.event} · ${statusOf(item, lang)}${item.durationMs === undefined ? '' : ` · ${item.durationMs} ms`}`,
             ),
         },
         {
             type: 'section',
             fields: [
                 text(`*URL*\n${item.url ? code(item.url) : '-'}`),
-                text(`*Sent*\n${item.sentAt ? when(item.sentAt) : 'not sent'}`),
-                text(`*By*\n${item.by}`),
-                text(`*Rules*\n${item.rules || 'current'}`),
+                text(`*${r(t('detail.sent'))}*\n${item.sentAt ? when(item.sentAt) : r(t('common.notSent'))}`),
+                text(`*${r(t('detail.by'))}*\n${item.by}`),
+                text(`*${r(t('detail.rules'))}*\n${r(t(item.rules === 'legacy' ? 'detail.rulesLegacy' : 'detail.rulesCurrent'))}`),
             ],
         },
-        { type: 'context', elements: [text(item.hint)] },
-        { type: 'section', text: text(`*Request headers*\n${fence(headers(item.request))}`) },
-        { type: 'section', text: text(`*Response headers*\n${fence(headers(item.response))}`) },
-        { type: 'section', text: text(`*Response* (first KiB)\n${fence(item.responseExcerpt || '(empty)')}`) },
+        { type: 'context', elements: [text(r(item.hint))] },
+        { type: 'section', text: text(`*${r(t('detail.requestHeaders'))}*\n${fence(headers(item.request))}`) },
+        { type: 'section', text: text(`*${r(t('detail.responseHeaders'))}*\n${fence(headers(item.response))}`) },
+        { type: 'section', text: text(`*${r(t('detail.response'))}* ${r(t('detail.firstKiB'))}\n${fence(item.responseExcerpt || r(t('detail.empty')))}`) },
         {
             type: 'context',
             elements: [
                 text(
-                    item.bodyWithheld
-                        ? item.bodyWithheld
-                        : item.body === undefined
-                          ? 'The body was not kept (over 512 KiB).'
-                          : `Body: ${new TextEncoder().encode(item.body).length} bytes sent.`,
+                    r(
+                        item.bodyWithheld
+                            ? item.bodyWithheld
+                            : item.body === undefined
+                              ? t('detail.bodyNotKept')
+                              : t('detail.bodyBytes', { bytes: new TextEncoder().encode(item.body).length }),
+                    ),
                 ),
             ],
         },
     ];
-    return detailModal(appId, `Delivery ${item.id}`, blocks);
+    return detailModal(appId, r(t('detail.deliveryTitle', { id: item.id })), blocks, lang);
 }
 
-function checkView(appId: string, item: Entry) {
+function checkView(appId: string, item: Entry, lang: Lang) {
     const summary = item.check!;
     // The history keeps each step's report without bodies; the table reads the same fields.
     const answer = { ...summary, url: item.url, durationMs: item.durationMs } as unknown as CheckAnswer;
     const blocks: Array<LayoutBlock> = [
-        ...checkMessage(answer).blocks,
-        { type: 'context', elements: [text(`Run ${item.sentAt ? when(item.sentAt) : ''} by ${item.by}. *Check receiver* runs it again.`)] },
+        ...checkMessage(answer, lang).blocks,
+        { type: 'context', elements: [text(render(t('detail.checkRun', { when: item.sentAt ? when(item.sentAt) : '', by: item.by }), lang))] },
     ];
-    return detailModal(appId, `Receiver check ${item.id}`, blocks);
+    return detailModal(appId, render(t('detail.checkTitle', { id: item.id }), lang), blocks, lang);
 }
 
-function detailModal(appId: string, title: string, blocks: Array<LayoutBlock>) {
+function detailModal(appId: string, title: string, blocks: Array<LayoutBlock>, lang: Lang) {
     return {
         id: DETAIL_VIEW_ID,
         type: UIKitSurfaceType.MODAL,
         title: plain(title),
         blocks,
-        close: { type: 'button' as const, appId, blockId: 'detail', actionId: 'close', text: plain('Close') },
+        close: { type: 'button' as const, appId, blockId: 'detail', actionId: 'close', text: plain(render(t('common.close'), lang)) },
     };
 }

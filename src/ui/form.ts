@@ -2,12 +2,13 @@
 // field it is about (Rocket.Chat shows a view error beside its input). Pure.
 import type { TestOutcome } from '../runner/answers';
 import { quoted } from '../runner/fields';
+import { render, t, Text } from '../i18n/text';
 
 /** Block and action ids of the form's inputs: where its state is read on submit. */
 export const FORM = { event: 'send-event', room: 'send-room', url: 'send-url' } as const;
 
 type FieldId = (typeof FORM)[keyof typeof FORM];
-export type FormErrors = { [blockId in FieldId]?: string };
+export type FormErrors = { [blockId in FieldId]?: Text };
 export type FormBody = { event?: unknown; roomId?: unknown; url?: unknown };
 
 export type FormRead = { ok: true; body: FormBody } | { ok: false; errors: FormErrors };
@@ -21,12 +22,12 @@ export type FormRead = { ok: true; body: FormBody } | { ok: false; errors: FormE
  */
 export function readSendForm(state: unknown): FormRead {
     if (!state || typeof state !== 'object' || Array.isArray(state)) {
-        return { ok: false, errors: { [FORM.event]: 'The form arrived without its values: close it and open it again.' } };
+        return { ok: false, errors: { [FORM.event]: t('form.noValues') } };
     }
     const fields = Object.values(FORM) as Array<string>;
     const unknown = Object.keys(state).filter((blockId) => !fields.includes(blockId) || !onlyOwnInput(own(state, blockId), blockId));
     if (unknown.length > 0) {
-        return { ok: false, errors: { [FORM.event]: `The form arrived with inputs it does not have (${quoted(unknown)}): close it and open it again.` } };
+        return { ok: false, errors: { [FORM.event]: t('form.unknownInputs', { inputs: quoted(unknown) }) } };
     }
     const value = (blockId: FieldId): unknown => {
         const raw = own(own(state, blockId), blockId);
@@ -36,7 +37,7 @@ export function readSendForm(state: unknown): FormRead {
         return typeof raw === 'string' ? raw.trim() || undefined : raw;
     };
     if (value(FORM.event) === undefined) {
-        return { ok: false, errors: { [FORM.event]: 'Pick the event to send.' } };
+        return { ok: false, errors: { [FORM.event]: t('form.pickEvent') } };
     }
     return {
         ok: true,
@@ -58,7 +59,7 @@ export function fieldOfOutcome(outcome: TestOutcome, body: FormBody): FieldId | 
         case 'error-invalid-event':
             return FORM.event;
         case 'error-invalid-params':
-            return fieldOfInvalidParams(outcome.reason, body);
+            return fieldOfInvalidParams(render(outcome.reason, 'en'), body);
         case 'error-room-not-found':
             return FORM.room;
         case 'error-invalid-webhook-url':
@@ -69,7 +70,7 @@ export function fieldOfOutcome(outcome: TestOutcome, body: FormBody): FieldId | 
     }
 }
 
-/** The runner's reasons name the field in quotes, as the endpoint's body has it. */
+/** The runner's reasons name the field in quotes, as the endpoint's body has it (in every language). */
 function fieldOfInvalidParams(reason: string, body: FormBody): FieldId {
     if (/"url"/.test(reason)) {
         return FORM.url;

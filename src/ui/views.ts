@@ -13,6 +13,9 @@ import { pauseLine, when } from '../watch/messages';
 import type { Readiness } from '../readiness/judge';
 import { readinessHeadline } from '../readiness/messages';
 import { FORM } from './form';
+import type { Key } from '../i18n/catalogue';
+import { errorKindLabel, verdictLabel } from '../i18n/labels';
+import { Lang, Message, plural, render, t, Text } from '../i18n/text';
 
 export const PANEL_VIEW_ID = 'livechat-webhook-test.panel';
 export const SEND_VIEW_ID = 'livechat-webhook-test.send-form';
@@ -31,6 +34,8 @@ const SHOWN_DELIVERIES = 10;
 
 export interface PanelModel {
     appId: string;
+    /** The reader's language. */
+    lang: Lang;
     target?: { url: string; source: string };
     deliveries: Array<HistoryItem>;
     stats?: HistoryStats;
@@ -38,7 +43,7 @@ export interface PanelModel {
     /** What the workspace's real deliveries send, and where. */
     readiness?: Readiness;
     /** A line shown at the top: what just happened, or what went wrong. */
-    notice?: { kind: 'info' | 'error'; text: string };
+    notice?: { kind: 'info' | 'error'; text: Text };
     /** The room the room action opened the panel for (the "Send test" form preselects it). */
     roomId?: string;
 }
@@ -46,100 +51,125 @@ export interface PanelModel {
 export const text = (value: string) => ({ type: 'mrkdwn' as const, text: value });
 export const plain = (value: string) => ({ type: 'plain_text' as const, text: value, emoji: true });
 
+const TARGET_SOURCES: { [source: string]: Message } = {
+    'app-setting': t('panel.fromAppSetting'),
+    'workspace-setting': t('panel.fromWorkspaceSetting'),
+    'request': t('panel.fromRequest'),
+};
+
 export function panelView(model: PanelModel) {
-    const { appId } = model;
+    const { appId, lang } = model;
+    const r = (value: Text) => render(value, lang);
+    const label = (key: Key) => `*${r(t(key))}*`;
     const lastTest = model.deliveries.find((item) => item.source.kind !== 'check');
     const blocks: Array<LayoutBlock> = [];
     if (model.notice) {
-        blocks.push({ type: 'section', text: text(`${model.notice.kind === 'error' ? '❌' : 'ℹ️'} ${model.notice.text}`) });
+        blocks.push({ type: 'section', text: text(`${model.notice.kind === 'error' ? '❌' : 'ℹ️'} ${r(model.notice.text)}`) });
     }
     if (model.readiness) {
         const first = model.readiness.findings.find((finding) => finding.severity !== 'info');
-        blocks.push({ type: 'section', text: text(`*Workspace*: ${readinessHeadline(model.readiness)}${first ? `\n${first.hint}` : ''}`) });
+        blocks.push({
+            type: 'section',
+            text: text(`${label('panel.workspace')}: ${r(readinessHeadline(model.readiness))}${first ? `\n${r(first.hint)}` : ''}`),
+        });
     }
-    const source = model.target
-        ? { 'app-setting': "the app's Webhook URL", 'workspace-setting': "the workspace's Omnichannel Webhook URL", 'request': 'this request' }[
-              model.target.source
-          ]
-        : undefined;
     blocks.push({
         type: 'section',
-        text: text(model.target ? `*Target*: ${code(urlHost(model.target.url) || model.target.url)} (from ${source})` : '*Target*: no webhook URL is set'),
+        text: text(
+            `${label('panel.target')}: ${r(
+                model.target
+                    ? t('panel.targetFrom', { host: code(urlHost(model.target.url) || model.target.url), source: TARGET_SOURCES[model.target.source] || model.target.source })
+                    : t('panel.noTarget'),
+            )}`,
+        ),
     });
     blocks.push({
         type: 'section',
         text: text(
-            lastTest
-                ? `*Last test*: ${MARKS[lastTest.verdict]} ${lastTest.verdict} · ${lastTest.event} · ${statusOf(lastTest)} · ${lastTest.sentAt ? when(lastTest.sentAt) : 'not sent'}`
-                : '*Last test*: none yet',
+            `${label('panel.lastTest')}: ${
+                lastTest
+                    ? `${MARKS[lastTest.verdict]} ${r(verdictLabel(lastTest.verdict))} · ${lastTest.event} · ${statusOf(lastTest, lang)} · ${lastTest.sentAt ? when(lastTest.sentAt) : r(t('common.notSent'))}`
+                    : r(t('panel.noneYet'))
+            }`,
         ),
     });
-    blocks.push({ type: 'section', text: text(`*Health watch*: ${watchLine(model.watch)}`) });
+    blocks.push({ type: 'section', text: text(`${label('panel.healthWatch')}: ${watchLine(lang, model.watch)}`) });
     const stats = model.stats;
-    const rate = stats && stats.successRate !== null ? `${Math.round(stats.successRate * 1000) / 10} % delivered` : 'no deliveries yet';
+    const rate = r(stats && stats.successRate !== null ? t('panel.rate', { percent: Math.round(stats.successRate * 1000) / 10 }) : t('panel.noDeliveriesYet'));
     blocks.push({
         type: 'section',
-        text: text(`*History*: ${stats ? stats.total : 0} deliveries · ${rate}${stats && stats.p50Ms !== null ? ` · p50 ${stats.p50Ms} ms` : ''}`),
+        text: text(
+            `${label('panel.history')}: ${r(plural('panel.deliveries', stats ? stats.total : 0))} · ${rate}${stats && stats.p50Ms !== null ? ` · p50 ${stats.p50Ms} ms` : ''}`,
+        ),
     });
     blocks.push({
         type: 'actions',
         blockId: 'panel-actions',
         elements: [
-            { type: 'button', appId, blockId: 'panel-actions', actionId: ACTIONS.send, text: plain('Send test'), style: 'primary', value: model.roomId || '' },
-            { type: 'button', appId, blockId: 'panel-actions', actionId: ACTIONS.check, text: plain('Check receiver'), value: 'check' },
-            refreshButton(appId),
+            {
+                type: 'button',
+                appId,
+                blockId: 'panel-actions',
+                actionId: ACTIONS.send,
+                text: plain(r(t('panel.sendTest'))),
+                style: 'primary',
+                value: model.roomId || '',
+            },
+            { type: 'button', appId, blockId: 'panel-actions', actionId: ACTIONS.check, text: plain(r(t('panel.checkReceiver'))), value: 'check' },
+            refreshButton(appId, lang),
         ],
     });
     blocks.push({ type: 'divider' });
-    blocks.push({ type: 'context', elements: [text(`*Last ${SHOWN_DELIVERIES} deliveries*`)] });
+    blocks.push({ type: 'context', elements: [text(`*${r(t('panel.lastDeliveries', { count: SHOWN_DELIVERIES }))}*`)] });
     const shown = model.deliveries.slice(0, SHOWN_DELIVERIES);
     if (shown.length === 0) {
-        blocks.push({ type: 'section', text: text('Nothing sent yet: *Send test* sends the first one.') });
+        blocks.push({ type: 'section', text: text(r(t('panel.nothingSent'))) });
     }
     for (const item of shown) {
         const line =
             item.source.kind === 'check'
-                ? `${item.check && item.check.ready ? '✅' : '⛔'} *Receiver check* · ${item.check ? item.check.stepCount : 0} steps · ${item.durationMs} ms`
-                : `${MARKS[item.verdict]} *${item.event}* · ${statusOf(item)}${item.durationMs === undefined ? '' : ` · ${item.durationMs} ms`}`;
+                ? `${item.check && item.check.ready ? '✅' : '⛔'} *${r(t('panel.receiverCheck'))}* · ${r(plural('check.stepCount', item.check ? item.check.stepCount : 0))} · ${item.durationMs} ms`
+                : `${MARKS[item.verdict]} *${item.event}* · ${statusOf(item, lang)}${item.durationMs === undefined ? '' : ` · ${item.durationMs} ms`}`;
         blocks.push({
             type: 'section',
             blockId: `delivery-${item.id}`,
-            text: text(`${line}\n${item.sentAt ? when(item.sentAt) : 'not sent'} · by ${item.by}`),
+            text: text(`${line}\n${r(item.sentAt ? t('panel.sentBy', { when: when(item.sentAt), by: item.by }) : t('panel.notSentBy', { by: item.by }))}`),
             accessory: {
                 type: 'overflow',
                 appId,
                 blockId: `delivery-${item.id}`,
                 actionId: ACTIONS.delivery,
                 options: [
-                    ...(item.redeliverable ? [{ text: plain('Send again'), value: `again:${item.id}` }] : []),
-                    { text: plain('Details'), value: `details:${item.id}` },
+                    ...(item.redeliverable ? [{ text: plain(r(t('common.sendAgain'))), value: `again:${item.id}` }] : []),
+                    { text: plain(r(t('panel.details'))), value: `details:${item.id}` },
                 ],
             },
         });
     }
-    return panelSurface(blocks);
+    return panelSurface(blocks, lang);
 }
 
 /** The panel for someone who may not use it (or when it cannot be read): the reason and Refresh, nothing else. */
-export function unavailableView(appId: string, reason: string) {
+export function unavailableView(appId: string, reason: Text, lang: Lang) {
     const blocks: Array<LayoutBlock> = [
-        { type: 'section', text: text(`❌ ${reason}`) },
+        { type: 'section', text: text(`❌ ${render(reason, lang)}`) },
         {
             type: 'actions',
             blockId: 'panel-actions',
-            elements: [refreshButton(appId)],
+            elements: [refreshButton(appId, lang)],
         },
     ];
-    return panelSurface(blocks);
+    return panelSurface(blocks, lang);
 }
 
-export function sendFormView(appId: string, roomId?: string) {
+export function sendFormView(appId: string, lang: Lang, roomId?: string) {
+    const r = (value: Text) => render(value, lang);
     const options = EVENT_TYPES.map((event) => ({ text: plain(event), value: event }));
     const blocks: Array<LayoutBlock> = [
         {
             type: 'input',
             blockId: FORM.event,
-            label: plain('Event'),
+            label: plain(r(t('form.event'))),
             element: {
                 type: 'static_select',
                 appId,
@@ -153,14 +183,14 @@ export function sendFormView(appId: string, roomId?: string) {
         {
             type: 'input',
             blockId: FORM.room,
-            label: plain('Omnichannel room id (optional): build the payload from that conversation'),
+            label: plain(r(t('form.room'))),
             optional: true,
             element: { type: 'plain_text_input', appId, blockId: FORM.room, actionId: FORM.room, ...(roomId && { initialValue: roomId }) },
         },
         {
             type: 'input',
             blockId: FORM.url,
-            label: plain('Another URL (optional): sent without the secret token and unsigned'),
+            label: plain(r(t('form.url'))),
             optional: true,
             element: { type: 'plain_text_input', appId, blockId: FORM.url, actionId: FORM.url, placeholder: plain('https://…') },
         },
@@ -168,31 +198,46 @@ export function sendFormView(appId: string, roomId?: string) {
     return {
         id: SEND_VIEW_ID,
         type: UIKitSurfaceType.MODAL,
-        title: plain('Send a test'),
+        title: plain(r(t('form.title'))),
         blocks,
-        submit: { type: 'button' as const, appId, blockId: 'send-form', actionId: 'submit', text: plain('Send') },
-        close: { type: 'button' as const, appId, blockId: 'send-form', actionId: 'close', text: plain('Cancel') },
+        submit: { type: 'button' as const, appId, blockId: 'send-form', actionId: 'submit', text: plain(r(t('form.send'))) },
+        close: { type: 'button' as const, appId, blockId: 'send-form', actionId: 'close', text: plain(r(t('common.cancel'))) },
     };
 }
 
-function panelSurface(blocks: Array<LayoutBlock>) {
-    return { id: PANEL_VIEW_ID, type: UIKitSurfaceType.CONTEXTUAL_BAR, title: plain('Webhook'), blocks, clearOnClose: true };
+function panelSurface(blocks: Array<LayoutBlock>, lang: Lang) {
+    return { id: PANEL_VIEW_ID, type: UIKitSurfaceType.CONTEXTUAL_BAR, title: plain(render(t('panel.title'), lang)), blocks, clearOnClose: true };
 }
 
-function refreshButton(appId: string) {
-    return { type: 'button' as const, appId, blockId: 'panel-actions', actionId: ACTIONS.refresh, text: plain('Refresh'), value: 'refresh' };
+function refreshButton(appId: string, lang: Lang) {
+    return {
+        type: 'button' as const,
+        appId,
+        blockId: 'panel-actions',
+        actionId: ACTIONS.refresh,
+        text: plain(render(t('panel.refresh'), lang)),
+        value: 'refresh',
+    };
 }
 
-export function statusOf(item: HistoryItem): string {
-    return item.status === undefined ? item.errorKind || '-' : String(item.status);
+export function statusOf(item: HistoryItem, lang: Lang): string {
+    return item.status === undefined ? (item.errorKind ? render(errorKindLabel(item.errorKind), lang) : '-') : String(item.status);
 }
 
-function watchLine(watch?: WatchAnswer): string {
+const WATCH_STATES = { unknown: t('panel.watchUnknown'), healthy: t('panel.watchHealthy'), failing: t('panel.watchFailing') };
+
+function watchLine(lang: Lang, watch?: WatchAnswer): string {
+    const r = (value: Text) => render(value, lang);
     if (!watch || !watch.enabled) {
-        return watch && watch.settingError ? `⚠️ ${watch.settingError}` : 'off';
+        return watch && watch.settingError ? `⚠️ ${r(watch.settingError)}` : r(t('panel.watchOff'));
     }
     const marks = { unknown: '❔', healthy: '✅', failing: '⛔' };
-    const uptime = watch.uptime && watch.uptime.ratio !== null ? ` · uptime ${Math.round(watch.uptime.ratio * 1000) / 10} % (${watch.uptime.runs} runs)` : '';
-    const paused = watch.paused ? `\n${pauseLine({ runId: watch.paused.runId, at: watch.paused.since })}` : '';
-    return `${marks[watch.state || 'unknown']} ${watch.state}${watch.since ? ` since ${when(watch.since)}` : ''}${uptime}${paused}`;
+    const state = watch.state || 'unknown';
+    const uptime =
+        watch.uptime && watch.uptime.ratio !== null
+            ? ` · ${r(plural('panel.watchUptime', watch.uptime.runs, { percent: Math.round(watch.uptime.ratio * 1000) / 10 }))}`
+            : '';
+    const paused = watch.paused ? `\n${r(pauseLine({ runId: watch.paused.runId, at: watch.paused.since }))}` : '';
+    const since = watch.since ? ` ${r(t('panel.since', { when: when(watch.since) }))}` : '';
+    return `${marks[state]} ${r(WATCH_STATES[state])}${since}${uptime}${paused}`;
 }

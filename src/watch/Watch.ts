@@ -21,6 +21,7 @@ import { judgeReadiness } from '../readiness/judge';
 import { readWorkspace } from '../readiness/workspace';
 import { INITIAL_STATE, KeptRun, replay, WatchChange, WatchState } from './state';
 import { Pause, urlKeyOf, WatchStore } from './WatchStore';
+import { render, t, Text } from '../i18n/text';
 
 export type { WatchContext };
 
@@ -30,7 +31,7 @@ export type Trigger = { kind: 'schedule' } | { kind: 'manual'; by: string; id?: 
 export type WatchRun =
     | { ran: true; delivered: Delivered; state: WatchState; change?: WatchChange; posted: boolean; resumed: boolean }
     /** The watch's own settings are unusable, or it is paused: nothing was sent. */
-    | { ran: false; reason: string };
+    | { ran: false; reason: Text };
 
 export interface WatchStatus {
     state: WatchState;
@@ -76,7 +77,7 @@ export class Watch {
     public run(context: WatchContext, trigger: Trigger): Promise<WatchRun> {
         if (this.running && trigger.kind === 'schedule') {
             this.logger.info('Webhook watch run skipped: the previous run is still going.');
-            return Promise.resolve({ ran: false, reason: 'The previous watch run is still going.' });
+            return Promise.resolve({ ran: false, reason: t('watch.stillGoing') });
         }
         if (this.waiting) {
             return this.waiting;
@@ -121,7 +122,7 @@ export class Watch {
         return { state, ...(pauses[0] && { paused: pauses[0] }) };
     }
 
-    public async config(read: IRead): Promise<{ ok: true; config: WatchConfig } | { ok: false; reason: string }> {
+    public async config(read: IRead): Promise<{ ok: true; config: WatchConfig } | { ok: false; reason: Text }> {
         return parseWatchConfig(await this.settings.get(read.getEnvironmentReader().getSettings()));
     }
 
@@ -129,7 +130,7 @@ export class Watch {
         const settings = await this.settings.get(context.read.getEnvironmentReader().getSettings());
         const parsed = parseWatchConfig(settings);
         if (!parsed.ok) {
-            this.logger.warn(`Webhook watch run skipped: ${parsed.reason}`);
+            this.logger.warn(`Webhook watch run skipped: ${render(parsed.reason, 'en')}`);
             return { ran: false, reason: parsed.reason };
         }
         const config = parsed.config;
@@ -139,7 +140,7 @@ export class Watch {
             this.logger.warn(
                 `Webhook watch paused since ${paused.at} (run ${paused.runId} never finished): scheduled runs skip until someone presses Test now.`,
             );
-            return { ran: false, reason: `The health watch is paused: run ${paused.runId} never finished. Test now runs it once and resumes it.` };
+            return { ran: false, reason: t('watch.paused', { run: paused.runId }) };
         }
 
         const now = new Date();

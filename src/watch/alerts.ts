@@ -10,6 +10,8 @@ import { Log } from '../util/log';
 import { WatchConfig } from './config';
 import { changeMessage, Message, pausedMessage, workspaceMessage } from './messages';
 import type { Readiness } from '../readiness/judge';
+import { workspaceLanguage } from '../i18n/language';
+import type { Lang } from '../i18n/text';
 import { KeptRun, replay, WatchChange } from './state';
 import { Pause, WatchStore } from './WatchStore';
 
@@ -38,7 +40,7 @@ export class WatchAlerts {
             await this.store.pause(context.persis, pause);
             this.logger.error(`Webhook watch paused: run ${pause.runId} started ${new Date(pause.startedAt).toISOString()} and never finished.`);
             if (await this.store.claim(reader, context.persis, `paused:${pause.runId}`)) {
-                await this.post(context, config, pausedMessage(pause, this.appId));
+                await this.post(context, config, (lang) => pausedMessage(pause, this.appId, lang));
             }
         }
         return (await this.store.pauses(reader))[0];
@@ -71,7 +73,7 @@ export class WatchAlerts {
         if (!change) {
             return { posted: false };
         }
-        return { change, posted: await this.post(context, config, changeMessage(change, delivery, this.appId)) };
+        return { change, posted: await this.post(context, config, (lang) => changeMessage(change, delivery, this.appId, lang)) };
     }
 
     /**
@@ -95,12 +97,12 @@ export class WatchAlerts {
         if (!seen || !(await this.store.claim(reader, context.persis, `workspace:${seen.nonce}:${sends}`))) {
             return undefined;
         }
-        await this.post(context, config, workspaceMessage(readiness, this.appId));
+        await this.post(context, config, (lang) => workspaceMessage(readiness, this.appId, lang));
         return sends ? 'resumed' : 'stopped';
     }
 
-    /** Posts as the app's bot in the alert room; a missing room or a failed post is logged, never thrown. */
-    private async post(context: WatchContext, config: WatchConfig, message: Message): Promise<boolean> {
+    /** Posts as the app's bot in the alert room, in the workspace's language; a missing room or a failed post is logged, never thrown. */
+    private async post(context: WatchContext, config: WatchConfig, compose: (lang: Lang) => Message): Promise<boolean> {
         if (!config.alertRoom || !context.modify) {
             return false;
         }
@@ -110,6 +112,7 @@ export class WatchAlerts {
                 this.logger.warn(`Webhook watch: no room "${config.alertRoom.slice(0, 80)}" to post the alert in (watch_alert_room).`);
                 return false;
             }
+            const message = compose(await workspaceLanguage(context.read));
             const creator = context.modify.getCreator();
             const builder = creator.startMessage().setRoom(room).setText(message.text).setBlocks(message.blocks).setGroupable(false);
             const appUser = await context.read.getUserReader().getAppUser();

@@ -1,6 +1,7 @@
 // The health watch's settings, checked. Pure.
-import { EventType, parseEventType } from '../payloads/eventTypes';
+import { EVENT_TYPES, EventType, parseEventType } from '../payloads/eventTypes';
 import { AppSettings, MAX_WATCH_FAILURES_TO_ALERT, MAX_WATCH_INTERVAL_MINUTES, SettingId } from '../settings/settings';
+import { t, Text } from '../i18n/text';
 
 export interface WatchConfig {
     /** 0: off. */
@@ -11,23 +12,23 @@ export interface WatchConfig {
     alertRoom: string;
 }
 
-export type WatchConfigCheck = { ok: true; config: WatchConfig } | { ok: false; reason: string };
+export type WatchConfigCheck = { ok: true; config: WatchConfig } | { ok: false; reason: Text };
 
 export function parseWatchConfig(settings: AppSettings): WatchConfigCheck {
     const interval = wholeNumber(settings.watch.intervalMinutes, 0, MAX_WATCH_INTERVAL_MINUTES);
     if (interval === undefined) {
         return {
             ok: false,
-            reason: `The ${SettingId.WatchIntervalMinutes} setting must be a whole number of minutes from 1 to ${MAX_WATCH_INTERVAL_MINUTES}, or 0 (off).`,
+            reason: t('settings.watchInterval', { setting: SettingId.WatchIntervalMinutes, max: MAX_WATCH_INTERVAL_MINUTES }),
         };
     }
     const event = parseEventType(settings.watch.event);
     if (!event.ok) {
-        return { ok: false, reason: `The ${SettingId.WatchEvent} setting is not an event type: ${event.reason.replace(/^Unknown event "[^"]*"; /, '')}.` };
+        return { ok: false, reason: t('settings.watchEvent', { setting: SettingId.WatchEvent, events: EVENT_TYPES.join(', ') }) };
     }
     const failures = wholeNumber(settings.watch.failuresToAlert, 1, MAX_WATCH_FAILURES_TO_ALERT);
     if (failures === undefined) {
-        return { ok: false, reason: `The ${SettingId.WatchFailuresToAlert} setting must be a whole number from 1 to ${MAX_WATCH_FAILURES_TO_ALERT}.` };
+        return { ok: false, reason: t('settings.watchFailures', { setting: SettingId.WatchFailuresToAlert, max: MAX_WATCH_FAILURES_TO_ALERT }) };
     }
     return { ok: true, config: { intervalMinutes: interval, event: event.event, failuresToAlert: failures, alertRoom: settings.watch.alertRoom } };
 }

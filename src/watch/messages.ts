@@ -4,6 +4,8 @@ import type { LayoutBlock } from '@rocket.chat/ui-kit';
 
 import { DeliveryReport, urlHost } from '../delivery/report';
 import { code } from '../util/markdown';
+import { errorKindLabel, verdictLabel } from '../i18n/labels';
+import { Lang, plural, render, t, Text } from '../i18n/text';
 import { uptimeOf, WatchChange, WatchState } from './state';
 import type { Pause } from './WatchStore';
 import type { Readiness } from '../readiness/judge';
@@ -15,59 +17,62 @@ export interface Message {
     blocks: Array<LayoutBlock>;
 }
 
-const STATE_TITLES = { unknown: '❔ Unknown (no run yet)', healthy: '✅ Healthy', failing: '⛔ Failing' };
+const STATE_TITLES = { unknown: t('watch.stateUnknown'), healthy: t('watch.stateHealthy'), failing: t('watch.stateFailing') };
 
-export function changeMessage(change: WatchChange, delivery: DeliveryReport, appId: string): Message {
-    const host = delivery.url ? code(urlHost(delivery.url) || delivery.url) : '(no URL)';
-    const status = delivery.status === undefined ? delivery.errorKind || '-' : String(delivery.status);
+export function changeMessage(change: WatchChange, delivery: DeliveryReport, appId: string, lang: Lang): Message {
+    const r = (text: Text) => render(text, lang);
+    const host = delivery.url ? code(urlHost(delivery.url) || delivery.url) : r(t('common.noUrl'));
+    const status = delivery.status === undefined ? (delivery.errorKind ? r(errorKindLabel(delivery.errorKind)) : '-') : String(delivery.status);
+    const verdict = r(verdictLabel(delivery.verdict));
     if (change.kind === 'failing') {
-        const title = `⛔ Webhook failing: ${host}`;
-        // Rocket.Chat's markdown shows a code span inside bold as written: the host stays outside it.
-        const facts = [`failing since ${when(change.since)}`, `${change.failedRuns} failed runs`, `last: ${delivery.verdict}, ${status}`];
+        const title = r(t('watch.failingTitle', { host }));
+        const facts = [
+            r(t('watch.failingSince', { when: when(change.since) })),
+            r(plural('watch.failedRuns', change.failedRuns)),
+            r(t('watch.lastVerdict', { verdict, status })),
+        ];
         return {
-            text: [title, facts.join(' · '), delivery.hint].join('\n'),
+            text: [title, facts.join(' · '), r(delivery.hint)].join('\n'),
             blocks: [
-                section(`*⛔ Webhook failing:* ${host}`),
+                // Rocket.Chat's markdown shows a code span inside bold as written: the host stays outside it.
+                section(`*${r(t('watch.failingHeading'))}* ${host}`),
                 {
                     type: 'section',
                     fields: [
-                        field('Failing since', when(change.since)),
-                        field('Failed runs', String(change.failedRuns)),
-                        field('Last verdict', delivery.verdict),
-                        field('Status', status),
+                        field(r(t('watch.fieldFailingSince')), when(change.since)),
+                        field(r(t('watch.fieldFailedRuns')), String(change.failedRuns)),
+                        field(r(t('watch.fieldLastVerdict')), verdict),
+                        field(r(t('common.status')), status),
                     ],
                 },
-                { type: 'context', elements: [{ type: 'mrkdwn', text: delivery.hint }] },
-                testNow(appId),
+                { type: 'context', elements: [{ type: 'mrkdwn', text: r(delivery.hint) }] },
+                testNow(appId, lang),
             ],
         };
     }
-    const title = `✅ Webhook recovered: ${host}`;
-    const line = `Recovered after ${duration(change.afterMs)} and ${change.failedRuns} failed run${change.failedRuns === 1 ? '' : 's'} (failing since ${when(change.failingSince)}).`;
-    return { text: `${title}\n${line}`, blocks: [section(`*✅ Webhook recovered:* ${host}`), section(line)] };
+    const title = r(t('watch.recoveredTitle', { host }));
+    const line = r(plural('watch.recoveredAfter', change.failedRuns, { after: duration(change.afterMs), since: when(change.failingSince) }));
+    return { text: `${title}\n${line}`, blocks: [section(`*${r(t('watch.recoveredHeading'))}* ${host}`), section(line)] };
 }
 
 /** The one message when a run never finished and the schedule stops. */
-export function pausedMessage(pause: Pause, appId: string): Message {
-    const title = '⏸️ Webhook watch paused';
-    const line =
-        `Run ${pause.runId}, started ${when(new Date(pause.startedAt).toISOString())}, never finished: the app stopped while it ran ` +
-        "(a receiver's answer or a restart may have taken it down). Scheduled runs are paused so that it cannot happen on every tick; " +
-        'Test now runs once and resumes the watch.';
-    return { text: `${title}\n${line}`, blocks: [section(`*${title}*`), section(line), testNow(appId)] };
+export function pausedMessage(pause: Pause, appId: string, lang: Lang): Message {
+    const title = render(t('watch.pausedTitle'), lang);
+    const line = render(t('watch.pausedLine', { run: pause.runId, started: when(new Date(pause.startedAt).toISOString()) }), lang);
+    return { text: `${title}\n${line}`, blocks: [section(`*${title}*`), section(line), testNow(appId, lang)] };
 }
 
 /** Real deliveries stopped, or resumed, because of the workspace's own settings. */
-export function workspaceMessage(readiness: Readiness, appId: string): Message {
+export function workspaceMessage(readiness: Readiness, appId: string, lang: Lang): Message {
     const why = readiness.findings.find((finding) => finding.severity === 'error');
-    const title = readiness.sends ? '✅ Rocket.Chat sends webhooks again' : "🛑 Rocket.Chat stopped sending webhooks: the workspace's settings";
-    const line = readiness.sends
-        ? `${readiness.events
-              .filter((item) => item.sent === true)
-              .map((item) => item.event)
-              .join(', ')} go out again.`
-        : `${why ? why.hint : 'No event goes out.'} The receiver may be fine: real events no longer reach it.`;
-    return { text: `${title}\n${line}`, blocks: [section(`*${title}*`), section(line), testNow(appId)] };
+    const title = render(t(readiness.sends ? 'watch.sendsAgainTitle' : 'watch.stoppedTitle'), lang);
+    const line = render(
+        readiness.sends
+            ? t('watch.sendsAgainLine', { events: readiness.events.filter((item) => item.sent === true).map((item) => item.event).join(', ') })
+            : t('watch.stoppedLine', { why: why ? why.hint : t('watch.noEventGoesOut') }),
+        lang,
+    );
+    return { text: `${title}\n${line}`, blocks: [section(`*${title}*`), section(line), testNow(appId, lang)] };
 }
 
 export interface WatchView {
@@ -77,27 +82,39 @@ export interface WatchView {
     intervalMinutes: number;
     event: string;
     state: WatchState;
-    settingError?: string;
+    settingError?: Text;
 }
 
-export function statusMessage(view: WatchView, appId: string): Message {
+export function statusMessage(view: WatchView, appId: string, lang: Lang): Message {
+    const r = (text: Text) => render(text, lang);
     const { state } = view;
     const uptime = uptimeOf(state);
     const last = state.runs[0];
-    const headline = view.enabled
-        ? `Health watch: ${STATE_TITLES[state.state]}${state.since ? ` since ${when(state.since)}` : ''}`
-        : 'Health watch: off (watch_interval_minutes is 0)';
-    const uptimeText =
-        uptime.ratio === null ? 'no runs yet' : `${uptime.delivered} of ${uptime.runs} runs delivered (${Math.round(uptime.ratio * 1000) / 10} %)`;
+    const headline = r(
+        view.enabled
+            ? t(state.since ? 'watch.headlineSince' : 'watch.headline', { state: STATE_TITLES[state.state], since: state.since && when(state.since) })
+            : t('watch.headlineOff'),
+    );
+    const uptimeText = r(
+        uptime.ratio === null
+            ? t('watch.noRunsYet')
+            : t('watch.uptime', { delivered: uptime.delivered, runs: uptime.runs, percent: Math.round(uptime.ratio * 1000) / 10 }),
+    );
     const lastText = last
-        ? `${when(last.sentAt)}: ${last.verdict}${last.status === undefined ? '' : ` ${last.status}`}${last.durationMs === undefined ? '' : `, ${last.durationMs} ms`}`
-        : 'none';
-    const every = view.enabled ? `every ${view.intervalMinutes} min, ${view.event}` : '-';
-    const lines = [headline, `Schedule: ${every}`, `Uptime: ${uptimeText}`, `Last run: ${lastText}`];
-    if (view.settingError) {
-        lines.push(`⚠️ ${view.settingError}`);
+        ? `${when(last.sentAt)}: ${r(verdictLabel(last.verdict))}${last.status === undefined ? '' : ` ${last.status}`}${last.durationMs === undefined ? '' : `, ${last.durationMs} ms`}`
+        : r(t('watch.none'));
+    const every = view.enabled ? r(t('watch.every', { minutes: view.intervalMinutes, event: view.event })) : '-';
+    const lines = [
+        headline,
+        `${r(t('watch.fieldSchedule'))}: ${every}`,
+        `${r(t('watch.fieldUptime'))}: ${uptimeText}`,
+        `${r(t('watch.fieldLastRun'))}: ${lastText}`,
+    ];
+    const settingError = view.settingError ? `⚠️ ${r(view.settingError)}` : undefined;
+    if (settingError) {
+        lines.push(settingError);
     }
-    const pausedText = view.paused ? pauseLine(view.paused) : undefined;
+    const pausedText = view.paused ? r(pauseLine(view.paused)) : undefined;
     if (pausedText) {
         lines.push(pausedText);
     }
@@ -108,22 +125,22 @@ export function statusMessage(view: WatchView, appId: string): Message {
             {
                 type: 'section',
                 fields: [
-                    field('Schedule', every),
-                    field('Uptime', uptimeText),
-                    field('Last run', lastText),
-                    field('Failures in a row', String(state.consecutiveFailures)),
+                    field(r(t('watch.fieldSchedule')), every),
+                    field(r(t('watch.fieldUptime')), uptimeText),
+                    field(r(t('watch.fieldLastRun')), lastText),
+                    field(r(t('watch.fieldFailuresInARow')), String(state.consecutiveFailures)),
                 ],
             },
-            ...(view.settingError ? [{ type: 'context' as const, elements: [{ type: 'mrkdwn' as const, text: `⚠️ ${view.settingError}` }] }] : []),
+            ...(settingError ? [{ type: 'context' as const, elements: [{ type: 'mrkdwn' as const, text: settingError }] }] : []),
             ...(pausedText ? [{ type: 'context' as const, elements: [{ type: 'mrkdwn' as const, text: pausedText }] }] : []),
-            testNow(appId),
+            testNow(appId, lang),
         ],
     };
 }
 
 /** The line every surface shows while the schedule is paused. */
-export function pauseLine(pause: { runId: string; at: string }): string {
-    return `⏸️ Paused since ${when(pause.at)}: run ${pause.runId} never finished. Test now runs once and resumes the watch.`;
+export function pauseLine(pause: { runId: string; at: string }): Text {
+    return t('watch.pauseLine', { since: when(pause.at), run: pause.runId });
 }
 
 function section(text: string): LayoutBlock {
@@ -134,12 +151,21 @@ function field(label: string, value: string) {
     return { type: 'mrkdwn' as const, text: `*${label}*\n${value}` };
 }
 
-function testNow(appId: string): LayoutBlock {
+function testNow(appId: string, lang: Lang): LayoutBlock {
     return {
         type: 'actions',
         appId,
         blockId: 'watch',
-        elements: [{ type: 'button', appId, blockId: 'watch', actionId: WATCH_NOW_ACTION_ID, text: { type: 'plain_text', text: 'Test now' }, value: 'watch' }],
+        elements: [
+            {
+                type: 'button',
+                appId,
+                blockId: 'watch',
+                actionId: WATCH_NOW_ACTION_ID,
+                text: { type: 'plain_text', text: render(t('watch.testNow'), lang) },
+                value: 'watch',
+            },
+        ],
     };
 }
 

@@ -4,6 +4,7 @@ import { WatchConfigCheck } from './config';
 import type { EventType } from '../payloads/eventTypes';
 import { RunSummary, uptimeOf, WatchStateName } from './state';
 import type { WatchStatus } from './Watch';
+import { t, Text } from '../i18n/text';
 
 export interface WatchAnswer extends Answer {
     enabled?: boolean;
@@ -18,7 +19,7 @@ export interface WatchAnswer extends Answer {
     /** The last 20 run summaries, newest first. */
     runs?: Array<RunSummary>;
     /** A watch setting that keeps it from running, named. */
-    settingError?: string;
+    settingError?: Text;
     /** Scheduled runs stopped: a run never finished. */
     paused?: { runId: string; since: string };
 }
@@ -45,7 +46,7 @@ export function watchAnswer({ state, paused }: WatchStatus, config: WatchConfigC
         return {
             success: true,
             httpStatus: 200,
-            reason: `The health watch cannot run: ${config.reason}`,
+            reason: t('watch.cannotRun', { reason: config.reason }),
             enabled: false,
             settingError: config.reason,
             ...facts,

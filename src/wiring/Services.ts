@@ -20,6 +20,7 @@ import { SettingsCache } from '../settings/SettingsCache';
 import { Log } from '../util/log';
 import { Watch } from '../watch/Watch';
 import { WatchService } from '../watch/WatchService';
+import { t } from '../i18n/text';
 
 export function createServices(log: Log, appId: string): Services {
     const history = new DeliveryHistory(log);
@@ -108,7 +109,7 @@ export class Services {
                 this.target(pinned),
                 this.readiness(pinned),
             ]);
-            return { success: true, httpStatus: 200, reason: 'The panel.', history, watch, ...(target && { target }), readiness };
+            return { success: true, httpStatus: 200, reason: t('answer.panel'), history, watch, ...(target && { target }), readiness };
         });
     }
 }
