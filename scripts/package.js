@@ -7,6 +7,8 @@ const { execFileSync } = require('child_process');
 const fs = require('fs');
 const path = require('path');
 
+const { engineKeys, LANGUAGES } = require('./i18n');
+
 const root = path.resolve(__dirname, '..');
 const stage = path.join(root, 'build', 'package');
 const APP_FILES = ['app.json', 'package.json', 'icon.png', 'LivechatWebhookTestApp.ts', 'src', 'i18n'];
@@ -40,8 +42,13 @@ function main() {
     const quiet = process.argv.includes('--quiet');
     fs.rmSync(stage, { recursive: true, force: true });
     fs.mkdirSync(stage, { recursive: true });
+    // The code's texts first (src/i18n/catalogue.ts from i18n/*.json); the zip's i18n files keep only the engine's keys.
+    execFileSync(process.execPath, [path.join(__dirname, 'i18n.js')], { stdio: 'inherit' });
     for (const entry of APP_FILES) {
         fs.cpSync(path.join(root, entry), path.join(stage, entry), { recursive: true });
+    }
+    for (const language of LANGUAGES) {
+        fs.writeFileSync(path.join(stage, 'i18n', `${language}.json`), `${JSON.stringify(engineKeys(language), null, 4)}\n`);
     }
     linkModules();
 

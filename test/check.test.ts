@@ -15,7 +15,7 @@ import { readAppSettings } from '../src/settings/settings';
 import { CapturingLogger } from './host/fakes';
 import { CrmKind, startCrm } from './host/crm';
 import { credentialsOf, startWorld, USERS, World } from './host/world';
-import { render } from '../src/i18n/text';
+import { localize, render } from '../src/i18n/text';
 
 const TOKEN = 'check-secret-token';
 const SIGNING_SECRET = 'whsec_Y2hlY2stc2lnbmluZy1zZWNyZXQtMTIzNDU2Nzg=';
@@ -183,7 +183,7 @@ describe('the receiver check', () => {
             false,
         );
         expect(crashed[1].verdict).toBe('crashed');
-        expect(findingsOf(crashed, 5000)).toEqual([
+        expect(localize(findingsOf(crashed, 5000), 'en')).toEqual([
             expect.objectContaining({ severity: 'error', hint: expect.stringContaining('crashes (500) instead of refusing') }),
         ]);
         const inconclusive = judgeProbes(
@@ -194,7 +194,7 @@ describe('the receiver check', () => {
             false,
         );
         expect(inconclusive[1].verdict).toBe('inconclusive');
-        expect(findingsOf(inconclusive, 5000)[1]).toMatchObject({ severity: 'warning', hint: expect.stringContaining('Inconclusive') });
+        expect(localize(findingsOf(inconclusive, 5000)[1], 'en')).toMatchObject({ severity: 'warning', hint: expect.stringContaining('Inconclusive') });
     });
 
     it('a probe refused with a 200 and an error text is a warning asking for a 401, not "accepts deliveries without the token"', () => {
@@ -213,7 +213,7 @@ describe('the receiver check', () => {
             false,
         );
         expect(results[1].verdict).toBe('refused-with-200');
-        expect(findingsOf(results, 5000)).toEqual([
+        expect(localize(findingsOf(results, 5000), 'en')).toEqual([
             expect.objectContaining({
                 severity: 'warning',
                 hint: expect.stringContaining('refused it, but with a 200 ("{"success":false,"error":"Invalid secret token"}")'),
@@ -254,7 +254,7 @@ describe('the receiver check', () => {
                 report: { responseExcerpt: 'Room Not Found\nmore', hint: 'make its secret token match' } as any,
             },
         ];
-        const [finding] = findingsOf(results, 5000);
+        const [finding] = localize(findingsOf(results, 5000), 'en');
         expect(finding.hint).toBe(
             'The receiver refused this payload (401) although it accepted the same token on other steps, so the token is not the problem: its answer says "Room Not Found".',
         );

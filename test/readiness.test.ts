@@ -9,7 +9,7 @@ import { readWorkspace } from '../src/readiness/workspace';
 import { ServerSettingsStore } from './host/fakes';
 import { ALERTS_ROOM } from './host/localHost';
 import { credentialsOf, startWorld, USERS, World } from './host/world';
-import { render } from '../src/i18n/text';
+import { localize, render } from '../src/i18n/text';
 
 let world: World;
 
@@ -175,7 +175,7 @@ describe('readiness when the server says little', () => {
         for (const url of ['not a url', 'javascript:alert(1)', 'ftp://files.example.com/hook']) {
             const result = judgeReadiness({ enabled: true, url, timeoutMs: 5000, flags }, url);
             expect(result.sends).toBe(false);
-            expect(result.findings[0]).toMatchObject({ severity: 'error', hint: expect.stringContaining('cannot be delivered to') });
+            expect(localize(result.findings[0], 'en')).toMatchObject({ severity: 'error', hint: expect.stringContaining('cannot be delivered to') });
             expect(result.findings.some((finding) => /You are testing a URL/.test(render(finding.hint, 'en')))).toBe(false);
         }
     });

@@ -8,6 +8,9 @@ import { DeliveryResult } from '../src/delivery/delivery';
 import { judgeDelivery } from '../src/delivery/report';
 import { chooseRules, RulesChoice } from '../src/delivery/rules';
 import { credentialsOf, startWorld, USERS, World } from './host/world';
+import { render, Text } from '../src/i18n/text';
+
+const en = (text: Text) => render(text, 'en');
 
 describe('which rules a version follows', () => {
     it.each([
@@ -58,16 +61,16 @@ describe('the verdict per status, under each rules', () => {
     });
 
     it('names the attempts each rule set makes, 4 × the timeout apart', () => {
-        expect(judgeDelivery({ kind: 'timeout', ...at }, 5000, undefined, byVersion('8.0.1')).hint).toContain('would try 4 more times, 20000 ms');
-        expect(judgeDelivery({ kind: 'timeout', ...at }, 5000, undefined, byVersion('7.9.3')).hint).toContain('would try 9 more times, 20000 ms');
-        expect(judgeDelivery(answer(204), 5000, undefined, byVersion('7.9.3')).hint).toMatch(
+        expect(en(judgeDelivery({ kind: 'timeout', ...at }, 5000, undefined, byVersion('8.0.1')).hint)).toContain('would try 4 more times, 20000 ms');
+        expect(en(judgeDelivery({ kind: 'timeout', ...at }, 5000, undefined, byVersion('7.9.3')).hint)).toContain('would try 9 more times, 20000 ms');
+        expect(en(judgeDelivery(answer(204), 5000, undefined, byVersion('7.9.3')).hint)).toMatch(
             /^Answer 200, not 204\. This server retries every answer but 200: Rocket\.Chat would try 9 more times/,
         );
     });
 
     it('says when the rules were assumed, and what would change', () => {
-        expect(judgeDelivery(answer(204), 5000, undefined, byVersion('7.10')).hint).toContain('Assumed the current delivery rules: the server says only 7.10');
-        expect(judgeDelivery(answer(200), 5000, undefined, byVersion('7.10')).hint).not.toContain('Assumed');
+        expect(en(judgeDelivery(answer(204), 5000, undefined, byVersion('7.10')).hint)).toContain('Assumed the current delivery rules: the server says only 7.10');
+        expect(en(judgeDelivery(answer(200), 5000, undefined, byVersion('7.10')).hint)).not.toContain('Assumed');
     });
 });
 
@@ -104,8 +107,8 @@ describe("the workspace's version, read from /api/info", () => {
         world.permissionHost.setVersion('7.10.2');
         const delivery = await test(USERS.manager);
         expect(delivery).toMatchObject({ rules: 'current', verdict: 'dropped' });
-        expect(delivery.hint).toContain('the server says only 7.10');
-        expect(delivery.hint).toContain('set delivery_rules to legacy');
+        expect(en(delivery.hint)).toContain('the server says only 7.10');
+        expect(en(delivery.hint)).toContain('set delivery_rules to legacy');
     });
 
     it('delivery_rules overrides the version', async () => {
@@ -119,7 +122,7 @@ describe("the workspace's version, read from /api/info", () => {
         world.permissionHost.setVersion(undefined);
         const delivery = await test();
         expect(delivery).toMatchObject({ rules: 'current' });
-        expect(delivery.hint).toContain("the server's version could not be read");
+        expect(en(delivery.hint)).toContain("the server's version could not be read");
         await test();
         expect(world.permissionHost.infoCalls).toHaveLength(1);
     });

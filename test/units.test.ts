@@ -12,6 +12,7 @@ import { LocalHost } from './host/localHost';
 import { PermissionHost, startPermissionHost } from './host/permissionHost';
 import { LivechatWebhookTestApp } from '../LivechatWebhookTestApp';
 import { AUTH_TOKENS, USERS } from './host/world';
+import { render, Text } from '../src/i18n/text';
 
 describe('rolesGranting', () => {
     const table = {
@@ -124,7 +125,7 @@ describe('PermissionGuard: cache, stored table, fallback', () => {
         };
         const decision = await guard.check(USERS.manager, check);
         expect(decision).toMatchObject({ kind: 'unavailable' });
-        expect((decision as { reason: string }).reason).toContain('Site_Url');
+        expect(render((decision as { reason: Text }).reason, 'en')).toContain('Site_Url');
     });
 
     it('treats a user without roles as holding none', async () => {

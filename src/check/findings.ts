@@ -5,7 +5,7 @@ import type { DeliveryReport } from '../delivery/report';
 import { dedupAdvice, sampleOnlyHint, tookNoData } from './hints';
 import { baselineKind, isProbe, savesCrmData, Step, stepLabel } from './plan';
 import { verdictLabel } from '../i18n/labels';
-import { list, Message, t, Text } from '../i18n/text';
+import { cat, list, Message, t, Text } from '../i18n/text';
 import type { Readiness } from '../readiness/judge';
 
 export type StepVerdict =
@@ -215,7 +215,7 @@ export function findingsOf(results: Array<StepResult>, timeoutMs: number): Array
             step: steps.length > 1 ? `${steps.length} steps` : steps[0],
             hint:
                 steps.length > 1
-                    ? t('check.crmWarningOn', { warning, count: steps.length, steps: steps.map(stepLabel).join(', ') })
+                    ? t('check.crmWarningOn', { warning, count: steps.length, steps: cat(steps.map(stepLabel), ', ') })
                     : t('check.crmWarning', { warning }),
             ...(steps.length > 1 && { steps }),
         });

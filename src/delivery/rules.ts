@@ -4,6 +4,7 @@
 //   current (with it: 7.10.4 and later): 5xx, 429, network errors and timeouts are retried, 5
 //           attempts in all, 4 × the timeout apart; every other status is dropped at once.
 // (Before 6.4.3 / 6.5.0, PR #30687, only network errors were retried; this app needs 6.13 or later.)
+import { t, Text } from '../i18n/text';
 
 export type Rules = 'current' | 'legacy';
 export type RulesSetting = 'auto' | 'current' | 'legacy';
@@ -15,7 +16,7 @@ export interface RulesChoice {
     /** The version read, as the server gave it (may lack the patch number). */
     version?: string;
     /** Why it was assumed, for the hint. */
-    note?: string;
+    note?: Text;
 }
 
 export const RULES = {
@@ -28,11 +29,11 @@ export function chooseRules(setting: RulesSetting, version: string | undefined):
         return { rules: setting, basis: 'setting', ...(version && { version }) };
     }
     if (!version) {
-        return { rules: 'current', basis: 'assumed', note: "the server's version could not be read" };
+        return { rules: 'current', basis: 'assumed', note: t('rules.noVersion') };
     }
     const match = /^(\d+)\.(\d+)(?:\.(\d+))?/.exec(version.trim());
     if (!match) {
-        return { rules: 'current', basis: 'assumed', version, note: `the server's version "${version.slice(0, 20)}" is not a version number` };
+        return { rules: 'current', basis: 'assumed', version, note: t('rules.notVersion', { version: version.slice(0, 20) }) };
     }
     const [major, minor] = [Number(match[1]), Number(match[2])];
     const patch = match[3] === undefined ? undefined : Number(match[3]);
@@ -42,7 +43,7 @@ export function chooseRules(setting: RulesSetting, version: string | undefined):
     if (major === 7 && minor === 10) {
         if (patch === undefined) {
             // Servers tell users without get-server-info only "7.10": 7.10.0 to 7.10.3 follow the legacy rules.
-            return { rules: 'current', basis: 'assumed', version, note: 'the server says only 7.10, and 7.10.0 to 7.10.3 still retry every answer but 200' };
+            return { rules: 'current', basis: 'assumed', version, note: t('rules.only710') };
         }
         return { rules: patch >= 4 ? 'current' : 'legacy', basis: 'version', version };
     }
@@ -51,7 +52,7 @@ export function chooseRules(setting: RulesSetting, version: string | undefined):
             rules: 'current',
             basis: 'assumed',
             version,
-            note: `this app could not confirm from Rocket.Chat's release notes that ${major}.${minor} carries the change`,
+            note: t('rules.unconfirmed', { version: `${major}.${minor}` }),
         };
     }
     return { rules: 'current', basis: 'version', version };

@@ -410,7 +410,7 @@ const en = {
     'history.isCheck': '"{id}" is a receiver check, not a delivery: run the check again instead.',
     'history.tooLarge': 'Delivery "{id}" was too large to keep its payload; run a new test instead.',
     'history.noSuchId': 'No delivery with that id in the history.',
-    'history.one': 'One recorded delivery, with the exact body and the headers.',
+    'history.oneDelivery': 'One recorded delivery, with the exact body and the headers.',
     'history.recorded.one': '{count} recorded delivery, newest first.',
     'history.recorded.other': '{count} recorded deliveries, newest first.',
     'history.matching.one': '{count} recorded delivery matches, newest first.',
@@ -418,6 +418,12 @@ const en = {
     'answer.events': '{count} event types.',
     'answer.allowed': 'Allowed.',
     'answer.internal': 'The test could not run because of an unexpected error; the app log has the details.',
+    'watch.tests': 'The health watch tests {event} every {minutes} min; the webhook is {state}.',
+    'watch.off': 'The health watch is off (watch_interval_minutes is 0).',
+    'rules.noVersion': "the server's version could not be read",
+    'rules.notVersion': 'the server\'s version "{version}" is not a version number',
+    'rules.only710': 'the server says only 7.10, and 7.10.0 to 7.10.3 still retry every answer but 200',
+    'rules.unconfirmed': "this app could not confirm from Rocket.Chat's release notes that {version} carries the change",
 } as const;
 const ptBR = {
     'list.and': 'e',

@@ -180,7 +180,7 @@ export class WebhookTestRunner {
                 return {
                     success: true,
                     httpStatus: 200,
-                    reason: t('history.one'),
+                    reason: t('history.oneDelivery'),
                     entry: { ...omitCheck(shown ? toHistoryItem(entry) : withheld(toHistoryItem(entry))), ...detail, ...(check && { check }) },
                 };
             }

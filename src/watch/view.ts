@@ -31,6 +31,8 @@ export interface WatchRunOutcome extends TestOutcome {
 
 export const SHOWN_RUNS = 20;
 
+const WATCH_STATES = { unknown: t('panel.watchUnknown'), healthy: t('panel.watchHealthy'), failing: t('panel.watchFailing') };
+
 export function watchAnswer({ state, paused }: WatchStatus, config: WatchConfigCheck): WatchAnswer {
     const enabled = config.ok && config.config.intervalMinutes > 0;
     const facts = {
@@ -55,8 +57,8 @@ export function watchAnswer({ state, paused }: WatchStatus, config: WatchConfigC
     const { intervalMinutes, event, failuresToAlert } = config.config;
     const reason = enabled
         ? paused
-            ? `The health watch is paused: run ${paused.runId} never finished. Test now runs once and resumes it.`
-            : `The health watch tests ${event} every ${intervalMinutes} min; the webhook is ${state.state}.`
-        : 'The health watch is off (watch_interval_minutes is 0).';
+            ? t('watch.paused', { run: paused.runId })
+            : t('watch.tests', { event, minutes: intervalMinutes, state: WATCH_STATES[state.state] })
+        : t('watch.off');
     return { success: true, httpStatus: 200, reason, enabled, intervalMinutes, event, failuresToAlert, ...facts };
 }

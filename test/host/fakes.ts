@@ -76,6 +76,8 @@ export class AppSettingsStore implements ISettingRead {
 /** The workspace's settings as the engine's ServerSettingRead serves them; some may be refused to apps. */
 /** Rocket.Chat's Omnichannel webhook settings with their defaults (apps/meteor/server/settings/omnichannel.ts). */
 export const OMNICHANNEL_DEFAULTS: Array<[string, unknown]> = [
+    // The workspace's language (Administration → Settings → General): none chosen by default.
+    ['Language', ''],
     ['Livechat_enabled', true],
     ['Livechat_webhookUrl', ''],
     ['Livechat_secret_token', ''],

@@ -48,9 +48,11 @@ export function readAppInfo(): IAppInfo {
     return JSON.parse(fs.readFileSync(path.join(ROOT, 'app.json'), 'utf8'));
 }
 
-export function makeUser(username: string, roles: Array<string>): IUser {
+/** A user as Rocket.Chat's user converter hands it to apps: `settings.preferences` carries only the language, when one is set. */
+export function makeUser(username: string, roles: Array<string>, language?: string): IUser {
     const now = new Date();
     return {
+        settings: { preferences: { ...(language && { language }) } },
         id: `${username}-id`,
         username,
         name: username,
