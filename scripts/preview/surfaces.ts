@@ -3,11 +3,17 @@
 // the check table, the watch alert and recovery.
 import { LivechatWebhookTestApp } from '../../LivechatWebhookTestApp';
 import { startCrm } from '../../test/host/crm';
-import { ALERTS_ROOM, GENERAL_ROOM } from '../../test/host/localHost';
+import { ALERTS_ROOM, GENERAL_ROOM, makeUser } from '../../test/host/localHost';
 import { startWorld, USERS, World } from '../../test/host/world';
 import { Surface } from './surface';
 
 export const PREVIEW_TOKEN = 'preview-secret-token';
+
+/** Readers who chose another language than English in their preferences. */
+export const READERS = [
+    ['pt-BR', makeUser('leitora', ['user', 'admin'], 'pt-BR')],
+    ['de', makeUser('leserin', ['user', 'admin'], 'de')],
+] as const;
 
 export async function collectSurfaces(): Promise<Array<Surface>> {
     const world: World = await startWorld(LivechatWebhookTestApp);
@@ -101,6 +107,27 @@ export async function collectSurfaces(): Promise<Array<Surface>> {
         world.receiver.behave({ status: 200 });
         await host.fireJob('webhook-watch');
         posted('watch-recovery', 'Health watch: the recovery');
+
+        // The same surfaces for readers who chose Portuguese or German; the alert in the workspace's language.
+        host.settings.set('webhook_url', crm.url);
+        for (const [language, reader] of READERS) {
+            await host.runCommand('livechat-webhook-test', reader, ['check']);
+            reply(`check-table-${language}`, `The receiver check, for a reader whose language is ${language}`);
+        }
+        host.settings.set('webhook_url', world.receiver.url);
+        for (const [language, reader] of READERS) {
+            host.serverSettings.set('Language', language);
+            world.receiver.behave({ status: 503, body: 'maintenance' });
+            for (let index = 0; index < 3; index++) {
+                await host.fireJob('webhook-watch');
+            }
+            posted(`watch-alert-${language}`, `Health watch: the alert, the workspace's language ${language}`);
+            await host.runCommand('livechat-webhook-test', reader, ['panel']);
+            view(`panel-${language}`, `The Webhook panel, for a reader whose language is ${language}`);
+            world.receiver.behave({ status: 200 });
+            await host.fireJob('webhook-watch');
+        }
+        host.serverSettings.set('Language', '');
         return surfaces;
     } finally {
         await crm.close();

@@ -20,6 +20,12 @@ const EXPECTED = [
     'watch-alert',
     'panel-failing',
     'watch-recovery',
+    'check-table-pt-BR',
+    'check-table-de',
+    'watch-alert-pt-BR',
+    'panel-pt-BR',
+    'watch-alert-de',
+    'panel-de',
 ];
 
 describe('the app in Rocket.Chat UIKit renderer', () => {
@@ -38,6 +44,14 @@ describe('the app in Rocket.Chat UIKit renderer', () => {
         expect(text('reply-retried')).toMatch(/503/);
         expect(text('detail')).toMatch(/X-RocketChat-Livechat-Token: \*\*\*/);
         expect(text('watch-recovery')).toMatch(/recovered/i);
+        // The reader's language (the alert: the workspace's).
+        expect(text('check-table-pt-BR')).toMatch(/Receptor/);
+        expect(text('check-table-de')).toMatch(/Empfänger/);
+        expect(text('panel-pt-BR')).toMatch(/Enviar teste/);
+        expect(text('panel-de')).toMatch(/Test senden/);
+        for (const id of ['check-table-pt-BR', 'check-table-de', 'panel-pt-BR', 'panel-de', 'watch-alert-pt-BR', 'watch-alert-de']) {
+            expect({ id, english: /Receiver (ready|not ready)|Send test|Failing since|Test now/.test(text(id)) }).toEqual({ id, english: false });
+        }
     });
 
     it('never shows the secret token', () => {
