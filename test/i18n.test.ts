@@ -30,11 +30,11 @@ function sourceFiles(dir: string): Array<string> {
 /** Words that are English and no Portuguese word (names, codes and quoted text are removed first). */
 const ENGLISH = new Set(
     (
-        'the and with would was were is are has have been will which when what or but any its it this that these your you from only every of for ' +
+        'the and with would was were is are has have been will which when what or but any its it this that these your you from only every of ' +
         'receiver delivered delivery deliveries failed failing sent send answer answered retried retries retry dropped refused none unknown ' +
         'steps step errors error running still health last history watch check ready not off on at by to in if than then there here ' +
         'setting settings try again tests event events run runs time page body request response headers signature should must can cannot ' +
-        'could does do did missing wrong old minutes seconds nothing something real deliver instead took took because while where who how'
+        'could does did missing wrong old minutes seconds nothing something deliver instead took took because while where who how'
     ).split(' '),
 );
 
@@ -45,7 +45,7 @@ function prose(text: string): string {
         .replace(/"[^"]*"/g, ' ')
         .replace(/https?:\/\/\S+/g, ' ')
         .replace(/\{\w+\}/g, ' ')
-        .replace(/\/?livechat-webhook-test[\w.-]*|view-livechat-webhooks|webhook-(id|signature|timestamp)|X-RocketChat-[\w-]+|whsec_\S*/g, ' ')
+        .replace(/\berror-[\w-]+|\/?livechat-webhook-test[\w.-]*|view-livechat-webhooks|webhook-(id|signature|timestamp)|X-RocketChat-[\w-]+|whsec_\S*/g, ' ')
         .replace(/\b(Rocket\.Chat|Omnichannel|Standard Webhooks|Webhooks?|Send Test|Current Chats|Personal Access Tokens|Site_Url|crmData)\b/g, ' ')
         .replace(/\b[\w.-]*[_.\d][\w.-]*\b/g, ' ')
         .replace(/\b[a-z]+[A-Z]\w*\b|\b[A-Z][a-z]+[A-Z]\w*\b|\b[A-Z]{2,}\b/g, ' ');
@@ -96,7 +96,9 @@ describe('the catalogue', () => {
 
     it('pt-BR holds no English sentence: every value, names and codes aside', () => {
         const ptBR = catalogue('pt-BR');
+        // The command's parameters are its syntax: `history`, `check`, `watch` are what the reader types.
         const english = Object.keys(ptBR)
+            .filter((key) => key !== 'command_params_example')
             .map((key) => ({ key, words: englishIn(ptBR[key]) }))
             .filter((found) => found.words.length > 0);
         expect(english).toEqual([]);

@@ -69,7 +69,9 @@ describe('the verdict per status, under each rules', () => {
     });
 
     it('says when the rules were assumed, and what would change', () => {
-        expect(en(judgeDelivery(answer(204), 5000, undefined, byVersion('7.10')).hint)).toContain('Assumed the current delivery rules: the server says only 7.10');
+        expect(en(judgeDelivery(answer(204), 5000, undefined, byVersion('7.10')).hint)).toContain(
+            'Assumed the current delivery rules: the server says only 7.10',
+        );
         expect(en(judgeDelivery(answer(200), 5000, undefined, byVersion('7.10')).hint)).not.toContain('Assumed');
     });
 });

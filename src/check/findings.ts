@@ -195,7 +195,11 @@ export function findingsOf(results: Array<StepResult>, timeoutMs: number): Array
             } else if (result.kind === 'event' && result.event === 'LivechatSession' && real && real.verdict === 'delivered') {
                 add('warning', result.name, sampleOnlyHint(answer));
             } else if ((result.status === 401 || result.status === 403) && tokenAccepted) {
-                add('error', result.name, answer ? t('check.payloadRefusedQuoted', { status: result.status, answer }) : t('check.payloadRefused', { status: result.status }));
+                add(
+                    'error',
+                    result.name,
+                    answer ? t('check.payloadRefusedQuoted', { status: result.status, answer }) : t('check.payloadRefused', { status: result.status }),
+                );
             } else {
                 add('error', result.name, result.report ? result.report.hint : t('check.notDelivered'));
             }

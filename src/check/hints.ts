@@ -63,7 +63,13 @@ export function sampleOnlyHint(answer: string): Text {
         return leaf.length > 2 && new RegExp(`\\b${leaf}\\b`, 'i').test(answer);
     });
     const fields = (named.length ? named : all).join(', ');
-    const key = named.length ? (answer ? 'check.sampleOnlyChokedQuoted' : 'check.sampleOnlyChoked') : answer ? 'check.sampleOnlyDiffersQuoted' : 'check.sampleOnlyDiffers';
+    const key = named.length
+        ? answer
+            ? 'check.sampleOnlyChokedQuoted'
+            : 'check.sampleOnlyChoked'
+        : answer
+          ? 'check.sampleOnlyDiffersQuoted'
+          : 'check.sampleOnlyDiffers';
     return t(key, { fields, answer });
 }
 

@@ -4,6 +4,7 @@ import type { LayoutBlock } from '@rocket.chat/ui-kit';
 import type { CheckAnswer } from './Checks';
 import { code } from '../util/markdown';
 import { Finding, receiverErrors, StepResult } from './findings';
+import { stepLabel } from './plan';
 import { errorKindLabel, stepVerdictLabel } from '../i18n/labels';
 import { Lang, plural, render, t, Text } from '../i18n/text';
 
@@ -39,9 +40,9 @@ export function checkMessage(answer: CheckAnswer, lang: Lang): { text: string; b
         const time = step.durationMs === undefined ? '' : ` · ${step.durationMs} ms`;
         const crm = step.crmData ? ` · crmData ${step.crmData.bytes} B` : '';
         const off = step.notSent ? ` · ${r(t('check.notSentHere'))}` : '';
-        return `${stepMark(step, problems)} ${r(step.name)} · ${status}${time}${crm}${off}`;
+        return `${stepMark(step, problems)} ${r(stepLabel(step.name))} · ${status}${time}${crm}${off}`;
     });
-    const found = problems.map((finding) => `${SEVERITY_MARKS[finding.severity]} *${r(finding.step)}*: ${r(finding.hint)}`);
+    const found = problems.map((finding) => `${SEVERITY_MARKS[finding.severity]} *${r(stepLabel(finding.step))}*: ${r(finding.hint)}`);
     const text = [header, ...lines, ...(found.length ? [r(t('check.problems')), ...found] : [])].join('\n');
     const blocks: Array<LayoutBlock> = [
         // A code span inside bold shows as written: the host stays outside it.

@@ -64,7 +64,7 @@ function isList(value: unknown): value is ListOf {
 /** The catalogue's sentence in `lang`, English when it lacks one, the key itself when no language has it (a record from a later version). */
 function sentence(key: string, lang: Lang): string {
     const own = (CATALOGUES[lang] as { [key: string]: string | undefined })[key];
-    return own !== undefined ? own : (CATALOGUES.en as { [key: string]: string | undefined })[key] ?? key;
+    return own !== undefined ? own : ((CATALOGUES.en as { [key: string]: string | undefined })[key] ?? key);
 }
 
 function renderArg(arg: Arg, lang: Lang): string {
@@ -104,7 +104,15 @@ export function render(text: Text | undefined, lang: Lang): string {
 }
 
 /** Strings for texts at every depth of a value (an answer, blocks, a view); everything else as it is. */
-export type Localized<T> = T extends Text ? (T extends string ? T : string) : T extends Array<infer I> ? Array<Localized<I>> : T extends object ? { [K in keyof T]: Localized<T[K]> } : T;
+export type Localized<T> = T extends Text
+    ? T extends string
+        ? T
+        : string
+    : T extends Array<infer I>
+      ? Array<Localized<I>>
+      : T extends object
+        ? { [K in keyof T]: Localized<T[K]> }
+        : T;
 
 export function localize<T>(value: T, lang: Lang): Localized<T> {
     if (value === null || typeof value !== 'object') {

@@ -17,7 +17,11 @@ export function readinessHeadline(readiness: Readiness): Text {
         return t('readiness.unknown');
     }
     const where =
-        readiness.sameUrl === false ? t('readiness.toAnotherUrl') : readiness.workspaceUrl ? cat([' ', t('readiness.toUrl', { url: code(readiness.workspaceUrl) })]) : '';
+        readiness.sameUrl === false
+            ? t('readiness.toAnotherUrl')
+            : readiness.workspaceUrl
+              ? cat([' ', t('readiness.toUrl', { url: code(readiness.workspaceUrl) })])
+              : '';
     return cat([
         readiness.sameUrl === false ? '⚠️ ' : '✅ ',
         t('readiness.sends', { sent, total: readiness.events.length }),
@@ -35,7 +39,9 @@ export function readinessMessage(readiness: Readiness, lang: Lang): { text: stri
         return `${mark} ${item.event} · ${setting}`;
     });
     const timeout = r(
-        readiness.timeoutMs === undefined ? t('readiness.timeoutUnknown') : t('readiness.timeout', { ms: readiness.timeoutMs, spacing: readiness.timeoutMs * 4 }),
+        readiness.timeoutMs === undefined
+            ? t('readiness.timeoutUnknown')
+            : t('readiness.timeout', { ms: readiness.timeoutMs, spacing: readiness.timeoutMs * 4 }),
     );
     const timeoutLine = r(t('readiness.timeoutLine', { timeout }));
     const findings = readiness.findings.map((finding) => `${MARKS[finding.severity]} ${r(finding.hint)}`);

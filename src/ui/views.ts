@@ -78,7 +78,10 @@ export function panelView(model: PanelModel) {
         text: text(
             `${label('panel.target')}: ${r(
                 model.target
-                    ? t('panel.targetFrom', { host: code(urlHost(model.target.url) || model.target.url), source: TARGET_SOURCES[model.target.source] || model.target.source })
+                    ? t('panel.targetFrom', {
+                          host: code(urlHost(model.target.url) || model.target.url),
+                          source: TARGET_SOURCES[model.target.source] || model.target.source,
+                      })
                     : t('panel.noTarget'),
             )}`,
         ),

@@ -68,7 +68,12 @@ export function workspaceMessage(readiness: Readiness, appId: string, lang: Lang
     const title = render(t(readiness.sends ? 'watch.sendsAgainTitle' : 'watch.stoppedTitle'), lang);
     const line = render(
         readiness.sends
-            ? t('watch.sendsAgainLine', { events: readiness.events.filter((item) => item.sent === true).map((item) => item.event).join(', ') })
+            ? t('watch.sendsAgainLine', {
+                  events: readiness.events
+                      .filter((item) => item.sent === true)
+                      .map((item) => item.event)
+                      .join(', '),
+              })
             : t('watch.stoppedLine', { why: why ? why.hint : t('watch.noEventGoesOut') }),
         lang,
     );
