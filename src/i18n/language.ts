@@ -7,7 +7,7 @@ import { settledBy } from '../util/settledBy';
 import { Lang } from './text';
 
 /** How long a surface waits for the workspace's Language setting before it speaks English. */
-export const LANGUAGE_READ_MS = 3000;
+export const LANGUAGE_READ_MS = 1000;
 
 /** Rocket.Chat's language codes ('pt-BR', 'pt', 'es', 'es-MX', 'de', 'de-IN' (informal), 'en-US'…) to ours; others: none. */
 export function languageOf(code: unknown): Lang | undefined {
