@@ -4,7 +4,7 @@
 import type { DeliveryReport } from '../delivery/report';
 import { dedupAdvice, sampleOnlyHint, tookNoData } from './hints';
 import { baselineKind, isProbe, savesCrmData, Step, stepLabel } from './plan';
-import { verdictLabel } from '../i18n/labels';
+import { verdictLabel } from '../delivery/labels';
 import { cat, list, Message, t, Text } from '../i18n/text';
 import type { Readiness } from '../readiness/judge';
 

@@ -5,7 +5,8 @@ import type { CheckAnswer } from './Checks';
 import { code } from '../util/markdown';
 import { Finding, receiverErrors, StepResult } from './findings';
 import { stepLabel } from './plan';
-import { errorKindLabel, stepVerdictLabel } from '../i18n/labels';
+import { errorKindLabel } from '../delivery/labels';
+import { stepVerdictLabel } from './labels';
 import { Lang, plural, render, t, Text } from '../i18n/text';
 
 const SEVERITY_MARKS = { error: '⛔', warning: '⚠️', info: 'ℹ️' };

@@ -9,7 +9,7 @@ import { HistoryItem, TestOutcome } from '../runner/answers';
 import type { WatchRunOutcome } from '../watch/view';
 import { DeliveryReport, urlHost, Verdict } from '../delivery/report';
 import { code } from '../util/markdown';
-import { errorKindLabel, verdictLabel } from '../i18n/labels';
+import { errorKindLabel, verdictLabel } from '../delivery/labels';
 import { cat, Lang, Message, render, t, Text } from '../i18n/text';
 
 export const REDELIVER_ACTION_ID = 'livechat-webhook-test.redeliver';

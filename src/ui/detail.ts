@@ -11,7 +11,7 @@ type Entry = NonNullable<HistoryAnswer['entry']>;
 import { code } from '../util/markdown';
 import { when } from '../watch/messages';
 import { DETAIL_VIEW_ID, MARKS, plain, statusOf, text } from './views';
-import { verdictLabel } from '../i18n/labels';
+import { verdictLabel } from '../delivery/labels';
 import { Lang, render, t, Text } from '../i18n/text';
 
 /** The entry's modal: a check's table, or a delivery's detail. */

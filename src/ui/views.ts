@@ -14,7 +14,7 @@ import type { Readiness } from '../readiness/judge';
 import { readinessHeadline } from '../readiness/messages';
 import { FORM } from './form';
 import type { Key } from '../i18n/catalogue';
-import { errorKindLabel, verdictLabel } from '../i18n/labels';
+import { errorKindLabel, verdictLabel } from '../delivery/labels';
 import { Lang, Message, plural, render, t, Text } from '../i18n/text';
 
 export const PANEL_VIEW_ID = 'livechat-webhook-test.panel';

@@ -4,7 +4,7 @@ import type { LayoutBlock } from '@rocket.chat/ui-kit';
 
 import { DeliveryReport, urlHost } from '../delivery/report';
 import { code } from '../util/markdown';
-import { errorKindLabel, verdictLabel } from '../i18n/labels';
+import { errorKindLabel, verdictLabel } from '../delivery/labels';
 import { Lang, plural, render, t, Text } from '../i18n/text';
 import { uptimeOf, WatchChange, WatchState } from './state';
 import type { Pause } from './WatchStore';
