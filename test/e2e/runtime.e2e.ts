@@ -12,8 +12,11 @@ import { startHostileReceiver } from '../host/hostileReceivers';
 import { Receiver, startReceiver } from '../host/receiver';
 import { AUTH_TOKENS, credentialsOf, LOOPBACK, USERS } from '../host/world';
 import { packagedZipPath } from '../host/zipLoader';
+import { e2eEngine } from '../runtime/engines';
 import { RuntimeHost } from '../runtime/runtimeHost';
 
+/** The engine under test: E2E_ENGINE (1.58.1, 1.59.0 or 1.62.0), default 1.58.1. */
+const ENGINE = e2eEngine();
 let host: RuntimeHost;
 let receiver: Receiver;
 let permissionHost: PermissionHost;
@@ -28,7 +31,7 @@ beforeAll(async () => {
     permissionHost.setTable(
         DEFAULT_PERMISSION_TABLE.map((entry) => (entry._id === 'view-livechat-webhooks' ? { ...entry, roles: [...entry.roles, 'crm-integrator'] } : entry)),
     );
-    host = new RuntimeHost(APP_USER);
+    host = new RuntimeHost(APP_USER, ENGINE);
     host.serverSettings.set('Site_Url', permissionHost.siteUrl);
     host.serverSettings.set('Livechat_webhookUrl', '');
     host.http.ssrfAllowlist = LOOPBACK;
