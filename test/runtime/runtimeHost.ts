@@ -1,7 +1,8 @@
-// A small Rocket.Chat stand-in around the engine's real runtime: apps-engine 1.58.1's AppManager
-// installs the zip and runs the app in a Deno subprocess; the bridges below are this host's answers
-// to what the app asks for (settings, HTTP, persistence, rooms, users, notifications, API and
-// command registration). Any bridge method not implemented here throws and is recorded.
+// A small Rocket.Chat stand-in around the engine's real runtime: an Apps-Engine release's AppManager
+// (1.58.1 unless told otherwise, see engines.ts) installs the zip and runs the app in a Deno
+// subprocess; the bridges below are this host's answers to what the app asks for (settings, HTTP,
+// persistence, rooms, users, notifications, API and command registration). Any bridge method not
+// implemented here throws and is recorded.
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 
@@ -15,12 +16,7 @@ import { LoopbackHttp } from '../host/loopbackHttp';
 import { notReadable, OMNICHANNEL_DEFAULTS, SECRET_SETTINGS } from '../host/fakes';
 import { PersistenceStore, RoomStore } from '../host/storage';
 import { useDeno } from './deno';
-
-const bridges = require('apps-engine-runtime/server/bridges');
-const { AppManager } = require('apps-engine-runtime/server/AppManager');
-const { AppMetadataStorage, AppLogStorage, AppSourceStorage } = require('apps-engine-runtime/server/storage');
-const { SlashCommandContext } = require('apps-engine-runtime/definition/slashcommands');
-const { AppInterface } = require('apps-engine-runtime/definition/metadata');
+import { DEFAULT_ENGINE, Engine, engine as engineOf, engineModule } from './engines';
 
 type Loose = { [key: string]: any };
 
@@ -44,7 +40,37 @@ export interface Notification {
     message: Loose;
 }
 
-const { DenoRuntimeSubprocessController } = require('apps-engine-runtime/server/runtime/deno/AppsEngineDenoRuntime');
+/** The engine's modules this host uses, loaded once per engine. */
+interface EngineModules {
+    bridges: any;
+    AppManager: any;
+    AppMetadataStorage: any;
+    AppLogStorage: any;
+    AppSourceStorage: any;
+    SlashCommandContext: any;
+    AppInterface: any;
+}
+
+const loaded = new Map<Engine, EngineModules>();
+
+function modulesOf(engine: Engine): EngineModules {
+    let modules = loaded.get(engine);
+    if (!modules) {
+        const storage = engineModule(engine, 'server/storage');
+        modules = {
+            bridges: engineModule(engine, 'server/bridges'),
+            AppManager: engineModule(engine, 'server/AppManager').AppManager,
+            AppMetadataStorage: storage.AppMetadataStorage,
+            AppLogStorage: storage.AppLogStorage,
+            AppSourceStorage: storage.AppSourceStorage,
+            SlashCommandContext: engineModule(engine, 'definition/slashcommands').SlashCommandContext,
+            AppInterface: engineModule(engine, 'definition/metadata').AppInterface,
+        };
+        observeRoundTrips(engineModule(engine, 'server/runtime/deno/AppsEngineDenoRuntime').DenoRuntimeSubprocessController);
+        loaded.set(engine, modules);
+    }
+    return modules;
+}
 
 /**
  * Every message an app's process sends the host to ask for something (an accessor or a bridge
@@ -52,8 +78,12 @@ const { DenoRuntimeSubprocessController } = require('apps-engine-runtime/server/
  * its work unchanged.
  */
 const roundTrips: Array<{ appId: string; method: string }> = [];
-const handleIncoming = DenoRuntimeSubprocessController.prototype.handleIncomingMessage;
-if (!handleIncoming.observed) {
+
+function observeRoundTrips(Controller: any): void {
+    const handleIncoming = Controller.prototype.handleIncomingMessage;
+    if (handleIncoming.observed) {
+        return;
+    }
     const observed = function (this: { getAppId(): string }, message: { payload?: { method?: unknown } }) {
         const method = message && message.payload && message.payload.method;
         if (typeof method === 'string' && /^(accessor|bridges):/.test(method)) {
@@ -62,7 +92,7 @@ if (!handleIncoming.observed) {
         return handleIncoming.call(this, message);
     };
     (observed as unknown as { observed: boolean }).observed = true;
-    DenoRuntimeSubprocessController.prototype.handleIncomingMessage = observed;
+    Controller.prototype.handleIncomingMessage = observed;
 }
 
 /** Bridge calls the host has not answered yet. */
@@ -129,21 +159,29 @@ export class RuntimeHost {
     public appId = '';
     public timings: RuntimeTimings = { loadMs: 0, installMs: 0 };
     private manager: any;
+    private readonly modules: EngineModules;
 
-    constructor(private readonly appUser: IUser) {
+    constructor(
+        private readonly appUser: IUser,
+        public readonly engine: Engine = engineOf(DEFAULT_ENGINE),
+    ) {
         // The runtime's process boundary is the round trip here.
         this.store.latencyMs = 0;
+        this.modules = modulesOf(engine);
     }
 
     /** Starts the engine and installs the zip, enabled, as an admin uploading it would. */
     public async install(zipPath: string): Promise<void> {
-        useDeno();
+        const deno = useDeno(this.engine);
         const started = Date.now();
-        this.manager = new AppManager({
+        this.manager = new this.modules.AppManager({
             metadataStorage: this.metadataStorage(),
             logStorage: this.logStorage(),
             bridges: this.bridges(),
             sourceStorage: this.sourceStorage(),
+            // Where the host keeps temporary upload files, as Rocket.Chat's orchestrator passes it; 1.62.0
+            // also links its deno-runtime there (Deno 2 runs no TypeScript from node_modules). Older engines ignore it.
+            tempFilePath: deno.tempFilePath,
         });
         await this.manager.load();
         const loaded = Date.now();
@@ -219,12 +257,14 @@ export class RuntimeHost {
     }
 
     public async command(sender: IUser, room: Loose, args: Array<string>, command = 'livechat-webhook-test'): Promise<void> {
-        await this.manager.getCommandManager().executeCommand(command, new SlashCommandContext(sender, room, args, undefined, this.triggers.make()));
+        await this.manager
+            .getCommandManager()
+            .executeCommand(command, new this.modules.SlashCommandContext(sender, room, args, undefined, this.triggers.make()));
     }
 
     /** A click as Rocket.Chat's UIKit route hands it to the engine; `container` is the view for a click in a contextual bar or modal. */
     public async blockAction(user: IUser, room: Loose, button: { actionId: string; value?: string; blockId?: string; container?: Loose }): Promise<Loose> {
-        return this.manager.getListenerManager().executeListener(AppInterface.IUIKitInteractionHandler, {
+        return this.manager.getListenerManager().executeListener(this.modules.AppInterface.IUIKitInteractionHandler, {
             type: 'blockAction',
             appId: this.appId,
             actionId: button.actionId,
@@ -238,7 +278,7 @@ export class RuntimeHost {
 
     /** A modal's submit: the view with the state the client collected; Rocket.Chat's route passes no room with it. */
     public async viewSubmit(user: IUser, view: Loose, state: Loose): Promise<Loose> {
-        return this.manager.getListenerManager().executeListener(AppInterface.IUIKitInteractionHandler, {
+        return this.manager.getListenerManager().executeListener(this.modules.AppInterface.IUIKitInteractionHandler, {
             type: 'viewSubmit',
             appId: this.appId,
             actionId: 'submit',
@@ -249,7 +289,7 @@ export class RuntimeHost {
     }
 
     public async viewClosed(user: IUser, view: Loose): Promise<Loose> {
-        return this.manager.getListenerManager().executeListener(AppInterface.IUIKitInteractionHandler, {
+        return this.manager.getListenerManager().executeListener(this.modules.AppInterface.IUIKitInteractionHandler, {
             type: 'viewClosed',
             appId: this.appId,
             actionId: 'close',
@@ -260,7 +300,7 @@ export class RuntimeHost {
 
     /** A click on an action button (a room action) in `room`. */
     public async actionButton(user: IUser, actionId: string, room: Loose): Promise<Loose> {
-        return this.manager.getListenerManager().executeListener(AppInterface.IUIKitInteractionHandler, {
+        return this.manager.getListenerManager().executeListener(this.modules.AppInterface.IUIKitInteractionHandler, {
             type: 'actionButton',
             appId: this.appId,
             actionId,
@@ -309,6 +349,7 @@ export class RuntimeHost {
     private bridges(): any {
         const host = this;
         const missing = this.missing;
+        const { bridges } = this.modules;
         const made: Loose = {
             command: bridge(
                 bridges.CommandBridge,
@@ -464,7 +505,8 @@ export class RuntimeHost {
 
     private metadataStorage(): any {
         const items = new Map<string, Loose>();
-        class Metadata extends AppMetadataStorage {
+        const Base = this.modules.AppMetadataStorage;
+        class Metadata extends Base {
             constructor() {
                 super('memory');
             }
@@ -514,7 +556,8 @@ export class RuntimeHost {
 
     private logStorage(): any {
         const logs = this.logs;
-        class Logs extends AppLogStorage {
+        const Base = this.modules.AppLogStorage;
+        class Logs extends Base {
             constructor() {
                 super('memory');
             }
@@ -540,7 +583,8 @@ export class RuntimeHost {
 
     private sourceStorage(): any {
         const zips = new Map<string, Buffer>();
-        class Sources extends AppSourceStorage {
+        const Base = this.modules.AppSourceStorage;
+        class Sources extends Base {
             constructor() {
                 super('memory');
             }

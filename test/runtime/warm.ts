@@ -1,5 +1,11 @@
-// `npm run runtime:warm`: fetches the engine runtime's Deno dependencies once (npm registry only).
-import { DENO_DIR, warmDenoCache } from './deno';
+// `npm run runtime:warm [-- <version>...]`: fetches each engine runtime's Deno dependencies into that
+// engine's own cache, once (npm registry only). Without a version: every engine e2e can run on.
+import { engine, ENGINES } from './engines';
+import { warmDenoCache } from './deno';
 
-warmDenoCache();
-console.log(`Deno cache ready in ${DENO_DIR}`);
+const versions = process.argv.slice(2).filter((arg) => arg !== '--');
+for (const version of versions.length ? versions : Object.keys(ENGINES)) {
+    const started = Date.now();
+    const setup = warmDenoCache(engine(version));
+    console.log(`apps-engine ${version}: Deno ${setup.engine.deno.version} cache ready in ${setup.denoDir} (${Date.now() - started} ms)`);
+}
