@@ -473,6 +473,27 @@ describe('the app in the real Apps-Engine runtime', () => {
             /Webhook test dlv_[0-9a-f]{12} by admin\.user \(admin\.user-id\): event LivechatSession, host 127\.0\.0\.1:\d+ -> 200 delivered in \d+ ms/,
         );
         expect(appLines).toContain('Webhook test by plain.user (plain.user-id): refused 403 error-unauthorized');
+        // Each line is stored with the call that wrote it, whichever way the engine hands that call its
+        // logger (1.58/1.59: on the app object; 1.62: only through the call's proxy of the app).
+        const stored = host.logs.filter((entry) => entry.severity !== 'debug').map((entry) => ({ method: entry.method, text: entry.text }));
+        expect(stored).toEqual(
+            expect.arrayContaining([
+                {
+                    method: 'api:webhook.test:post',
+                    text: expect.stringMatching(/^Webhook test dlv_[0-9a-f]{12} by admin\.user .* -> 200 delivered in \d+ ms$/),
+                },
+                { method: 'api:webhook.test:post', text: 'Webhook test by plain.user (plain.user-id): refused 403 error-unauthorized' },
+                {
+                    method: 'slashcommand:livechat-webhook-test:executor',
+                    text: expect.stringMatching(/^Webhook test dlv_[0-9a-f]{12} by admin\.user .* -> 200 delivered in \d+ ms$/),
+                },
+                {
+                    method: 'app:executeBlockActionHandler',
+                    text: expect.stringMatching(/^Webhook check chk_[0-9a-f]{12} by admin\.user \(admin\.user-id\): 11 steps/),
+                },
+                { method: 'scheduler:webhook-watch', text: expect.stringMatching(/^Webhook watch run dlv_[0-9a-f]{12}: event LivechatSession -> 503 /) },
+            ]),
+        );
         for (const secret of ['auth-token-of-', SIGNING_SECRET.slice(6), '/webhook']) {
             expect(appLines.join('\n')).not.toContain(secret);
         }
