@@ -7,7 +7,7 @@ import { Webhook } from 'standardwebhooks';
 import { expectSample } from '../fixtures';
 import legacy from '../fixtures/history-0.1.0.json';
 import { closedConversation } from '../host/conversations';
-import { APP_USER, ALERTS_ROOM, GENERAL_ROOM } from '../host/localHost';
+import { APP_USER, ALERTS_ROOM, GENERAL_ROOM, makeUser } from '../host/localHost';
 import { DEFAULT_PERMISSION_TABLE, PermissionHost, startPermissionHost } from '../host/permissionHost';
 import { startHostileReceiver } from '../host/hostileReceivers';
 import { Receiver, startReceiver } from '../host/receiver';
@@ -180,6 +180,25 @@ describe('the app in the real Apps-Engine runtime', () => {
         expect(clicked).toMatchObject({ success: true });
         expect(receiver.requests.length).toBe(before + 2);
         expect(receiver.requests[before + 1].body).toBe(receiver.requests[before].body);
+    });
+
+    it("speaks the reader's language through the engine: a pt-BR preference, else the workspace's Language; REST stays English", async () => {
+        const leitora = makeUser('leitora', ['user', 'admin'], 'pt-BR');
+        await host.command(leitora, GENERAL_ROOM, ['Message']);
+        const portuguese = host.notifications[host.notifications.length - 1];
+        expect(portuguese.to.id).toBe(leitora.id);
+        expect(portuguese.message.text).toMatch(/^✅ Entregue: Message/);
+        expect(portuguese.message.text).toContain('O receptor respondeu 200');
+        host.serverSettings.set('Language', 'de');
+        try {
+            await host.command(makeUser('ohne.vorliebe', ['user', 'admin']), GENERAL_ROOM, ['Message']);
+            expect(host.notifications[host.notifications.length - 1].message.text).toMatch(/^✅ Zugestellt: Message/);
+        } finally {
+            host.serverSettings.set('Language', '');
+        }
+        const rest = await host.api('post', 'webhook.test', { user: leitora });
+        expect(rest.status).toBe(200);
+        expect(rest.content.reason).toMatch(/^The receiver answered 200 in \d+ ms\.$/);
     });
 
     it('builds a payload from a room read through the room bridge', async () => {
