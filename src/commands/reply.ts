@@ -7,6 +7,7 @@ import type { LayoutBlock } from '@rocket.chat/ui-kit';
 import type { HistoryStats } from '../history/stats';
 import { HistoryItem, TestOutcome } from '../runner/answers';
 import type { WatchRunOutcome } from '../watch/view';
+import { watchStateLabel } from '../watch/messages';
 import { DeliveryReport, urlHost, Verdict } from '../delivery/report';
 import { code } from '../util/markdown';
 import { errorKindLabel, verdictLabel } from '../delivery/labels';
@@ -94,7 +95,6 @@ export function buildOutcomeBlocks(outcome: TestOutcome, appId: string, lang: La
     return blocks;
 }
 
-const WATCH_STATES = { unknown: t('panel.watchUnknown'), healthy: t('panel.watchHealthy'), failing: t('panel.watchFailing') };
 const WATCH_CHANGES = { failing: t('reply.changeFailing'), recovered: t('reply.changeRecovered') };
 
 /** A watch run someone asked for: the test's reply, and what it did to the watch's state. */
@@ -103,7 +103,7 @@ export function formatWatchRun(outcome: WatchRunOutcome, lang: Lang): string {
         return formatOutcome(outcome, lang);
     }
     const { watch } = outcome;
-    const state = WATCH_STATES[watch.state];
+    const state = watchStateLabel(watch.state);
     const line = watch.change
         ? t(watch.posted ? 'reply.watchChangedPosted' : 'reply.watchChanged', { state, change: WATCH_CHANGES[watch.change] })
         : t('reply.watchState', { state });

@@ -9,7 +9,7 @@ import type { HistoryStats } from '../history/stats';
 import type { HistoryItem } from '../runner/answers';
 import type { WatchAnswer } from '../watch/view';
 import { code } from '../util/markdown';
-import { pauseLine, when } from '../watch/messages';
+import { pauseLine, watchStateLabel, when } from '../watch/messages';
 import type { Readiness } from '../readiness/judge';
 import { readinessHeadline } from '../readiness/messages';
 import { FORM } from './form';
@@ -227,8 +227,6 @@ export function statusOf(item: HistoryItem, lang: Lang): string {
     return item.status === undefined ? (item.errorKind ? render(errorKindLabel(item.errorKind), lang) : '-') : String(item.status);
 }
 
-const WATCH_STATES = { unknown: t('panel.watchUnknown'), healthy: t('panel.watchHealthy'), failing: t('panel.watchFailing') };
-
 function watchLine(lang: Lang, watch?: WatchAnswer): string {
     const r = (value: Text) => render(value, lang);
     if (!watch || !watch.enabled) {
@@ -242,5 +240,5 @@ function watchLine(lang: Lang, watch?: WatchAnswer): string {
             : '';
     const paused = watch.paused ? `\n${r(pauseLine({ runId: watch.paused.runId, at: watch.paused.since }))}` : '';
     const since = watch.since ? ` ${r(t('panel.since', { when: when(watch.since) }))}` : '';
-    return `${marks[state]} ${r(WATCH_STATES[state])}${since}${uptime}${paused}`;
+    return `${marks[state]} ${r(watchStateLabel(state))}${since}${uptime}${paused}`;
 }

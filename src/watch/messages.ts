@@ -5,7 +5,7 @@ import type { LayoutBlock } from '@rocket.chat/ui-kit';
 import { DeliveryReport, urlHost } from '../delivery/report';
 import { code } from '../util/markdown';
 import { errorKindLabel, verdictLabel } from '../delivery/labels';
-import { Lang, plural, render, t, Text } from '../i18n/text';
+import { Lang, Message as Sentence, plural, render, t, Text } from '../i18n/text';
 import { uptimeOf, WatchChange, WatchState } from './state';
 import type { Pause } from './WatchStore';
 import type { Readiness } from '../readiness/judge';
@@ -15,6 +15,13 @@ export const WATCH_NOW_ACTION_ID = 'livechat-webhook-test.watch-now';
 export interface Message {
     text: string;
     blocks: Array<LayoutBlock>;
+}
+
+/** A watch state's name in a sentence ("healthy"); STATE_TITLES are the headings. */
+const STATE_NAMES = { unknown: t('panel.watchUnknown'), healthy: t('panel.watchHealthy'), failing: t('panel.watchFailing') };
+
+export function watchStateLabel(state: WatchState['state']): Sentence {
+    return STATE_NAMES[state];
 }
 
 const STATE_TITLES = { unknown: t('watch.stateUnknown'), healthy: t('watch.stateHealthy'), failing: t('watch.stateFailing') };

@@ -5,6 +5,7 @@ import type { EventType } from '../payloads/eventTypes';
 import { RunSummary, uptimeOf, WatchStateName } from './state';
 import type { WatchStatus } from './Watch';
 import { t, Text } from '../i18n/text';
+import { watchStateLabel } from './messages';
 
 export interface WatchAnswer extends Answer {
     enabled?: boolean;
@@ -31,8 +32,6 @@ export interface WatchRunOutcome extends TestOutcome {
 
 export const SHOWN_RUNS = 20;
 
-const WATCH_STATES = { unknown: t('panel.watchUnknown'), healthy: t('panel.watchHealthy'), failing: t('panel.watchFailing') };
-
 export function watchAnswer({ state, paused }: WatchStatus, config: WatchConfigCheck): WatchAnswer {
     const enabled = config.ok && config.config.intervalMinutes > 0;
     const facts = {
@@ -58,7 +57,7 @@ export function watchAnswer({ state, paused }: WatchStatus, config: WatchConfigC
     const reason = enabled
         ? paused
             ? t('watch.paused', { run: paused.runId })
-            : t('watch.tests', { event, minutes: intervalMinutes, state: WATCH_STATES[state.state] })
+            : t('watch.tests', { event, minutes: intervalMinutes, state: watchStateLabel(state.state) })
         : t('watch.off');
     return { success: true, httpStatus: 200, reason, enabled, intervalMinutes, event, failuresToAlert, ...facts };
 }
