@@ -21,26 +21,23 @@ import {
     UIKitViewSubmitInteractionContext,
 } from '@rocket.chat/apps-engine/definition/uikit';
 
+import { withCall } from './src/call/call';
 import { WebhookTestCommand } from './src/commands/WebhookTestCommand';
-import {
-    WebhookCheckEndpoint,
-    WebhookDeliveriesEndpoint,
-    WebhookEventsEndpoint,
-    WebhookReadinessEndpoint,
-    WebhookRedeliverEndpoint,
-    WebhookTestEndpoint,
-    WebhookWatchEndpoint,
-} from './src/endpoints/WebhookEndpoints';
-import { createServices, Services } from './src/wiring/Services';
+import { endpointsOf } from './src/endpoints/endpoints';
+import { Budgets, DEFAULT_BUDGETS } from './src/gate/budget';
+import { createStores, Stores } from './src/gate/stores';
 import { SETTINGS, SettingId } from './src/settings/settings';
+import { actionButton, blockAction, registerRoomAction, viewSubmit } from './src/ui/interactions';
 import { intervalOf } from './src/watch/config';
 import { applySchedule, watchProcessor } from './src/watch/schedule';
-import { Interactions } from './src/ui/Interactions';
-import { currentLogger } from './src/util/log';
 
+/**
+ * Registers the app's settings, endpoints, slash command, room action and the watch's job, and hands
+ * each UI interaction to its handler with a call built for it. `this` in a handler is the app as the
+ * engine hands it to that call (on 1.62 a proxy holding the call's logger).
+ */
 export class LivechatWebhookTestApp extends App {
-    private interactions?: Interactions;
-    private runner?: Services;
+    private stores?: Stores;
 
     constructor(info: IAppInfo, logger: ILogger, accessors: IAppAccessors) {
         super(info, logger, accessors);
@@ -50,34 +47,37 @@ export class LivechatWebhookTestApp extends App {
         context: UIKitBlockInteractionContext,
         read: IRead,
         http: IHttp,
-        persistence: IPersistence,
+        persis: IPersistence,
         modify: IModify,
     ): Promise<IUIKitResponse> {
-        return this.interactions ? this.interactions.blockAction(context, read, http, persistence, modify) : context.getInteractionResponder().errorResponse();
+        const { user } = context.getInteractionData();
+        return withCall(this, { user, read, http, persis, modify }, (call) => blockAction(this.state(), call, context));
     }
 
     public async executeViewSubmitHandler(
         context: UIKitViewSubmitInteractionContext,
         read: IRead,
         http: IHttp,
-        persistence: IPersistence,
+        persis: IPersistence,
         modify: IModify,
     ): Promise<IUIKitResponse> {
-        return this.interactions ? this.interactions.viewSubmit(context, read, http, persistence, modify) : context.getInteractionResponder().errorResponse();
+        const { user } = context.getInteractionData();
+        return withCall(this, { user, read, http, persis, modify }, (call) => viewSubmit(this.state(), call, context));
     }
 
     public async executeViewClosedHandler(context: UIKitViewCloseInteractionContext): Promise<IUIKitResponse> {
-        return this.interactions ? this.interactions.viewClosed(context) : context.getInteractionResponder().errorResponse();
+        return context.getInteractionResponder().successResponse();
     }
 
     public async executeActionButtonHandler(
         context: UIKitActionButtonInteractionContext,
         read: IRead,
         http: IHttp,
-        persistence: IPersistence,
+        persis: IPersistence,
         modify: IModify,
     ): Promise<IUIKitResponse> {
-        return this.interactions ? this.interactions.actionButton(context, read, http, persistence, modify) : context.getInteractionResponder().errorResponse();
+        const { user } = context.getInteractionData();
+        return withCall(this, { user, read, http, persis, modify }, (call) => actionButton(this.state(), call, context));
     }
 
     /** After every restart too: the watch's job is scheduled again (idempotent). */
@@ -93,45 +93,40 @@ export class LivechatWebhookTestApp extends App {
     }
 
     public async onSettingUpdated(setting: ISetting, configurationModify: IConfigurationModify, _read: IRead, _http: IHttp): Promise<void> {
-        this.runner?.settingsChanged();
+        this.state().settings.invalidate();
         if (setting.id === SettingId.WatchIntervalMinutes) {
             await applySchedule(configurationModify.scheduler, intervalOf(setting.value ?? setting.packageValue));
         }
+    }
+
+    /** The app's time limits; tests shorten them. */
+    protected budgets(): Budgets {
+        return DEFAULT_BUDGETS;
     }
 
     protected async extendConfiguration(configuration: IConfigurationExtend, _environmentRead: IEnvironmentRead): Promise<void> {
         for (const setting of SETTINGS) {
             await configuration.settings.provideSetting(setting);
         }
-        // Enabling the app after a disable runs this again on the same instance: the same runner and
-        // handlers are registered again, so every entry point still shares one runner.
-        const runner = this.runner || createServices(currentLogger(this), this.getID());
-        const interactions = this.interactions || new Interactions(runner, this.getID(), currentLogger(this));
-        this.runner = runner;
-        this.interactions = interactions;
-        await configuration.scheduler.registerProcessors([watchProcessor(runner.watch)]);
-        await configuration.api.provideApi({
-            visibility: ApiVisibility.PUBLIC,
-            security: ApiSecurity.UNSECURE,
-            endpoints: [
-                new WebhookTestEndpoint(this, runner),
-                new WebhookEventsEndpoint(this, runner),
-                new WebhookDeliveriesEndpoint(this, runner),
-                new WebhookRedeliverEndpoint(this, runner),
-                new WebhookWatchEndpoint(this, runner),
-                new WebhookCheckEndpoint(this, runner),
-                new WebhookReadinessEndpoint(this, runner),
-            ],
-        });
-        Interactions.registerRoomAction(configuration.ui);
+        // Enabling the app after a disable runs this again on the same instance: the same stores serve.
+        const stores = this.state();
+        await configuration.scheduler.registerProcessors([watchProcessor(this, stores)]);
+        await configuration.api.provideApi({ visibility: ApiVisibility.PUBLIC, security: ApiSecurity.UNSECURE, endpoints: endpointsOf(this, stores) });
+        registerRoomAction(configuration.ui);
         // Last: the engine keeps the command through a disable, and on the next enable refuses it as
-        // "already exists" (the command it kept is this one, with the same runner).
+        // "already exists" (the command it kept is this one, with the same stores).
         try {
-            await configuration.slashCommands.provideSlashCommand(new WebhookTestCommand(runner, this.getID(), interactions.panel));
+            await configuration.slashCommands.provideSlashCommand(new WebhookTestCommand(this, stores));
         } catch (error) {
             if (!(error instanceof Error && /already exists/.test(error.message))) {
                 throw error;
             }
         }
+    }
+
+    /** What outlives a call (src/gate/stores.ts), built once. */
+    private state(): Stores {
+        this.stores = this.stores || createStores(this.getID(), this.budgets());
+        return this.stores;
     }
 }

@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import * as fc from 'fast-check';
 
 import { LivechatWebhookTestApp } from '../LivechatWebhookTestApp';
-import { parseRedeliverRequest, parseTestRequest } from '../src/runner/requests';
+import { parseRedeliverRequest } from '../src/usecases/redeliver';
+import { parseTestRequest } from '../src/usecases/test';
 import { credentialsOf, startWorld, USERS, World } from './host/world';
 import { render } from '../src/i18n/text';
 

@@ -40,7 +40,7 @@ async function openPanel(user = USERS.admin) {
 
 describe('the panel', () => {
     it('checks the permission once to open or refresh (not once per thing it shows)', async () => {
-        const guard = (world.host as any).app.runner.runner.access.guard;
+        const guard = (world.host as any).app.stores.permissions;
         const check = jest.spyOn(guard, 'check');
         await openPanel();
         expect(check).toHaveBeenCalledTimes(1);

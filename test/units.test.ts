@@ -62,13 +62,14 @@ describe('PermissionGuard: cache, stored table, fallback', () => {
 
     it('reuses the host roles for 60 s, then the stored table for 24 h, then refuses to guess', async () => {
         let now = 1_000_000;
-        const guard = new PermissionGuard(new CapturingLogger(), () => now);
+        const guard = new PermissionGuard(() => now);
         const check = {
             read: host.read(),
             http: host.http,
             persis: host.persistence(),
             credentials: { userId: USERS.admin.id, authToken: AUTH_TOKENS[USERS.admin.id] },
             fallbackRoles: ['admin', 'livechat-manager'],
+            log: new CapturingLogger(),
         };
         expect(await guard.check(USERS.manager, check)).toMatchObject({ allowed: true, source: 'host' });
         await settle();
@@ -87,13 +88,14 @@ describe('PermissionGuard: cache, stored table, fallback', () => {
 
     it('after a 401, 403 or 429 (which a caller can provoke) trusts a stored table only for 5 min', async () => {
         let now = 5_000_000;
-        const reader = new PermissionGuard(new CapturingLogger(), () => now);
+        const reader = new PermissionGuard(() => now);
         const check = {
             read: host.read(),
             http: host.http,
             persis: host.persistence(),
             credentials: { userId: USERS.admin.id, authToken: AUTH_TOKENS[USERS.admin.id] },
             fallbackRoles: ['admin', 'livechat-manager'],
+            log: new CapturingLogger(),
         };
         permissionHost.setTable([{ _id: 'view-livechat-webhooks', roles: ['admin', 'livechat-manager'] }]);
         expect(await reader.check(USERS.manager, check)).toMatchObject({ allowed: true, source: 'host' });
@@ -101,7 +103,7 @@ describe('PermissionGuard: cache, stored table, fallback', () => {
         // The workspace takes the permission from livechat-manager; the manager makes the look-up fail with 429.
         permissionHost.setTable([{ _id: 'view-livechat-webhooks', roles: ['admin'] }]);
         permissionHost.setFault('status-429');
-        const guard = new PermissionGuard(new CapturingLogger(), () => now);
+        const guard = new PermissionGuard(() => now);
         const asManager = { ...check, credentials: { userId: USERS.manager.id, authToken: AUTH_TOKENS[USERS.manager.id] } };
         now += 5 * 60 * 1000 - 1;
         expect(await guard.check(USERS.manager, asManager)).toMatchObject({ source: 'host-stored' });
@@ -115,13 +117,14 @@ describe('PermissionGuard: cache, stored table, fallback', () => {
     it('does not take a Site_Url without a scheme for an outage: no fallback', async () => {
         const other = await LocalHost.load(LivechatWebhookTestApp);
         other.serverSettings.set('Site_Url', 'chat.example.com');
-        const guard = new PermissionGuard(new CapturingLogger());
+        const guard = new PermissionGuard();
         const check = {
             read: other.read(),
             http: other.http,
             persis: other.persistence(),
             credentials: { userId: 'u', authToken: 't' },
             fallbackRoles: ['livechat-manager'],
+            log: new CapturingLogger(),
         };
         const decision = await guard.check(USERS.manager, check);
         expect(decision).toMatchObject({ kind: 'unavailable' });
@@ -129,7 +132,7 @@ describe('PermissionGuard: cache, stored table, fallback', () => {
     });
 
     it('treats a user without roles as holding none', async () => {
-        const guard = new PermissionGuard(new CapturingLogger());
+        const guard = new PermissionGuard();
         const user = { ...USERS.admin, roles: undefined as unknown as Array<string> };
         const check = {
             read: host.read(),
@@ -137,6 +140,7 @@ describe('PermissionGuard: cache, stored table, fallback', () => {
             persis: host.persistence(),
             credentials: { userId: USERS.admin.id, authToken: AUTH_TOKENS[USERS.admin.id] },
             fallbackRoles: ['admin'],
+            log: new CapturingLogger(),
         };
         expect(await guard.check(user, check)).toMatchObject({ allowed: false });
     });

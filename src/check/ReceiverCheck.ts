@@ -2,10 +2,11 @@
 // token, a wrong or replayed signature?) and speed, one step after another through the same path
 // as a test, within one deadline. The history keeps one entry per check: each step's report, no bodies.
 import { buildEventSample, buildRealShapeSample } from '../payloads/events';
-import { Accessors } from '../runner/caller';
-import { newDeliveryId, report } from '../runner/describe';
-import { Sender } from '../runner/send';
-import { resolveTarget } from '../runner/target';
+import type { Call } from '../call/call';
+import type { Stores } from '../gate/stores';
+import { newDeliveryId, report } from '../delivery/describe';
+import { deliver } from '../delivery/send';
+import { resolveTarget } from '../delivery/target';
 import { AppSettings, DeliverySettings } from '../settings/settings';
 import { randomHex } from '../util/random';
 import { Finding, findingsOf, judgeProbes, markNotSent, receiverErrors, StepResult, stepResult, workspaceFindings } from './findings';
@@ -13,8 +14,6 @@ import type { Readiness } from '../readiness/judge';
 import { isRealShaped, planSteps } from './plan';
 import type { EventType } from '../payloads/eventTypes';
 
-/** The whole check's deadline; a step that cannot start in time is skipped, one that starts gets what is left. */
-export const CHECK_DEADLINE_MS = 60 * 1000;
 /** A step is not started with less time than this left. */
 const MIN_STEP_MS = 1000;
 
@@ -43,86 +42,82 @@ export interface CheckRequest {
     readiness?: Readiness;
 }
 
-export class ReceiverCheck {
-    constructor(
-        private readonly sender: Sender,
-        private readonly now: () => number = Date.now,
-    ) {}
+/** How many requests the check would send (each counts against the user's rate limit). */
+export async function stepCount(call: Call, request: Pick<CheckRequest, 'settings' | 'ready' | 'requestedUrl' | 'events'>): Promise<number> {
+    return (await planCheck(call, request)).plan.length;
+}
 
-    /** How many requests the check would send (each counts against the user's rate limit). */
-    public async stepCount(accessors: Accessors, request: Pick<CheckRequest, 'settings' | 'ready' | 'requestedUrl' | 'events'>): Promise<number> {
-        return (await this.plan(accessors, request)).plan.length;
+/** The steps one after another, within the check's deadline (`stores.budgets.checkMs`). */
+export async function runCheck(
+    stores: Stores,
+    call: Call,
+    { settings, ready, requestedUrl, events, by, onPlanned, id = `chk_${randomHex(6)}`, readiness }: CheckRequest,
+): Promise<CheckResult> {
+    const started = Date.now();
+    const deadlineMs = stores.budgets.checkMs;
+    const { plan, target } = await planCheck(call, { settings, ready, requestedUrl, events });
+    if (onPlanned) {
+        await onPlanned(plan.length);
     }
-
-    public async run(
-        accessors: Accessors,
-        { settings, ready, requestedUrl, events, by, onPlanned, id = `chk_${randomHex(6)}`, readiness }: CheckRequest,
-    ): Promise<CheckResult> {
-        const started = this.now();
-        const { plan, target } = await this.plan(accessors, { settings, ready, requestedUrl, events });
-        if (onPlanned) {
-            await onPlanned(plan.length);
+    const results: Array<StepResult> = [];
+    let first: { body: string; webhookId: string } | undefined;
+    let real: { body: string; webhookId: string } | undefined;
+    let url: string | undefined;
+    for (const step of plan) {
+        const left = deadlineMs - (Date.now() - started);
+        if (left < MIN_STEP_MS) {
+            results.push({ name: step.name, kind: step.kind, event: step.event, verdict: 'skipped' });
+            continue;
         }
-        const results: Array<StepResult> = [];
-        let first: { body: string; webhookId: string } | undefined;
-        let real: { body: string; webhookId: string } | undefined;
-        let url: string | undefined;
-        for (const step of plan) {
-            const left = CHECK_DEADLINE_MS - (this.now() - started);
-            if (left < MIN_STEP_MS) {
-                results.push({ name: step.name, kind: step.kind, event: step.event, verdict: 'skipped' });
-                continue;
-            }
-            const now = new Date();
-            // The duplicate repeats what a retry would: the real delivery (else the first step), same body, same webhook-id.
-            const original = real || first;
-            const body =
-                step.kind === 'duplicate' && original
-                    ? original.body
-                    : JSON.stringify(isRealShaped(step.kind) ? buildRealShapeSample(now) : buildEventSample(step.event, now));
-            const probe = step.kind === 'duplicate' && original ? { webhookId: original.webhookId } : step.probe;
-            const stepReady = { ...ready, timeoutMs: Math.min(ready.timeoutMs, left) };
-            const delivered = await this.sender.deliver(accessors, {
-                settings,
-                ready: stepReady,
-                payload: { event: step.event, body, source: { kind: 'check' } },
-                requestedUrl,
-                by,
-                probe,
-            });
-            const delivery = delivered.outcome.delivery;
-            if (!delivery) {
-                break;
-            }
-            url = url || delivery.url;
-            first = first || { body, webhookId: delivery.webhookId };
-            if (step.kind === 'real-shape') {
-                real = { body, webhookId: delivery.webhookId };
-            }
-            results.push(stepResult(step, delivery, delivered.bodyBytes || 0));
-            if (delivery.verdict === 'not-sent' || delivery.verdict === 'refused' || delivery.errorKind === 'invalid-url') {
-                // Nothing can reach this URL: the other steps would say the same.
-                break;
-            }
+        const now = new Date();
+        // The duplicate repeats what a retry would: the real delivery (else the first step), same body, same webhook-id.
+        const original = real || first;
+        const body =
+            step.kind === 'duplicate' && original
+                ? original.body
+                : JSON.stringify(isRealShaped(step.kind) ? buildRealShapeSample(now) : buildEventSample(step.event, now));
+        const probe = step.kind === 'duplicate' && original ? { webhookId: original.webhookId } : step.probe;
+        const stepReady = { ...ready, timeoutMs: Math.min(ready.timeoutMs, left) };
+        const delivered = await deliver(stores, call, {
+            settings,
+            ready: stepReady,
+            payload: { event: step.event, body, source: { kind: 'check' } },
+            requestedUrl,
+            by,
+            probe,
+        });
+        const delivery = delivered.outcome.delivery;
+        if (!delivery) {
+            break;
         }
-        const judged = markNotSent(judgeProbes(results, !!ready.signingKey && !!target && target.saved), readiness);
-        const problems = [...workspaceFindings(readiness), ...findingsOf(judged, ready.timeoutMs)];
-        return {
-            id,
-            // The workspace's findings come first but do not make the receiver unready.
-            ready: judged.length > 0 && receiverErrors(problems) === 0,
-            steps: judged,
-            problems,
-            durationMs: this.now() - started,
-            ...(url && { url }),
-            saved: !!target && target.saved,
-        };
+        url = url || delivery.url;
+        first = first || { body, webhookId: delivery.webhookId };
+        if (step.kind === 'real-shape') {
+            real = { body, webhookId: delivery.webhookId };
+        }
+        results.push(stepResult(step, delivery, delivered.bodyBytes || 0));
+        if (delivery.verdict === 'not-sent' || delivery.verdict === 'refused' || delivery.errorKind === 'invalid-url') {
+            // Nothing can reach this URL: the other steps would say the same.
+            break;
+        }
     }
+    const judged = markNotSent(judgeProbes(results, !!ready.signingKey && !!target && target.saved), readiness);
+    const problems = [...workspaceFindings(readiness), ...findingsOf(judged, ready.timeoutMs)];
+    return {
+        id,
+        // The workspace's findings come first but do not make the receiver unready.
+        ready: judged.length > 0 && receiverErrors(problems) === 0,
+        steps: judged,
+        problems,
+        durationMs: Date.now() - started,
+        ...(url && { url }),
+        saved: !!target && target.saved,
+    };
+}
 
-    private async plan(accessors: Accessors, { settings, ready, requestedUrl, events }: Pick<CheckRequest, 'settings' | 'ready' | 'requestedUrl' | 'events'>) {
-        const target = await resolveTarget(settings.webhookUrl, accessors.read.getEnvironmentReader().getServerSettings(), requestedUrl);
-        return { target, plan: planSteps({ events, tokenSet: !!settings.secretToken, signingOn: !!ready.signingKey, savedUrl: !!target && target.saved }) };
-    }
+async function planCheck(call: Call, { settings, ready, requestedUrl, events }: Pick<CheckRequest, 'settings' | 'ready' | 'requestedUrl' | 'events'>) {
+    const target = await resolveTarget(settings.webhookUrl, call.read.getEnvironmentReader().getServerSettings(), requestedUrl);
+    return { target, plan: planSteps({ events, tokenSet: !!settings.secretToken, signingOn: !!ready.signingKey, savedUrl: !!target && target.saved }) };
 }
 
 /** The history's entry for a check: a report that sums it up, and each step's report without bodies. */

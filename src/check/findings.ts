@@ -2,6 +2,7 @@
 // its baseline, the same payload sent correctly), the crmData Rocket.Chat would store, and the
 // findings (error / warning / info) with a hint each. Pure.
 import type { DeliveryReport } from '../delivery/report';
+import { isReceiverFailure } from '../delivery/rules';
 import { dedupAdvice, sampleOnlyHint, tookNoData } from './hints';
 import { baselineKind, isProbe, savesCrmData, Step, stepLabel } from './plan';
 import { verdictLabel } from '../delivery/labels';
@@ -94,7 +95,7 @@ export function stepResult(step: Step, report: DeliveryReport, bodyBytes: number
                   ? 'refused-with-200'
                   : ok
                     ? 'accepted'
-                    : status >= 500
+                    : isReceiverFailure(status)
                       ? 'crashed'
                       : 'refused-as-it-should';
         return { ...base, verdict };

@@ -1,7 +1,7 @@
 // The receiver check as a block message: one line per step, then the problems with their hints. Pure.
 import type { LayoutBlock } from '@rocket.chat/ui-kit';
 
-import type { CheckAnswer } from './Checks';
+import type { CheckAnswer } from '../usecases/check';
 import { code } from '../util/markdown';
 import { Finding, receiverErrors, StepResult } from './findings';
 import { stepLabel } from './plan';

@@ -1,20 +1,26 @@
 import { IHttp, IModify, IPersistence, IRead } from '@rocket.chat/apps-engine/definition/accessors';
+import { IApp } from '@rocket.chat/apps-engine/definition/IApp';
 import { ISlashCommand, SlashCommandContext } from '@rocket.chat/apps-engine/definition/slashcommands';
 
+import { withCall } from '../call/call';
+import { pass } from '../gate/gate';
+import type { Stores } from '../gate/stores';
 import { WEBHOOK_PERMISSION } from '../permissions/PermissionGuard';
-import type { CheckAnswer } from '../check/Checks';
-import { Answer, TestOutcome } from '../runner/answers';
+import { Answer, HistoryAnswer, TestOutcome } from '../gate/answers';
 import { readerLanguage } from '../i18n/language';
 import { cat, Lang, render, t, Text } from '../i18n/text';
-import type { WatchRunOutcome } from '../watch/view';
-import { Caller } from '../runner/caller';
-import { Services } from '../wiring/Services';
-import { ENGINE_BUDGET_MS } from '../runner/running';
+import type { WatchAnswer, WatchRunOutcome } from '../watch/view';
 import { EVENT_TYPES } from '../payloads/events';
 import { checkMessage } from '../check/messages';
-import type { Panel } from '../ui/Panel';
+import { openPanel, UiCall } from '../ui/Panel';
 import { statusMessage } from '../watch/messages';
 import { readinessMessage } from '../readiness/messages';
+import { CheckAnswer, checkWithPlan } from '../usecases/check';
+import { DELIVERIES } from '../usecases/deliveries';
+import { READINESS, ReadinessAnswer } from '../usecases/readiness';
+import { REDELIVER } from '../usecases/redeliver';
+import { TEST } from '../usecases/test';
+import { WATCH_NOW, WATCH_STATUS } from '../usecases/watch';
 import { buildOutcomeBlocks, formatHistory, formatOutcome, formatWatchRun, replyPrivately } from './reply';
 
 export const COMMAND = 'livechat-webhook-test';
@@ -50,15 +56,22 @@ export class WebhookTestCommand implements ISlashCommand {
     public permission = WEBHOOK_PERMISSION;
     public providesPreview = false;
 
+    /** `app`: kept as a property so that the engine hands each call its own (1.62: a proxy holding the call's logger). */
     constructor(
-        private readonly runner: Services,
-        private readonly appId: string,
-        private readonly panel?: Panel,
+        public readonly app: IApp,
+        private readonly stores: Stores,
     ) {}
 
-    public async executor(context: SlashCommandContext, read: IRead, modify: IModify, http: IHttp, persis: IPersistence): Promise<void> {
+    public executor(context: SlashCommandContext, read: IRead, modify: IModify, http: IHttp, persis: IPersistence): Promise<void> {
+        return withCall(this.app, { user: context.getSender(), read, http, persis, modify }, (call) => this.run(call, context));
+    }
+
+    private async run(call: UiCall, context: SlashCommandContext): Promise<void> {
+        const { read, modify } = call;
+        const { stores } = this;
+        const appId = stores.appId;
+        const inTime = { answerWithin: stores.budgets.engineMs };
         const args = context.getArguments().filter((arg) => arg.trim() !== '');
-        const caller: Caller = { user: context.getSender(), read, http, persis };
         const lang = await readerLanguage(read, context.getSender());
         const reply = (text: Text, blocks?: Parameters<typeof replyPrivately>[5]) =>
             replyPrivately(read, modify, context.getSender(), context.getRoom(), render(text, lang), blocks);
@@ -70,13 +83,13 @@ export class WebhookTestCommand implements ISlashCommand {
                 return reply(helpText(lang));
             case 'panel': {
                 const triggerId = context.getTriggerId();
-                if (!this.panel || !triggerId) {
+                if (!triggerId) {
                     return reply(t('command.panelNeedsClient'));
                 }
-                return this.panel.open({ read, http, persis, modify }, context.getSender(), triggerId, context.getRoom());
+                return openPanel(stores, call, triggerId, context.getRoom());
             }
             case 'history': {
-                const answer = await this.runner.deliveries(caller);
+                const answer: HistoryAnswer = await pass(stores, call, DELIVERIES, {});
                 return answer.deliveries ? reply(formatHistory(answer.deliveries, HISTORY_LINES, lang, answer.stats)) : refused(answer);
             }
             case 'check': {
@@ -93,12 +106,11 @@ export class WebhookTestCommand implements ISlashCommand {
                     const message = checkMessage(answer, lang);
                     return reply(message.text, message.blocks);
                 };
-                return show(
-                    await this.runner.check(caller, body, (steps) => reply(t('command.checking', { steps })), { answerWithin: ENGINE_BUDGET_MS, onLate: show }),
-                );
+                const planned = (steps: number) => reply(t('command.checking', { steps }));
+                return show(await pass(stores, call, checkWithPlan(planned), body, { ...inTime, onLate: show }));
             }
             case 'readiness': {
-                const answer = await this.runner.readiness(caller);
+                const answer: ReadinessAnswer = await pass(stores, call, READINESS, undefined);
                 if (!answer.readiness) {
                     return refused(answer);
                 }
@@ -107,13 +119,13 @@ export class WebhookTestCommand implements ISlashCommand {
             }
             case 'watch': {
                 if (second && second.toLowerCase() === 'now') {
-                    const show = (outcome: WatchRunOutcome) => reply(formatWatchRun(outcome, lang), buildOutcomeBlocks(outcome, this.appId, lang));
-                    return show(await this.runner.watchNow({ ...caller, modify }, { answerWithin: ENGINE_BUDGET_MS, onLate: show }));
+                    const show = (outcome: WatchRunOutcome) => reply(formatWatchRun(outcome, lang), buildOutcomeBlocks(outcome, appId, lang));
+                    return show(await pass(stores, call, WATCH_NOW, undefined, { ...inTime, onLate: show }));
                 }
                 if (second) {
                     return reply(t('command.watchUsage', { command: `/${COMMAND}` }));
                 }
-                const answer = await this.runner.watchStatus(caller);
+                const answer: WatchAnswer = await pass(stores, call, WATCH_STATUS, undefined);
                 if (!answer.success || !answer.state) {
                     return refused(answer);
                 }
@@ -132,14 +144,14 @@ export class WebhookTestCommand implements ISlashCommand {
                         settingError: answer.settingError,
                         ...(answer.paused && { paused: { runId: answer.paused.runId, at: answer.paused.since, startedAt: 0 } }),
                     },
-                    this.appId,
+                    appId,
                     lang,
                 );
                 return reply(message.text, message.blocks);
             }
             case 'redeliver': {
-                const show = (outcome: TestOutcome) => reply(formatOutcome(outcome, lang), buildOutcomeBlocks(outcome, this.appId, lang));
-                return show(await this.runner.redeliver(caller, { id: second }, { answerWithin: ENGINE_BUDGET_MS, onLate: show }));
+                const show = (outcome: TestOutcome) => reply(formatOutcome(outcome, lang), buildOutcomeBlocks(outcome, appId, lang));
+                return show(await pass(stores, call, REDELIVER, { id: second }, { ...inTime, onLate: show }));
             }
         }
         // `url <https://…>` first (also as a formatted link `<https://…|label>`), then the event and `room` in any order.
@@ -155,9 +167,9 @@ export class WebhookTestCommand implements ISlashCommand {
         const event = rest.find((arg) => arg.toLowerCase() !== 'room');
         const show = (outcome: TestOutcome) => {
             const usage = outcome.error === 'error-invalid-event' ? `\n${render(t('command.typeHelp', { command: `/${COMMAND}` }), lang)}` : '';
-            return reply(formatOutcome(outcome, lang) + usage, buildOutcomeBlocks(outcome, this.appId, lang));
+            return reply(formatOutcome(outcome, lang) + usage, buildOutcomeBlocks(outcome, appId, lang));
         };
         const body = { event, roomId: inRoom ? context.getRoom().id : undefined, url };
-        return show(await this.runner.run(caller, body, { answerWithin: ENGINE_BUDGET_MS, onLate: show }));
+        return show(await pass(stores, call, TEST, body, { ...inTime, onLate: show }));
     }
 }

@@ -5,7 +5,7 @@ import { IUser } from '@rocket.chat/apps-engine/definition/users';
 import type { LayoutBlock } from '@rocket.chat/ui-kit';
 
 import type { HistoryStats } from '../history/stats';
-import { HistoryItem, TestOutcome } from '../runner/answers';
+import { HistoryItem, TestOutcome } from '../gate/answers';
 import type { WatchRunOutcome } from '../watch/view';
 import { watchStateLabel } from '../watch/messages';
 import { DeliveryReport, urlHost, Verdict } from '../delivery/report';

@@ -1,13 +1,12 @@
-// What Rocket.Chat's real deliveries would do with the receiver's answer (its sendRequest rules):
-// only 200 counts; 5xx, 429, network errors and timeouts are retried up to 5 attempts in all,
-// 4 × the timeout apart; every other status is dropped at once. Pure functions, no I/O.
+// What Rocket.Chat's real deliveries would do with the receiver's answer, by the rules of the
+// workspace's version (rules.ts): only a 200 counts; what the rules retry is 'retried', the rest
+// 'dropped'. Pure functions, no I/O.
 import { DeliveryResult } from './delivery';
 import { code } from '../util/markdown';
 import { cat, t, Text } from '../i18n/text';
-import { Rules, RULES, RulesChoice } from './rules';
+import { isReceiverFailure, Rules, RULES, RulesChoice, retriesAfter } from './rules';
 import type { EventType } from '../payloads/eventTypes';
 
-export const HOST_ATTEMPTS = 5;
 export const HOST_RETRY_FACTOR = 4;
 
 /**
@@ -88,11 +87,7 @@ export function judgeDelivery(
 }
 
 function judgeWith(result: DeliveryResult, timeoutMs: number, sent: SentCredentials, rules: Rules, retry?: RetryTimeout): Judgement {
-    const attempts = RULES[rules].attempts;
-    const spacing = retry
-        ? t(retry.from === 'workspace' ? 'report.spacingWorkspace' : 'report.spacingApp', { ms: HOST_RETRY_FACTOR * retry.ms })
-        : t('report.spacing', { ms: HOST_RETRY_FACTOR * timeoutMs });
-    const retries = t('report.retries', { more: attempts - 1, spacing });
+    const retries = retriesText(rules, timeoutMs, retry);
     switch (result.kind) {
         case 'timeout':
             return { verdict: 'retried', errorKind: 'timeout', hint: t('report.timeout', { ms: timeoutMs, retries }) };
@@ -103,10 +98,16 @@ function judgeWith(result: DeliveryResult, timeoutMs: number, sent: SentCredenti
         case 'too-many-redirects':
             return { verdict: 'retried', errorKind: 'redirect-loop', hint: t('report.redirectLoop', { retries }) };
         case 'response':
-            return rules === 'legacy' && result.status !== 200
-                ? judgeLegacyStatus(result.status, retries, sent, result.excerpt)
-                : judgeStatus(result.status, retries, sent, result.excerpt);
+            return judgeStatus(result.status, rules, retries, sent, result.excerpt);
     }
+}
+
+/** "N more attempts, X ms apart", as the rules and the timeout that spaces them say. */
+function retriesText(rules: Rules, timeoutMs: number, retry?: RetryTimeout): Text {
+    const spacing = retry
+        ? t(retry.from === 'workspace' ? 'report.spacingWorkspace' : 'report.spacingApp', { ms: HOST_RETRY_FACTOR * retry.ms })
+        : t('report.spacing', { ms: HOST_RETRY_FACTOR * timeoutMs });
+    return t('report.retries', { more: RULES[rules].attempts - 1, spacing });
 }
 
 /**
@@ -120,15 +121,6 @@ export function hostRefusalReason(name?: string): Text {
 export function judgeRefusal(reason: Text): Judgement {
     // Stricter than Rocket.Chat on purpose: its own deliveries may not apply an SSRF check at all.
     return { verdict: 'refused', errorKind: 'ssrf', hint: t('report.refused', { reason }) };
-}
-
-/** Before PR #36793 every answer but 200 was retried: a 204 or a 400 comes back 9 more times. */
-function judgeLegacyStatus(status: number, retries: Text, sent: SentCredentials, answer: string): Judgement {
-    const current = judgeStatus(status, retries, sent, answer);
-    if (current.verdict === 'retried') {
-        return current;
-    }
-    return { verdict: 'retried', errorKind: 'status', hint: t('report.legacyRetried', { why: statusProblem(status, sent, answer), retries }) };
 }
 
 /** What is wrong with a status that is not 200 (nor retried), without what Rocket.Chat does about it. */
@@ -145,12 +137,19 @@ function statusProblem(status: number, sent: SentCredentials, answer: string): T
     return t('report.rejected', { status });
 }
 
-function judgeStatus(status: number, retries: Text, sent: SentCredentials, answer: string): Judgement {
+function judgeStatus(status: number, rules: Rules, retries: Text, sent: SentCredentials, answer: string): Judgement {
     if (status === 200) {
         return { verdict: 'delivered', hint: t('report.delivered') };
     }
-    if (status >= 500 || status === 429) {
-        return { verdict: 'retried', errorKind: 'status', hint: t(status === 429 ? 'report.rateLimited' : 'report.failedStatus', { status, retries }) };
+    if (retriesAfter(rules, { kind: 'response', status })) {
+        const hint =
+            status === 429
+                ? t('report.rateLimited', { status, retries })
+                : isReceiverFailure(status)
+                  ? t('report.failedStatus', { status, retries })
+                  : // Before PR #36793 every answer but 200 was retried: a 204 or a 400 comes back 9 more times.
+                    t('report.legacyRetried', { why: statusProblem(status, sent, answer), retries });
+        return { verdict: 'retried', errorKind: 'status', hint };
     }
     if (status >= 200 && status < 400) {
         // Redirects with a Location are followed by the host; a 3xx that reaches here is an answer of its own.
@@ -183,8 +182,9 @@ function refusalAdvice(sent: SentCredentials, answer: string): Text {
     return t('report.adviceNoCredentials');
 }
 
-export function judgeInvalidUrl(reason: Text): Judgement {
-    return { verdict: 'retried', errorKind: 'invalid-url', hint: t('report.invalidUrl', { reason, attempts: HOST_ATTEMPTS }) };
+/** Rocket.Chat tries a URL it cannot use as often as any failing delivery. */
+export function judgeInvalidUrl(reason: Text, rules: Rules): Judgement {
+    return { verdict: 'retried', errorKind: 'invalid-url', hint: t('report.invalidUrl', { reason, attempts: RULES[rules].attempts }) };
 }
 
 export function judgeUrlNotSet(): Judgement {

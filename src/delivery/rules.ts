@@ -19,10 +19,30 @@ export interface RulesChoice {
     note?: Text;
 }
 
+/** How many attempts Rocket.Chat makes in all, under each rule set (4 × Livechat_http_timeout apart). */
 export const RULES = {
-    current: { attempts: 5, retriesEveryFailure: false },
-    legacy: { attempts: 10, retriesEveryFailure: true },
+    current: { attempts: 5 },
+    legacy: { attempts: 10 },
 } as const;
+
+/** What became of one attempt, as far as the rules care. */
+export type AttemptOutcome = { kind: 'response'; status: number } | { kind: 'timeout' | 'network-error' | 'too-many-redirects' | 'invalid-url' };
+
+/** A receiver failing (not refusing): retried under every rule set. */
+export function isReceiverFailure(status: number): boolean {
+    return status >= 500;
+}
+
+/** Whether Rocket.Chat tries again after this attempt: current, on 5xx, 429 and anything but an answer; legacy, on anything but a 200. */
+export function retriesAfter(rules: Rules, outcome: AttemptOutcome): boolean {
+    if (outcome.kind !== 'response') {
+        return true;
+    }
+    if (outcome.status === 200) {
+        return false;
+    }
+    return rules === 'legacy' || isReceiverFailure(outcome.status) || outcome.status === 429;
+}
 
 export function chooseRules(setting: RulesSetting, version: string | undefined): RulesChoice {
     if (setting !== 'auto') {

@@ -37,6 +37,8 @@ export const MAX_STORED_BODY_BYTES = 512 * 1024;
 /** A detail up to this size stays in the delivery's record; a larger one gets a record of its own, so listing stays cheap. */
 export const INLINE_DETAIL_BYTES = 8 * 1024;
 export const PRUNE_EVERY = 25;
+/** At most this many failed writes wait to be logged (the newest). */
+const MAX_UNLOGGED = 20;
 
 export interface HistoryLog {
     warn(...items: Array<unknown>): void;
@@ -49,11 +51,18 @@ export class DeliveryHistory {
     private pruning?: Promise<void>;
     private migrated = false;
     private lastAt = 0;
+    /**
+     * Writes that failed after their call had answered, when its log was no longer stored: the next
+     * call that records or reads a delivery logs them.
+     */
+    private readonly unlogged: Array<string> = [];
 
-    constructor(private readonly log: HistoryLog) {}
-
-    /** Creates the delivery's record(s) once the caller has answered; resolves once written. Every PRUNE_EVERY writes, prunes in the background. */
-    public record(reader: IPersistenceRead, persis: IPersistence, entry: NewDelivery): Promise<void> {
+    /**
+     * Creates the delivery's record(s) once the caller has answered; resolves once written, or once
+     * the failure is noted (never rejects). Every PRUNE_EVERY writes, prunes in the background.
+     */
+    public record(reader: IPersistenceRead, persis: IPersistence, entry: NewDelivery, log: HistoryLog): Promise<void> {
+        this.logFailures(log);
         // Strictly growing here, so that deliveries sent within one millisecond keep their order.
         const at = (this.lastAt = Math.max(Date.now(), this.lastAt + 0.001));
         // After the answer: a write sent now would reach the host before the answer does.
@@ -61,28 +70,37 @@ export class DeliveryHistory {
             .then(() => this.write(persis, entry, at))
             .then(() => {
                 if (++this.writes % PRUNE_EVERY === 0) {
-                    this.pruneInBackground(reader, persis);
+                    this.pruneInBackground(reader, persis, log);
                 }
+            })
+            .catch((error) => {
+                const line = `Could not record delivery ${entry.report.id} in the history: ${error instanceof Error ? error.message : 'unknown error'}`;
+                this.unlogged.splice(0, Math.max(0, this.unlogged.length - MAX_UNLOGGED + 1), line);
             });
         this.pending.add(write);
-        const settle = () => this.pending.delete(write);
-        write.then(settle, settle);
+        write.then(() => this.pending.delete(write));
         return write;
     }
 
+    private logFailures(log: HistoryLog): void {
+        for (const line of this.unlogged.splice(0)) {
+            log.warn(line);
+        }
+    }
+
     /** The newest HISTORY_LIMIT deliveries, newest first, with the details kept inline (large ones are left for `find`). */
-    public async list(reader: IPersistenceRead, persis: IPersistence): Promise<Array<StoredDelivery>> {
-        await this.ready(reader, persis);
+    public async list(reader: IPersistenceRead, persis: IPersistence, log: HistoryLog): Promise<Array<StoredDelivery>> {
+        await this.ready(reader, persis, log);
         const { kept, surplus } = sortRecords(await reader.readByAssociation(DELIVERY));
         if (surplus.length > 0) {
-            this.pruneInBackground(reader, persis, surplus);
+            this.pruneInBackground(reader, persis, log, surplus);
         }
         return kept.map((record) => toStored(record, record.detail));
     }
 
     /** One delivery with its whole detail (the exact body sent, the headers). */
-    public async find(reader: IPersistenceRead, persis: IPersistence, id: string): Promise<StoredDelivery | undefined> {
-        await this.ready(reader, persis);
+    public async find(reader: IPersistenceRead, persis: IPersistence, id: string, log: HistoryLog): Promise<StoredDelivery | undefined> {
+        await this.ready(reader, persis, log);
         const records = await reader.readByAssociation(deliveryKey(id));
         const main = records.filter(isDeliveryRecord).sort((a, b) => (a.nonce < b.nonce ? -1 : 1))[0];
         if (!main) {
@@ -93,8 +111,9 @@ export class DeliveryHistory {
     }
 
     /** Waits for this instance's writes in flight, and moves a 0.1.0 history into records once. */
-    private async ready(reader: IPersistenceRead, persis: IPersistence): Promise<void> {
-        await Promise.all([...this.pending].map((write) => write.catch(() => undefined)));
+    private async ready(reader: IPersistenceRead, persis: IPersistence, log: HistoryLog): Promise<void> {
+        await Promise.all([...this.pending]);
+        this.logFailures(log);
         if (this.migrated) {
             return;
         }
@@ -103,7 +122,7 @@ export class DeliveryHistory {
             this.migrated = true;
         } catch (error) {
             // The history stays readable; the next read tries again.
-            this.log.warn(`Could not move the 0.1.0 history into its new form: ${error instanceof Error ? error.message : 'unknown error'}`);
+            log.warn(`Could not move the 0.1.0 history into its new form: ${error instanceof Error ? error.message : 'unknown error'}`);
         }
     }
 
@@ -138,12 +157,12 @@ export class DeliveryHistory {
         await persis.createWithAssociations({ ...main, detailNonce }, [DELIVERY, deliveryKey(report.id), recordKey(nonce)]);
     }
 
-    private pruneInBackground(reader: IPersistenceRead, persis: IPersistence, known?: Array<DeliveryRecord>): void {
+    private pruneInBackground(reader: IPersistenceRead, persis: IPersistence, log: HistoryLog, known?: Array<DeliveryRecord>): void {
         if (this.pruning) {
             return;
         }
         this.pruning = this.prune(reader, persis, known)
-            .catch((error) => this.log.warn(`Could not prune the delivery history: ${error instanceof Error ? error.message : 'unknown error'}`))
+            .catch((error) => log.warn(`Could not prune the delivery history: ${error instanceof Error ? error.message : 'unknown error'}`))
             .then(() => {
                 this.pruning = undefined;
             });

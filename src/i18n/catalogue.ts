@@ -353,6 +353,8 @@ const en = {
     'input.badQuery': 'The "{name}" query parameter must be {expected}.',
     'input.idOrFilters': 'Give either "id" (one delivery) or the filters "verdict", "event", "source" and "limit", not both.',
     'input.checkUrl': '"url" must be a string of at most {max} characters (leave it out to check the saved webhook URL).',
+    'input.testUrl':
+        '"url" must be a string of at most {max} characters without line breaks or control characters (leave it out to test the saved webhook URL).',
     'input.events': '"events" must be a non-empty list of event types (leave it out for all): {events}.',
     'input.eventsHolds': '"events" holds {value}, not an event type; valid events: {events}.',
     'input.redeliverId': 'Give the "id" of a delivery from the history (GET webhook.deliveries), e.g. {example}.',
@@ -788,6 +790,8 @@ const ptBR = {
     'input.badQuery': 'O parâmetro de consulta "{name}" precisa ser {expected}.',
     'input.idOrFilters': 'Informe "id" (uma entrega) ou os filtros "verdict", "event", "source" e "limit", não ambos.',
     'input.checkUrl': '"url" precisa ser um texto de no máximo {max} caracteres (omita-o para verificar a URL do webhook salva).',
+    'input.testUrl':
+        '"url" precisa ser um texto de no máximo {max} caracteres, sem quebras de linha nem caracteres de controle (omita-o para testar a URL do webhook salva).',
     'input.events': '"events" precisa ser uma lista não vazia de tipos de evento (omita-o para todos): {events}.',
     'input.eventsHolds': '"events" contém {value}, que não é um tipo de evento; eventos válidos: {events}.',
     'input.redeliverId': 'Informe o "id" de uma entrega do histórico (GET webhook.deliveries), por exemplo {example}.',
@@ -1226,6 +1230,8 @@ const es = {
     'input.badQuery': 'El parámetro de consulta "{name}" debe ser {expected}.',
     'input.idOrFilters': 'Indique "id" (una entrega) o los filtros "verdict", "event", "source" y "limit", pero no ambas cosas.',
     'input.checkUrl': '"url" debe ser una cadena de {max} caracteres como máximo (omítala para comprobar la URL de webhook guardada).',
+    'input.testUrl':
+        '"url" debe ser una cadena de {max} caracteres como máximo, sin saltos de línea ni caracteres de control (omítala para probar la URL de webhook guardada).',
     'input.events': '"events" debe ser una lista no vacía de tipos de evento (omítala para usarlos todos): {events}.',
     'input.eventsHolds': '"events" contiene {value}, que no es un tipo de evento; eventos válidos: {events}.',
     'input.redeliverId': 'Indique el "id" de una entrega del historial (GET webhook.deliveries), p. ej. {example}.',
@@ -1667,6 +1673,8 @@ const de = {
     'input.badQuery': 'Der Abfrageparameter "{name}" muss {expected} sein.',
     'input.idOrFilters': 'Geben Sie entweder "id" (eine Zustellung) oder die Filter "verdict", "event", "source" und "limit" an, nicht beides.',
     'input.checkUrl': '"url" muss eine Zeichenkette mit höchstens {max} Zeichen sein (weglassen, um die gespeicherte Webhook-URL zu prüfen).',
+    'input.testUrl':
+        '"url" muss eine Zeichenkette mit höchstens {max} Zeichen ohne Zeilenumbrüche oder Steuerzeichen sein (weglassen, um die gespeicherte Webhook-URL zu testen).',
     'input.events': '"events" muss eine nicht leere Liste von Ereignistypen sein (weglassen für alle): {events}.',
     'input.eventsHolds': '"events" enthält {value}, keinen Ereignistyp; gültige Ereignisse: {events}.',
     'input.redeliverId': 'Geben Sie die "id" einer Zustellung aus dem Verlauf an (GET webhook.deliveries), z. B. {example}.',

@@ -1,7 +1,7 @@
 import { IHttp, IPersistence, IRead } from '@rocket.chat/apps-engine/definition/accessors';
 import { IUser } from '@rocket.chat/apps-engine/definition/users';
 
-import { Log } from '../util/log';
+import type { Log } from '../call/log';
 import { CallerCredentials, describeLookupFailure, fetchRolesFromHost, lookupFailureText, Grants, Lookup, LookupFailure, PERMISSIONS } from './lookup';
 import { StoredTable } from './StoredTable';
 import { render, t, Text } from '../i18n/text';
@@ -23,8 +23,7 @@ export type { CallerCredentials };
 /**
  * Where the decision came from: the host's table (`host` now, `host-cache` read by this instance
  * in the last minute, `host-stored` read by any instance in the last 24 h), the fallback setting,
- * or the caller's `admin` role (an admin can grant themselves any permission: refusing them
- * protects nothing).
+ * or, when there is no table at all, the caller's `admin` role (first use: nothing read yet).
  */
 export type RoleSource = 'host' | 'host-cache' | 'host-stored' | 'fallback' | 'admin-role';
 
@@ -45,6 +44,8 @@ export interface PermissionCheck {
     http: IHttp;
     /** Where a table read successfully is kept for other instances and later calls without credentials. */
     persis: IPersistence;
+    /** The call's log. */
+    log: Log;
     credentials?: CallerCredentials;
     /** The app's permission reader: reads the table for calls that carry no credentials (slash commands, the panel). */
     reader?: CallerCredentials;
@@ -57,8 +58,8 @@ type Found = { grants: Grants; source: RoleSource };
 type Unavailable = Extract<PermissionDecision, { kind: 'unavailable' }>;
 
 /**
- * Decides `view-livechat-webhooks` from the host's own permission table (`permissions.listAll`).
- * An `admin` is allowed without one. For anyone else it fails closed:
+ * Decides `view-livechat-webhooks` from the host's own permission table (`permissions.listAll`), as
+ * Rocket.Chat's hasPermission does: for admins too (there is no admin bypass there). It fails closed:
  * 1. a table this instance read in the last minute decides;
  * 2. else the live table decides, read with the caller's credentials, or the permission reader's
  *    when the caller brings none (and is stored with its time); one look-up at a time;
@@ -73,22 +74,16 @@ export class PermissionGuard {
     private readonly stored = new StoredTable();
 
     constructor(
-        private readonly logger: Log,
         private readonly now: () => number = Date.now,
         private readonly ttlMs: number = ROLE_CACHE_TTL_MS,
     ) {}
 
     public async check(user: IUser, check: PermissionCheck): Promise<PermissionDecision> {
         const userRoles = Array.isArray(user.roles) ? user.roles : [];
-        if (userRoles.includes(ADMIN_ROLE)) {
-            // Read (and store) the table when the admin's own credentials allow it, for the others; never wait on it otherwise.
-            const found = check.credentials ? await this.table(check) : this.fresh();
-            const grants = found && 'grants' in found ? found.grants : undefined;
-            return { kind: 'decided', allowed: true, allowedRoles: grants ? grants[WEBHOOK_PERMISSION] : [ADMIN_ROLE], source: 'admin-role', grants };
-        }
-        const found = await this.table(check);
+        const found = await this.table(check, userRoles.includes(ADMIN_ROLE));
         if (!('grants' in found)) {
-            return found;
+            // No table at all (nothing live, cached or stored, no fallback): first use; an admin may go on.
+            return userRoles.includes(ADMIN_ROLE) ? { kind: 'decided', allowed: true, allowedRoles: [ADMIN_ROLE], source: 'admin-role' } : found;
         }
         const roles = found.grants[WEBHOOK_PERMISSION] || [];
         return {
@@ -104,7 +99,8 @@ export class PermissionGuard {
         return this.cached && this.now() - this.cached.fetchedAt < this.ttlMs ? { grants: this.cached.grants, source: 'host-cache' } : undefined;
     }
 
-    private async table(check: PermissionCheck): Promise<Found | Unavailable> {
+    /** `quiet`: an admin's call, allowed anyway when there is no table: nothing to warn about. */
+    private async table(check: PermissionCheck, quiet = false): Promise<Found | Unavailable> {
         const fresh = this.fresh();
         if (fresh) {
             return fresh;
@@ -128,20 +124,20 @@ export class PermissionGuard {
         const maxAge = provoked ? PROVOKED_TABLE_MAX_AGE_MS : STORED_TABLE_MAX_AGE_MS;
         if (stored && now - stored.fetchedAt < maxAge && stored.fetchedAt <= now + this.ttlMs) {
             if (failure) {
-                this.logger.warn(
+                check.log.warn(
                     `Could not read the workspace's permission table (${describe(failure, byReader)}); deciding with the table read ${ageText(now - stored.fetchedAt)} ago.`,
                 );
             }
             return { grants: stored.grants, source: 'host-stored' };
         }
         if (failure && failure.opensFallback) {
-            this.logger.warn(
+            check.log.warn(
                 `Could not read the workspace's permission table (${describe(failure, byReader)}) and none was read in the last 24 h; ` +
                     `using the fallback roles from permission_fallback_roles: ${check.fallbackRoles.join(', ') || '(none)'}`,
             );
             return { grants: { [WEBHOOK_PERMISSION]: check.fallbackRoles }, source: 'fallback' };
         }
-        return this.unavailable(failure, byReader, check.readerProblem);
+        return this.unavailable(quiet ? QUIET : check.log, failure, byReader, check.readerProblem);
     }
 
     /** One look-up at a time: concurrent calls share it (the table is the workspace's, whoever reads it). */
@@ -153,7 +149,7 @@ export class PermissionGuard {
                     if (looked.ok) {
                         this.cached = { grants: looked.grants, fetchedAt: now };
                         this.stored.save(check.persis, check.read.getPersistenceReader(), looked.grants, now).catch((error) => {
-                            this.logger.warn(`Could not store the permission table: ${error instanceof Error ? error.message : 'unknown error'}`);
+                            check.log.warn(`Could not store the permission table: ${error instanceof Error ? error.message : 'unknown error'}`);
                         });
                     }
                     return looked;
@@ -165,18 +161,18 @@ export class PermissionGuard {
         return this.inFlight;
     }
 
-    private unavailable(failure: LookupFailure | undefined, byReader: boolean, readerProblem?: Text): Unavailable {
+    private unavailable(log: Pick<Log, 'warn'>, failure: LookupFailure | undefined, byReader: boolean, readerProblem?: Text): Unavailable {
         const start = `Could not check the ${WEBHOOK_PERMISSION} permission, so nothing was sent`;
         const permission = WEBHOOK_PERMISSION;
         if (!failure && readerProblem) {
-            this.logger.warn(`${start}: the permission reader cannot be used (${render(readerProblem, 'en')}).`);
+            log.warn(`${start}: the permission reader cannot be used (${render(readerProblem, 'en')}).`);
             return { kind: 'unavailable', reason: t('permission.readerUnusable', { permission, problem: readerProblem }) };
         }
         if (!failure) {
-            this.logger.warn(`${start}: the call carries no credentials, no permission reader is set and no permission table was read in the last 24 h.`);
+            log.warn(`${start}: the call carries no credentials, no permission reader is set and no permission table was read in the last 24 h.`);
             return { kind: 'unavailable', reason: t('permission.noCredentials', { permission }) };
         }
-        this.logger.warn(`${start}: ${describe(failure, byReader)}, and no permission table was read in the last 24 h.`);
+        log.warn(`${start}: ${describe(failure, byReader)}, and no permission table was read in the last 24 h.`);
         if (byReader && (failure.status === 401 || failure.status === 403)) {
             return {
                 kind: 'unavailable',
@@ -196,6 +192,8 @@ export class PermissionGuard {
         };
     }
 }
+
+const QUIET = { warn: () => undefined };
 
 /** For logs: which credentials failed (never their value). */
 function describe(failure: LookupFailure, byReader: boolean): string {

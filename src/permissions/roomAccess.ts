@@ -10,14 +10,15 @@ import { Grants, PERMISSIONS } from './lookup';
 
 export interface RoomViewer {
     user: IUser;
-    /** The table's grants; absent when none was read (then only the admin role and serving the room count). */
+    /** The table's grants; absent when none decided (then only the admin role and serving the room count). */
     grants?: Grants;
 }
 
 export function maySeeConversation({ user, grants }: RoomViewer, room: ILivechatRoom): boolean {
     const roles = Array.isArray(user.roles) ? user.roles : [];
     const granted = (permission: string) => !!grants && Array.isArray(grants[permission]) && roles.some((role) => grants[permission].includes(role));
-    if (roles.includes('admin') || granted(PERMISSIONS.rooms)) {
+    // The table decides for admins too; without one (first use) an admin sees every conversation.
+    if ((!grants && roles.includes('admin')) || granted(PERMISSIONS.rooms)) {
         return true;
     }
     const servedBy = room.servedBy as (IUser & { _id?: string }) | undefined;

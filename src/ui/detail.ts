@@ -4,8 +4,8 @@ import { UIKitSurfaceType } from '@rocket.chat/apps-engine/definition/uikit';
 import type { LayoutBlock } from '@rocket.chat/ui-kit';
 
 import { checkMessage } from '../check/messages';
-import type { CheckAnswer } from '../check/Checks';
-import type { HistoryAnswer } from '../runner/answers';
+import type { CheckAnswer } from '../usecases/check';
+import type { HistoryAnswer } from '../gate/answers';
 
 type Entry = NonNullable<HistoryAnswer['entry']>;
 import { code } from '../util/markdown';

@@ -1,7 +1,7 @@
 // The "Send test" form: its state read into the endpoint's request body, and a refusal put under the
 // field it is about (Rocket.Chat shows a view error beside its input). Pure.
-import type { TestOutcome } from '../runner/answers';
-import { quoted } from '../runner/fields';
+import type { TestOutcome } from '../gate/answers';
+import { quoted } from '../gate/fields';
 import { render, t, Text } from '../i18n/text';
 
 /** Block and action ids of the form's inputs: where its state is read on submit. */

@@ -6,7 +6,7 @@ import type { LayoutBlock } from '@rocket.chat/ui-kit';
 import { urlHost, Verdict } from '../delivery/report';
 import { EVENT_TYPES } from '../payloads/eventTypes';
 import type { HistoryStats } from '../history/stats';
-import type { HistoryItem } from '../runner/answers';
+import type { HistoryItem } from '../gate/answers';
 import type { WatchAnswer } from '../watch/view';
 import { code } from '../util/markdown';
 import { pauseLine, watchStateLabel, when } from '../watch/messages';

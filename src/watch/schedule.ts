@@ -3,7 +3,10 @@
 import { IHttp, IModify, IPersistence, IRead, ISchedulerModify } from '@rocket.chat/apps-engine/definition/accessors';
 import { IJobContext, IProcessor } from '@rocket.chat/apps-engine/definition/scheduler';
 
-import { Watch } from './Watch';
+import { engineHandle, EngineHandle, withCall } from '../call/call';
+import { passSystem } from '../gate/gate';
+import type { Stores } from '../gate/stores';
+import { scheduledRun } from './run';
 
 /**
  * The processor's id; the engine makes it `webhook-watch_<app id>`. Not 12 characters long:
@@ -11,11 +14,18 @@ import { Watch } from './Watch';
  */
 export const WATCH_JOB_ID = 'webhook-watch';
 
-export function watchProcessor(watch: Watch): IProcessor {
+/**
+ * The job's processor: a function, not an arrow, so that `this` is what the engine binds it to
+ * (1.62: a proxy of the app holding the call's logger); elsewhere the app's own logger serves.
+ */
+export function watchProcessor(app: EngineHandle, stores: Stores): IProcessor {
     return {
         id: WATCH_JOB_ID,
-        processor: async (_job: IJobContext, read: IRead, modify: IModify, http: IHttp, persis: IPersistence) =>
-            watch.scheduled({ read, modify, http, persis }),
+        processor: function (this: unknown, _job: IJobContext, read: IRead, modify: IModify, http: IHttp, persis: IPersistence): Promise<void> {
+            return withCall(engineHandle(this, app), { read, http, persis, modify }, async (call) => {
+                await passSystem(call, 'watch run', () => scheduledRun(stores, call));
+            });
+        },
     };
 }
 

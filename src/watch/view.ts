@@ -1,9 +1,9 @@
 // The watch as `GET webhook.watch` shows it. Pure.
-import { Answer, TestOutcome } from '../runner/answers';
+import { Answer, TestOutcome } from '../gate/answers';
 import { WatchConfigCheck } from './config';
 import type { EventType } from '../payloads/eventTypes';
 import { RunSummary, uptimeOf, WatchStateName } from './state';
-import type { WatchStatus } from './Watch';
+import type { WatchStatus } from './run';
 import { t, Text } from '../i18n/text';
 import { watchStateLabel } from './messages';
 

@@ -149,10 +149,13 @@ export class CapturingLogger implements ILogger {
     private readonly startedAt = new Date();
     private closed = false;
 
+    /** Which call into the app this logger is for (1, 2, …; 0: the constructor's). */
+    public call = 0;
+
     constructor(
         private readonly echo = false,
-        public readonly entries: Array<ILogEntry> = [],
-        private readonly counts = { lost: 0 },
+        public readonly entries: Array<ILogEntry & { call: number }> = [],
+        private readonly counts = { lost: 0, calls: 0 },
     ) {}
 
     /** Entries written to closed call loggers. */
@@ -163,6 +166,7 @@ export class CapturingLogger implements ILogger {
     public forCall(method: ILogger['method']): CapturingLogger {
         const logger = new CapturingLogger(this.echo, this.entries, this.counts);
         logger.method = method;
+        logger.call = ++this.counts.calls;
         return logger;
     }
 
@@ -214,7 +218,7 @@ export class CapturingLogger implements ILogger {
             this.counts.lost++;
             return;
         }
-        this.entries.push({ severity, args, timestamp: new Date(), method: this.method });
+        this.entries.push({ severity, args, timestamp: new Date(), method: this.method, call: this.call });
         if (this.echo) {
             console.log(`[app ${severity}]`, ...args);
         }

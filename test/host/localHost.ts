@@ -128,8 +128,8 @@ export class LocalHost {
             const handler = (this.app as unknown as { onSettingUpdated?: App['onSettingUpdated'] }).onSettingUpdated;
             if (handler) {
                 this.settingUpdates.push(
-                    this.withCallLogger('onSettingUpdated' as ILogger['method'], () =>
-                        handler.call(this.app, setting, this.configurationModify(), this.read(), this.http),
+                    this.withCallLogger('onSettingUpdated' as ILogger['method'], (app) =>
+                        handler.call(app, setting, this.configurationModify(), this.read(), this.http),
                     ),
                 );
             }
@@ -159,8 +159,8 @@ export class LocalHost {
         }
         const job = this.scheduler.jobs.get(name);
         const context = { ...(job ? job.data : {}), jobId: `job-of-${name}` };
-        await this.withCallLogger(`scheduler:${name}` as ILogger['method'], () =>
-            processor(context, this.read(), this.modify(), this.http, this.persistence()),
+        await this.withCallLogger(`scheduler:${name}` as ILogger['method'], (app) =>
+            processor.call(app, context, this.read(), this.modify(), this.http, this.persistence()),
         );
         return true;
     }
@@ -172,24 +172,40 @@ export class LocalHost {
         options: { echoLogs?: boolean; store?: PersistenceStore; settings?: { [id: string]: unknown } } = {},
     ): Promise<LocalHost> {
         const host = new LocalHost(AppCtor, readAppInfo(), new CapturingLogger(options.echoLogs), options.store || new PersistenceStore());
-        await host.withCallLogger('initialize' as ILogger['method'], () => host.app.initialize(host.configuration(), host.environment()));
+        await host.withCallLogger('initialize' as ILogger['method'], (app) => host.app.initialize.call(app, host.configuration(), host.environment()));
         for (const [id, value] of Object.entries(options.settings || {})) {
             host.settings.restore(id, value);
         }
         // Then the engine enables it (again after every restart).
-        await host.withCallLogger('onEnable' as ILogger['method'], () => host.app.onEnable(host.environment(), host.configurationModify()));
+        await host.withCallLogger('onEnable' as ILogger['method'], (app) => host.app.onEnable.call(app, host.environment(), host.configurationModify()));
         return host;
     }
 
-    /** As the engine does: a fresh logger for each call into the app, stored (closed) when the call ends. */
-    private async withCallLogger<T>(method: ILogger['method'], call: () => Promise<T>): Promise<T> {
+    /**
+     * As Apps-Engine 1.62 does: a fresh logger for each call into the app, stored (closed) when the
+     * call ends, handed to app code only through a proxy of the app made for the call (`this` of an
+     * App method or a processor; the property holding the app, of an endpoint or a command). The app
+     * object's own logger stays the constructor's, which no call stores: a line written there is lost.
+     */
+    private async withCallLogger<T>(method: ILogger['method'], call: (app: App) => Promise<T>): Promise<T> {
         const logger = this.logger.forCall(method);
-        (this.app as unknown as { logger: ILogger }).logger = logger;
+        const app = new Proxy(this.app, { get: (target, property, receiver) => (property === 'logger' ? logger : Reflect.get(target, property, receiver)) });
         try {
-            return await call();
+            return await call(app);
         } finally {
             logger.close();
         }
+    }
+
+    /** An endpoint or a command as 1.62 hands it to one call: its property holding the app answers the call's proxy. */
+    private static composedWith<T extends object>(composed: T, app: App): T {
+        const entry = Object.entries(composed).find(
+            ([, value]) => !!value && typeof (value as { extendConfiguration?: unknown }).extendConfiguration === 'function',
+        );
+        if (!entry) {
+            return composed;
+        }
+        return new Proxy(composed, { get: (target, property, receiver) => (property === entry[0] ? app : Reflect.get(target, property, receiver)) });
     }
 
     public endpoint(path: string): IApiEndpoint {
@@ -227,8 +243,8 @@ export class LocalHost {
             triggerId: this.triggers.make(),
             view: { ...view, state },
         } as any);
-        return this.withCallLogger('executeViewSubmitHandler' as ILogger['method'], () =>
-            (this.app as any).executeViewSubmitHandler(context, this.read(), this.http, this.persistence(), this.modify()),
+        return this.withCallLogger('executeViewSubmitHandler' as ILogger['method'], (app) =>
+            (app as any).executeViewSubmitHandler(context, this.read(), this.http, this.persistence(), this.modify()),
         );
     }
 
@@ -242,8 +258,8 @@ export class LocalHost {
             triggerId: this.triggers.make(),
             buttonContext: 'roomAction',
         } as any);
-        return this.withCallLogger('executeActionButtonHandler' as ILogger['method'], () =>
-            (this.app as any).executeActionButtonHandler(context, this.read(), this.http, this.persistence(), this.modify()),
+        return this.withCallLogger('executeActionButtonHandler' as ILogger['method'], (app) =>
+            (app as any).executeActionButtonHandler(context, this.read(), this.http, this.persistence(), this.modify()),
         );
     }
 
@@ -270,8 +286,8 @@ export class LocalHost {
             triggerId: this.triggers.make(),
             container: button.container || { type: UIKitIncomingInteractionContainerType.MESSAGE, id: 'message-1' },
         });
-        return this.withCallLogger('executeBlockActionHandler' as ILogger['method'], () =>
-            handler.call(this.app, context, this.read(), this.http, this.persistence(), this.modify()),
+        return this.withCallLogger('executeBlockActionHandler' as ILogger['method'], (app) =>
+            handler.call(app, context, this.read(), this.http, this.persistence(), this.modify()),
         );
     }
 
@@ -296,16 +312,17 @@ export class LocalHost {
         };
         const basePath = `/api/apps/public/${this.info.id}`;
         const info = { basePath, fullPath: `${basePath}/${path}`, appId: this.info.id };
-        return this.withCallLogger('apiExecutor' as ILogger['method'], () =>
-            handler.call(endpoint, request, info, this.read(), this.modify(), this.http, this.persistence()),
+        return this.withCallLogger('apiExecutor' as ILogger['method'], (app) =>
+            handler.call(LocalHost.composedWith(endpoint, app), request, info, this.read(), this.modify(), this.http, this.persistence()),
         );
     }
 
     /** Runs a slash command as the engine's command manager does for `/<command> <args>`. */
     public async runCommand(name: string, sender: IUser, args: Array<string> = [], room: IRoom = GENERAL_ROOM): Promise<void> {
         const context = new SlashCommandContext(sender, room, args, undefined, this.triggers.make());
-        await this.withCallLogger('executor' as ILogger['method'], () =>
-            this.command(name).executor(context, this.read(), this.modify(), this.http, this.persistence()),
+        const command = this.command(name);
+        await this.withCallLogger('executor' as ILogger['method'], (app) =>
+            command.executor.call(LocalHost.composedWith(command, app), context, this.read(), this.modify(), this.http, this.persistence()),
         );
     }
 

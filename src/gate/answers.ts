@@ -83,3 +83,7 @@ export interface EventsAnswer extends Answer {
 export function failure(httpStatus: HttpStatus, error: ErrorCode, reason: Text): Answer {
     return { success: false, httpStatus, error, reason };
 }
+
+export function isAnswer(value: unknown): value is Answer {
+    return !!value && typeof value === 'object' && 'httpStatus' in value;
+}

@@ -1,15 +1,10 @@
-import { IHttp, IPersistence, IRead } from '@rocket.chat/apps-engine/definition/accessors';
+// An API request as the app reads it (the credentials the caller sent) and its answer as the engine
+// sends it.
 import { IApiRequest, IApiResponse } from '@rocket.chat/apps-engine/definition/api';
 
-import { CallerCredentials } from '../permissions/PermissionGuard';
-import { Answer } from '../runner/answers';
-import { Caller } from '../runner/caller';
+import type { CallerCredentials } from '../call/call';
+import { Answer } from '../gate/answers';
 import { localize } from '../i18n/text';
-
-/** The caller of an API request: the user the host authenticated and the credentials they sent. */
-export function callerOf(request: IApiRequest, read: IRead, http: IHttp, persis: IPersistence): Caller {
-    return { user: request.user, credentials: callerCredentials(request), read, http, persis };
-}
 
 /** The answer as the HTTP response: its status, and everything else as the JSON body. */
 export function respond(answer: Answer): IApiResponse {
@@ -19,7 +14,8 @@ export function respond(answer: Answer): IApiResponse {
     return { status: httpStatus, ...(headers && { headers }), content: localize(content, 'en') };
 }
 
-function callerCredentials(request: IApiRequest): CallerCredentials | undefined {
+/** The X-User-Id/X-Auth-Token the caller sent (header names arrive lower-cased). */
+export function credentialsOf(request: IApiRequest): CallerCredentials | undefined {
     const userId = header(request, 'x-user-id');
     const authToken = header(request, 'x-auth-token');
     return userId && authToken ? { userId, authToken } : undefined;

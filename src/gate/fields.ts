@@ -74,3 +74,8 @@ function tooLarge(body: unknown): boolean {
         return true;
     }
 }
+
+/** A GET that takes no query parameters (`webhook.events`, `webhook.watch`, `webhook.readiness`). */
+export function parseNoQuery(query: unknown): Parsed<{ [key: string]: unknown }> {
+    return fieldsOf(query, [], '(none)', 'query parameter');
+}

@@ -1,14 +1,24 @@
 // Work that may outlast the engine's limit: the engine answers any call to the app with a 500 after
-// 30 s, whatever the app is doing. A test, redelivery, check or watch run still going at
-// ENGINE_BUDGET_MS is answered 202 with its id; it goes on, and its outcome lands in the history
-// (and, for a slash command or a button, in a private message when it ends).
+// 30 s, whatever the app is doing. A test, redelivery, check or watch run still going at the engine
+// budget is answered 202 with its id; it goes on, and its outcome lands in the history (and, for a
+// slash command or a button, in a private message when it ends).
 import { settledBy } from '../util/settledBy';
 import { Answer, Running, RunningKind } from './answers';
 import { t } from '../i18n/text';
 
-export const ENGINE_BUDGET_MS = 25 * 1000;
-
 export type { Running, RunningKind };
+
+/** The time limits the app works within; tests shorten them. */
+export interface Budgets {
+    /** Below the engine's 30 s: past it, an answer says "still running" (202). */
+    engineMs: number;
+    /** Rocket.Chat's client drops a surface whose triggerId is more than 5 s old: the panel answers by then. */
+    panelMs: number;
+    /** The whole receiver check's deadline; a step that cannot start in time is skipped. */
+    checkMs: number;
+}
+
+export const DEFAULT_BUDGETS: Budgets = { engineMs: 25 * 1000, panelMs: 3000, checkMs: 60 * 1000 };
 
 /** How an entry point wants long work handled: answered by `answerWithin` ms, and told when it ends. */
 export interface Budget<T> {

@@ -1,13 +1,13 @@
 // How a delivery's result becomes the answer's fields and its report. Pure.
 
 import { SettingId } from '../settings/settings';
-import { DeliveryResult } from '../delivery/delivery';
-import { DeliveryReport, judgeDelivery, Judgement, RetryTimeout, SentCredentials } from '../delivery/report';
-import { RulesChoice } from '../delivery/rules';
-import { maskSecrets } from '../delivery/secrets';
+import { DeliveryResult } from './delivery';
+import { DeliveryReport, judgeDelivery, Judgement, RetryTimeout, SentCredentials } from './report';
+import { RulesChoice } from './rules';
+import { maskSecrets } from './secrets';
 import { redactUrl } from '../network/url';
 import { randomHex } from '../util/random';
-import { failure, TestOutcome } from './answers';
+import { failure, TestOutcome } from '../gate/answers';
 import { SECRETS_WITHHELD_HINT } from './target';
 import { cat, t, Text } from '../i18n/text';
 

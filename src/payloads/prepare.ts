@@ -1,12 +1,12 @@
 // The body a test sends: an event's sample, or a payload built from a real Omnichannel room.
 import { IRead } from '@rocket.chat/apps-engine/definition/accessors';
 
-import { buildRoomPayload } from '../payloads/conversation';
-import { buildEventSample, buildOfflineMessagePayload, EventType } from '../payloads/events';
+import { buildRoomPayload } from './conversation';
+import { buildEventSample, buildOfflineMessagePayload, EventType } from './events';
 import { DeliveryReport } from '../delivery/report';
-import { loadConversation } from '../payloads/roomSource';
+import { loadConversation } from './roomSource';
 import { maySeeConversation, RoomViewer } from '../permissions/roomAccess';
-import { Answer, failure } from './answers';
+import { Answer, failure } from '../gate/answers';
 
 export interface Payload {
     event: EventType;
@@ -41,8 +41,4 @@ export async function preparePayload(read: IRead, event: EventType, roomId: stri
         payload = buildRoomPayload(event, snapshot);
     }
     return { event, body: JSON.stringify(payload), source: { kind: 'room', roomId } };
-}
-
-export function isAnswer(value: Payload | Answer): value is Answer {
-    return 'httpStatus' in value;
 }

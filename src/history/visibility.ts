@@ -4,9 +4,9 @@ import { IRead } from '@rocket.chat/apps-engine/definition/accessors';
 import { ILivechatRoom } from '@rocket.chat/apps-engine/definition/livechat';
 import { RoomType } from '@rocket.chat/apps-engine/definition/rooms';
 
-import type { StoredDelivery } from '../history/records';
+import type { StoredDelivery } from './records';
 import { maySeeConversation, RoomViewer } from '../permissions/roomAccess';
-import type { HistoryItem } from './answers';
+import type { HistoryItem } from '../gate/answers';
 import { t } from '../i18n/text';
 
 /** A conversation's payload is shown and sent again only to whoever may see the conversation now. */
