@@ -137,7 +137,8 @@ describe('the receiver check', () => {
         expect(sample.hint).toContain("Only Rocket.Chat's fixed test sample fails here");
         expect(sample.hint).toContain("Rocket.Chat's own Send Test button would fail");
         expect(sample.hint).toContain('The receiver choked on: visitor.token (missing)');
-        expect(sample.hint).toContain(`"KeyError: 'token'"`);
+        // The receiver's words, inert: in a code span.
+        expect(sample.hint).toContain("(its answer: `KeyError: 'token'`)");
         // The probes carried the real-shaped payload: the token check is really tested.
         expect(answer.steps.filter((step: any) => step.kind === 'no-token' || step.kind === 'wrong-token').map((step: any) => step.verdict)).toEqual([
             'refused-as-it-should',
@@ -150,7 +151,7 @@ describe('the receiver check', () => {
         expect(answer.ready).toBe(false);
         expect(errorSteps(answer)).toEqual(['without the secret token', 'with a wrong secret token']);
         // One finding for every step that got it, naming them.
-        const quoted = answer.problems.filter((finding: any) => /The 200 says "Room Not Found"/.test(finding.hint));
+        const quoted = answer.problems.filter((finding: any) => /The 200 says `Room Not Found`/.test(finding.hint));
         expect(quoted).toHaveLength(1);
         // Each of those steps is marked in the table.
         expect(checkMessage(answer, 'en').text).toMatch(/\n⚠️ LivechatSessionTaken · 200 /);
@@ -215,7 +216,7 @@ describe('the receiver check', () => {
         expect(localize(findingsOf(results, 5000), 'en')).toEqual([
             expect.objectContaining({
                 severity: 'warning',
-                hint: expect.stringContaining('refused it, but with a 200 ("{"success":false,"error":"Invalid secret token"}")'),
+                hint: expect.stringContaining('refused it, but with a 200 (`{"success":false,"error":"Invalid secret token"}`)'),
             }),
         ]);
     });
@@ -255,7 +256,7 @@ describe('the receiver check', () => {
         ];
         const [finding] = localize(findingsOf(results, 5000), 'en');
         expect(finding.hint).toBe(
-            'The receiver refused this payload (401) although it accepted the same token on other steps, so the token is not the problem: its answer says "Room Not Found".',
+            'The receiver refused this payload (401) although it accepted the same token on other steps, so the token is not the problem: its answer says `Room Not Found`.',
         );
     });
 
@@ -309,7 +310,10 @@ describe('the receiver check', () => {
         expect(listed).toHaveLength(1);
         expect(listed[0]).toMatchObject({ id: answer.id, source: { kind: 'check' }, redeliverable: false, check: { ready: false, stepCount: 16, errors: 1 } });
         expect(listed[0].check.steps).toBeUndefined();
-        expect(listed[0].hint).toMatch(/Receiver check: 16 steps, 1 error/);
+        // A check is its own kind of entry: no made-up verdict or hint, its brief as a sentence in the reader's language.
+        expect(listed[0]).toMatchObject({ kind: 'check', summary: expect.stringMatching(/^Receiver check: 16 steps, 1 error and \d+ other findings\.$/) });
+        expect(listed[0].verdict).toBeUndefined();
+        expect(listed[0].hint).toBeUndefined();
         expect(JSON.stringify(world.host.store.records)).not.toContain('"body"');
         expect(JSON.stringify(world.host.store.records)).not.toContain(TOKEN);
         const stats = ((await world.host.get('webhook.deliveries', asAdmin)).content as any).stats;

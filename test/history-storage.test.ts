@@ -12,6 +12,7 @@ import { LocalHost } from './host/localHost';
 import { credentialsOf, startWorld, USERS, World } from './host/world';
 
 import legacy from './fixtures/history-0.1.0.json';
+import legacyCheck from './fixtures/check-0.2.0.json';
 
 let world: World;
 
@@ -167,6 +168,25 @@ describe('the upgrade from 0.1.0', () => {
         await install(world.host);
         const fresh = await world.testAs(USERS.admin);
         expect((await list()).deliveries.map((item: any) => item.id)).toEqual([(fresh.content as any).delivery.id, ...legacyIds]);
+    });
+});
+
+describe("0.2.0's receiver checks (kept as deliveries with a made-up verdict)", () => {
+    it('read as checks: listed with their brief in the reader\'s words, found with their steps, never sent again', async () => {
+        for (const record of legacyCheck.records) {
+            await world.host.store.bridgeMethods().createWithAssociations(record.data, record.associations);
+        }
+        const listed = (await list()).deliveries;
+        expect(listed).toHaveLength(1);
+        expect(listed[0]).toMatchObject({ kind: 'check', id: legacyCheck.id, source: { kind: 'check' }, redeliverable: false, check: { ready: true } });
+        expect(listed[0].verdict).toBeUndefined();
+        expect(listed[0].summary).toMatch(/^Receiver check: \d+ steps, 0 errors and \d+ other findings?\.$/);
+        const found = (await list(world.host, { id: legacyCheck.id })).entry;
+        expect(found).toMatchObject({ kind: 'check', id: legacyCheck.id, check: { ready: true } });
+        expect(found.check.steps.length).toBeGreaterThan(0);
+        const again = await world.host.post('webhook.redeliver', { ...asAdmin, content: { id: legacyCheck.id } });
+        expect(again.status).toBe(400);
+        expect(again.content).toMatchObject({ error: 'error-not-redeliverable' });
     });
 });
 

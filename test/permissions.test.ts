@@ -6,7 +6,8 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 
 import { LivechatWebhookTestApp } from '../LivechatWebhookTestApp';
 import { GENERAL_ROOM, LocalHost } from './host/localHost';
-import { PermissionHostFault } from './host/permissionHost';
+import { closedConversation } from './host/conversations';
+import { DEFAULT_PERMISSION_TABLE, PermissionHostFault } from './host/permissionHost';
 import { closedPort } from './host/receiver';
 import { AUTH_TOKENS, credentialsOf, startWorld, USERS, World } from './host/world';
 
@@ -89,6 +90,58 @@ describe('permission view-livechat-webhooks, from the host table', () => {
         world.host.serverSettings.set('Site_Url', `${world.permissionHost.siteUrl}//`);
         await world.testAs(USERS.admin);
         expect(world.permissionHost.calls[0].path).toBe('/api/v1/permissions.listAll');
+    });
+});
+
+describe('the table decides for admins too (as Rocket.Chat\'s hasPermission: no admin bypass)', () => {
+    const MANAGERS_ONLY = DEFAULT_PERMISSION_TABLE.map((entry) =>
+        entry._id.startsWith('view-livechat-') ? { ...entry, roles: entry.roles.filter((role) => role !== 'admin') } : entry,
+    );
+
+    it('the live table grants only livechat-manager: the admin gets 403, the manager 200', async () => {
+        world.permissionHost.setTable(MANAGERS_ONLY);
+        const asAdmin = await world.testAs(USERS.admin);
+        expect(asAdmin.status).toBe(403);
+        expect(asAdmin.content).toMatchObject({ error: 'error-unauthorized' });
+        expect((await world.testAs(USERS.manager)).status).toBe(200);
+        expect(world.receiver.requests).toHaveLength(1);
+    });
+
+    it('the cached and the stored table decide too: the slash command and a new instance refuse the admin', async () => {
+        world.permissionHost.setTable(MANAGERS_ONLY);
+        await world.testAs(USERS.manager);
+        await settle();
+        // Cached on this instance; the slash command carries no credentials.
+        expect(String((await slash(world.host, USERS.admin)).text)).toContain('error-unauthorized');
+        // Stored, on another instance.
+        const other = await world.anotherInstance();
+        expect(String((await slash(other, USERS.admin)).text)).toContain('error-unauthorized');
+        expect(world.receiver.requests).toHaveLength(1);
+    });
+
+    it('the fallback roles in force (ops, qa) leave the admin out', async () => {
+        world.permissionHost.setFault('status-500');
+        world.host.settings.set('permission_fallback_roles', 'ops, qa');
+        expect((await world.testAs(USERS.admin)).status).toBe(403);
+        expect(world.receiver.requests).toHaveLength(0);
+    });
+
+    it("a table that grants the admin neither view-livechat-rooms nor the closed rooms' permission keeps a conversation's payload from them", async () => {
+        const roomPermissions = ['view-livechat-rooms', 'view-livechat-room-closed-by-another-agent'];
+        world.permissionHost.setTable(
+            DEFAULT_PERMISSION_TABLE.map((entry) => (roomPermissions.includes(entry._id) ? { ...entry, roles: ['livechat-manager'] } : entry)),
+        );
+        const conversation = closedConversation('lc-admin-table');
+        world.host.rooms.addRoom(conversation.room, conversation.messages);
+        const asAdmin = await world.host.post('webhook.test', { user: USERS.admin, headers: credentialsOf(USERS.admin), content: { roomId: 'lc-admin-table' } });
+        expect(asAdmin.status).toBe(404);
+        const asManager = await world.host.post('webhook.test', { user: USERS.manager, headers: credentialsOf(USERS.manager), content: { roomId: 'lc-admin-table' } });
+        expect(asManager.status).toBe(200);
+    });
+
+    it('with no table at all (nothing live, cached or stored, no fallback in force), an admin may go on: first use', async () => {
+        expect(String((await slash(world.host, USERS.admin)).text)).toMatch(/^✅/);
+        expect(world.permissionHost.calls).toHaveLength(0);
     });
 });
 

@@ -149,7 +149,8 @@ describe('the delivery report', () => {
         const { status, content, report } = await delivery();
         expect(status).toBe(400);
         expect(content.error).toBe('error-ssrf-validation-failed');
-        expect(report).toMatchObject({ verdict: 'refused', errorKind: 'ssrf', url: 'ftp://***@files.example.com/in?***' });
+        // A URL that is not http(s) shows as its scheme only: what follows may be anything, a password too.
+        expect(report).toMatchObject({ verdict: 'refused', errorKind: 'ssrf', url: 'ftp:' });
         expect(report.sentAt).toBeUndefined();
         expect(world.host.http.sent.filter((request) => request.url.startsWith('ftp'))).toHaveLength(0);
     });

@@ -4,8 +4,8 @@
 import { buildEventSample, buildRealShapeSample } from '../payloads/events';
 import type { Call } from '../call/call';
 import type { Stores } from '../gate/stores';
-import { newDeliveryId, report } from '../delivery/describe';
 import { deliver } from '../delivery/send';
+import type { NewCheck } from '../history/records';
 import { resolveTarget } from '../delivery/target';
 import { AppSettings, DeliverySettings } from '../settings/settings';
 import { randomHex } from '../util/random';
@@ -120,26 +120,17 @@ async function planCheck(call: Call, { settings, ready, requestedUrl, events }: 
     return { target, plan: planSteps({ events, tokenSet: !!settings.secretToken, signingOn: !!ready.signingKey, savedUrl: !!target && target.saved }) };
 }
 
-/** The history's entry for a check: a report that sums it up, and each step's report without bodies. */
-export function checkEntry(result: CheckResult, by: string, firstEvent: EventType) {
-    const errors = receiverErrors(result.problems);
-    const summary = report(
-        {
-            id: result.id || newDeliveryId(),
-            event: firstEvent,
-            source: { kind: 'check' },
-            webhookId: result.id,
-            signed: false,
-            secretsSent: false,
-            ...(result.url && { url: result.url }),
-            durationMs: result.durationMs,
-            sentAt: new Date(Date.now() - result.durationMs).toISOString(),
-        },
-        {
-            verdict: result.ready ? 'delivered' : 'dropped',
-            hint: `Receiver check: ${result.steps.length} steps, ${errors} error${errors === 1 ? '' : 's'}, ${result.problems.length - errors} other finding${result.problems.length - errors === 1 ? '' : 's'}.`,
-        },
-    );
+/** The history's entry for a check: its facts, and each step's report without bodies. */
+export function checkEntry(result: CheckResult, by: string, firstEvent: EventType): NewCheck {
     const steps = result.steps.map((step) => ({ ...step, ...(step.report && { report: { ...step.report } }) }));
-    return { report: summary, by, check: { ready: result.ready, steps, problems: result.problems } };
+    return {
+        kind: 'check',
+        id: result.id,
+        by,
+        sentAt: new Date(Date.now() - result.durationMs).toISOString(),
+        durationMs: result.durationMs,
+        ...(result.url && { url: result.url }),
+        event: firstEvent,
+        summary: { ready: result.ready, steps, problems: result.problems },
+    };
 }

@@ -7,6 +7,7 @@ import { dedupAdvice, sampleOnlyHint, tookNoData } from './hints';
 import { baselineKind, isProbe, savesCrmData, Step, stepLabel } from './plan';
 import { verdictLabel } from '../delivery/labels';
 import { cat, list, Message, t, Text } from '../i18n/text';
+import { code } from '../util/markdown';
 import type { Readiness } from '../readiness/judge';
 
 export type StepVerdict =
@@ -135,7 +136,7 @@ export function crmDataOf(text: string, bytes: number): CrmData {
     if (/^\s*<(!doctype|html)\b/i.test(text)) {
         warning = t('check.crmHtml');
     } else if (tookNoData(text)) {
-        warning = t('check.crmNoData', { answer: firstLine(text) });
+        warning = t('check.crmNoData', { answer: quoteAnswer(text) });
     }
     return { preview, bytes, ...(warning && { warning }) };
 }
@@ -144,6 +145,11 @@ export function crmDataOf(text: string, bytes: number): CrmData {
 export function firstLine(text: string): string {
     const line = (text.split(/\r?\n/).find((candidate) => candidate.trim() !== '') || '').trim();
     return line.length > 120 ? `${line.slice(0, 119)}…` : line;
+}
+
+/** A receiver's words as a text shows them: inert (a code span), whatever markdown they hold. */
+export function quoteAnswer(text: string): string {
+    return code(firstLine(text));
 }
 
 const PROBE_PROBLEMS: { [kind: string]: Message } = {
@@ -162,7 +168,8 @@ export function findingsOf(results: Array<StepResult>, timeoutMs: number): Array
     const crmWarnings = new Map<string, { warning: Text; steps: Array<string> }>();
     const tokenAccepted = results.some((result) => !isProbe(result.kind) && result.kind !== 'duplicate' && result.status === 200);
     for (const result of results) {
-        const answer = firstLine((result.report && result.report.responseExcerpt) || '');
+        const said = firstLine((result.report && result.report.responseExcerpt) || '');
+        const answer = said && quoteAnswer(said);
         if (result.verdict === 'skipped') {
             add('warning', result.name, t('check.notRun'));
             continue;

@@ -121,6 +121,9 @@ export function formatHistory(items: Array<HistoryItem>, limit: number, lang: La
     const figures = [rate, p50].filter(Boolean).join(', ');
     const lines = items.slice(0, limit).map((item) => {
         const when = item.sentAt ? item.sentAt.replace('T', ' ').replace(/\.\d+Z$/, 'Z') : r(t('common.notSent'));
+        if (item.kind === 'check') {
+            return `\`${item.id}\` · ${when} · ${item.check.ready ? '✅' : '⛔'} ${r(item.summary)} · ${item.durationMs} ms · ${r(t('reply.by', { by: item.by }))}`;
+        }
         const verdict = r(verdictLabel(item.verdict));
         const result = item.status === undefined ? verdict : `${item.status} ${verdict}`;
         const time = item.durationMs === undefined ? '' : ` · ${item.durationMs} ms`;

@@ -6,6 +6,7 @@ import { DeliveryReport, judgeDelivery, Judgement, RetryTimeout, SentCredentials
 import { RulesChoice } from './rules';
 import { maskSecrets } from './secrets';
 import { redactUrl } from '../network/url';
+import { code } from '../util/markdown';
 import { randomHex } from '../util/random';
 import { failure, TestOutcome } from '../gate/answers';
 import { SECRETS_WITHHELD_HINT } from './target';
@@ -65,7 +66,8 @@ function summarize(result: DeliveryResult, timeoutMs: number, secrets: Array<str
         case 'timeout':
             return invalid(t('outcome.timeout', { ms: timeoutMs, setting: SettingId.TimeoutMs }));
         case 'network-error':
-            return invalid(t('outcome.unreachable', { message: scrub(result.message, secrets) }));
+            // The host's words may carry the receiver's (a host name, a reason): inert, in a code span.
+            return invalid(t('outcome.unreachable', { message: code(scrub(result.message, secrets)) }));
         case 'too-many-redirects':
             return invalid(t('outcome.redirects'));
         case 'host-refused':

@@ -19,7 +19,14 @@ function spellings(secret: string): Array<string> {
         ...percentForms(secret),
         ...htmlForms(secret),
         ...base64Forms(secret),
+        ...hexForms(Buffer.from(secret, 'utf8')),
     ];
+}
+
+/** Hex in either case: Java's printHexBinary and .NET's ToHexString write upper case, most others lower. Short runs turn up by chance. */
+function hexForms(bytes: Buffer): Array<string> {
+    const hex = bytes.toString('hex');
+    return hex.length >= MIN_BASE64_FORM ? [hex, hex.toUpperCase()] : [];
 }
 
 /** What each percent-encoder keeps as it is (every other UTF-8 byte becomes %XX), and whether a space becomes "+". */
@@ -101,10 +108,10 @@ function base64Forms(secret: string): Array<string> {
     return forms.flatMap((form) => [form, form.replace(/\+/g, '-').replace(/\//g, '_')]).filter((form) => form.replace(/=+$/, '').length >= MIN_BASE64_FORM);
 }
 
-/** How a signing key may be spelled besides the setting itself: base64 (padded or not), base64url, hex. */
+/** How a signing key may be spelled besides the setting itself: base64 (padded or not), base64url, hex in either case. */
 export function keySpellings(key: Buffer): Array<string> {
     const base64 = key.toString('base64');
-    return [base64, base64.replace(/=+$/, ''), base64.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, ''), key.toString('hex')];
+    return [base64, base64.replace(/=+$/, ''), base64.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, ''), ...hexForms(key)];
 }
 
 let lastForms: { key: string; forms: Array<string> } | undefined;

@@ -9,7 +9,7 @@ import { chooseRules, retriesAfter, RulesChoice } from './rules';
 import { keySpellings, secretForms } from './secrets';
 import type { Call } from '../call/call';
 import type { Stores } from '../gate/stores';
-import type { NewDelivery } from '../history/DeliveryHistory';
+import type { NewCheck, NewDelivery } from '../history/DeliveryHistory';
 import { redactUrl, UrlSource } from '../network/url';
 import { checkUrlPolicy } from '../network/urlPolicy';
 import { DEFAULT_TIMEOUT_MS } from '../settings/definitions';
@@ -77,7 +77,7 @@ export async function deliver(stores: Stores, call: Call, request: SendRequest):
  * later reads wait for it). A failed write is logged by the next call that uses the history: the
  * test happened.
  */
-export function record(stores: Stores, call: Call, entry: NewDelivery): void {
+export function record(stores: Stores, call: Call, entry: NewDelivery | NewCheck): void {
     void stores.history.record(call.read.getPersistenceReader(), call.persis, entry, call.log);
 }
 

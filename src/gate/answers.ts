@@ -59,21 +59,40 @@ export interface TestOutcome extends Answer {
     delivery?: DeliveryReport;
 }
 
-export interface HistoryItem extends DeliveryReport {
+/** A delivery in the history. */
+export interface DeliveryItem extends DeliveryReport {
+    kind?: undefined;
     by: string;
     redeliverable: boolean;
-    /** A receiver check (source `check`): in a listing its brief; by id (`entry`) also its steps and problems. */
-    check?: CheckBrief;
     /** A conversation the caller may not see: why its room id, payload and the receiver's answer are not shown. */
     withheld?: Text;
 }
 
+/** A receiver check in the history: its brief (by id, `entry`, also its steps and problems). */
+export interface CheckItem {
+    kind: 'check';
+    id: string;
+    source: { kind: 'check' };
+    /** The event of its first step. */
+    event: EventType;
+    url?: string;
+    sentAt: string;
+    durationMs: number;
+    by: string;
+    redeliverable: false;
+    check: CheckBrief;
+    /** The brief as a sentence, in the reader's language. */
+    summary: Text;
+}
+
+export type HistoryItem = DeliveryItem | CheckItem;
+
 export interface HistoryAnswer extends Answer {
     deliveries?: Array<HistoryItem>;
-    /** Over every kept delivery that matches the filters (not only the `limit` listed). */
+    /** Over every kept delivery that matches the filters (not only the `limit` listed); checks are not counted. */
     stats?: HistoryStats;
-    /** One delivery with the exact body sent and the headers, when asked for by id. */
-    entry?: Omit<HistoryItem, 'check'> & Omit<DeliveryDetail, 'check'> & { bodyWithheld?: Text; check?: CheckBrief & CheckSummary };
+    /** One delivery with the exact body sent and the headers, or one check with its steps, when asked for by id. */
+    entry?: (DeliveryItem & Omit<DeliveryDetail, 'check'> & { bodyWithheld?: Text }) | (Omit<CheckItem, 'check'> & { check: CheckBrief & CheckSummary });
 }
 
 export interface EventsAnswer extends Answer {

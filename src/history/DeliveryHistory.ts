@@ -1,4 +1,4 @@
-// The last deliveries, one record each (see records.ts). A test only ever creates its own records:
+// The last deliveries and receiver checks, one record each (see records.ts). A test only ever creates its own records:
 // no test reads or rewrites another delivery's record, so its cost does not grow with the history,
 // and app instances sharing one persistence (a Rocket.Chat cluster) cannot overwrite each other.
 // The engine's persistence has no sort, limit or count, so the newest HISTORY_LIMIT are chosen on
@@ -11,25 +11,28 @@ import { IPersistence, IPersistenceRead } from '@rocket.chat/apps-engine/definit
 import { randomHex } from '../util/random';
 import { migrateLegacyHistory } from './migration';
 import {
+    briefOf,
+    CheckRecord,
     DELIVERY,
     DeliveryDetail,
     DeliveryRecord,
     deliveryKey,
     DETAIL,
     DetailRecord,
-    isDeliveryRecord,
+    idOf,
     isDetailRecord,
-    timeOf,
-    recordKey,
-    StoredDelivery,
-    briefOf,
+    isMainRecord,
+    MainRecord,
+    NewCheck,
     NewDelivery,
+    recordKey,
+    StoredCheck,
+    StoredDelivery,
+    StoredEntry,
+    timeOf,
 } from './records';
 
-export { StoredDelivery } from './records';
-
-/** A delivery to record: the body as sent (kept unless larger than MAX_STORED_BODY_BYTES). */
-export type { NewDelivery };
+export type { NewCheck, NewDelivery, StoredCheck, StoredDelivery, StoredEntry };
 
 export const HISTORY_LIMIT = 50;
 /** Larger request bodies are not kept (the report and the headers are). */
@@ -61,7 +64,7 @@ export class DeliveryHistory {
      * Creates the delivery's record(s) once the caller has answered; resolves once written, or once
      * the failure is noted (never rejects). Every PRUNE_EVERY writes, prunes in the background.
      */
-    public record(reader: IPersistenceRead, persis: IPersistence, entry: NewDelivery, log: HistoryLog): Promise<void> {
+    public record(reader: IPersistenceRead, persis: IPersistence, entry: NewDelivery | NewCheck, log: HistoryLog): Promise<void> {
         this.logFailures(log);
         // Strictly growing here, so that deliveries sent within one millisecond keep their order.
         const at = (this.lastAt = Math.max(Date.now(), this.lastAt + 0.001));
@@ -74,7 +77,7 @@ export class DeliveryHistory {
                 }
             })
             .catch((error) => {
-                const line = `Could not record delivery ${entry.report.id} in the history: ${error instanceof Error ? error.message : 'unknown error'}`;
+                const line = `Could not record ${'kind' in entry ? 'check' : 'delivery'} ${'kind' in entry ? entry.id : entry.report.id} in the history: ${error instanceof Error ? error.message : 'unknown error'}`;
                 this.unlogged.splice(0, Math.max(0, this.unlogged.length - MAX_UNLOGGED + 1), line);
             });
         this.pending.add(write);
@@ -88,26 +91,26 @@ export class DeliveryHistory {
         }
     }
 
-    /** The newest HISTORY_LIMIT deliveries, newest first, with the details kept inline (large ones are left for `find`). */
-    public async list(reader: IPersistenceRead, persis: IPersistence, log: HistoryLog): Promise<Array<StoredDelivery>> {
+    /** The newest HISTORY_LIMIT deliveries and checks, newest first, with the details kept inline (large ones and a check's steps are left for `find`). */
+    public async list(reader: IPersistenceRead, persis: IPersistence, log: HistoryLog): Promise<Array<StoredEntry>> {
         await this.ready(reader, persis, log);
         const { kept, surplus } = sortRecords(await reader.readByAssociation(DELIVERY));
         if (surplus.length > 0) {
             this.pruneInBackground(reader, persis, log, surplus);
         }
-        return kept.map((record) => toStored(record, record.detail));
+        return kept.map((record) => toStored(record, 'detail' in record ? record.detail : undefined));
     }
 
-    /** One delivery with its whole detail (the exact body sent, the headers). */
-    public async find(reader: IPersistenceRead, persis: IPersistence, id: string, log: HistoryLog): Promise<StoredDelivery | undefined> {
+    /** One delivery with its whole detail (the exact body sent, the headers), or one check with its steps. */
+    public async find(reader: IPersistenceRead, persis: IPersistence, id: string, log: HistoryLog): Promise<StoredEntry | undefined> {
         await this.ready(reader, persis, log);
         const records = await reader.readByAssociation(deliveryKey(id));
-        const main = records.filter(isDeliveryRecord).sort((a, b) => (a.nonce < b.nonce ? -1 : 1))[0];
+        const main = records.filter(isMainRecord).sort((a, b) => (a.nonce < b.nonce ? -1 : 1))[0];
         if (!main) {
             return undefined;
         }
         const apart = records.filter(isDetailRecord).find((record) => record.nonce === main.detailNonce);
-        return toStored(main, main.detail || (apart && apart.detail));
+        return toStored(main, ('detail' in main && main.detail) || (apart && apart.detail));
     }
 
     /** Waits for this instance's writes in flight, and moves a 0.1.0 history into records once. */
@@ -126,38 +129,43 @@ export class DeliveryHistory {
         }
     }
 
-    private async write(persis: IPersistence, entry: NewDelivery, at: number): Promise<void> {
+    private async write(persis: IPersistence, entry: NewDelivery | NewCheck, at: number): Promise<void> {
+        if ('kind' in entry) {
+            return this.writeCheck(persis, entry, at);
+        }
         const { report, by, url } = entry;
         const detail: DeliveryDetail = {
             ...(entry.body !== undefined && fitsIn(entry.body, MAX_STORED_BODY_BYTES) && { body: entry.body }),
             ...(entry.request && { request: entry.request }),
             ...(entry.response && { response: entry.response }),
-            ...(entry.check && { check: entry.check }),
         };
         const nonce = randomHex(8);
-        const main: DeliveryRecord = {
-            v: 2,
-            nonce,
-            at,
-            report,
-            by,
-            ...(url && { url }),
-            bodyKept: detail.body !== undefined,
-            ...(entry.check && { checkBrief: briefOf(entry.check) }),
-        };
-        // A check's steps always go apart: listing 50 checks reads only their briefs.
-        if (!entry.check && fitsIn(JSON.stringify(detail), INLINE_DETAIL_BYTES)) {
+        const main: DeliveryRecord = { v: 2, nonce, at, report, by, ...(url && { url }), bodyKept: detail.body !== undefined };
+        if (fitsIn(JSON.stringify(detail), INLINE_DETAIL_BYTES)) {
             await persis.createWithAssociations({ ...main, detail }, [DELIVERY, deliveryKey(report.id), recordKey(nonce)]);
             return;
         }
-        // The detail first: should the main record's write fail, an unreferenced detail is all that is left.
-        const detailNonce = randomHex(8);
-        const apart: DetailRecord = { v: 2, nonce: detailNonce, id: report.id, detail };
-        await persis.createWithAssociations(apart, [DETAIL, deliveryKey(report.id), recordKey(detailNonce)]);
+        const detailNonce = await this.writeDetail(persis, report.id, detail);
         await persis.createWithAssociations({ ...main, detailNonce }, [DELIVERY, deliveryKey(report.id), recordKey(nonce)]);
     }
 
-    private pruneInBackground(reader: IPersistenceRead, persis: IPersistence, log: HistoryLog, known?: Array<DeliveryRecord>): void {
+    /** A check's steps always go apart: listing 50 checks reads only their briefs. */
+    private async writeCheck(persis: IPersistence, { summary, ...check }: NewCheck, at: number): Promise<void> {
+        const detailNonce = await this.writeDetail(persis, check.id, { check: summary });
+        const nonce = randomHex(8);
+        const main: CheckRecord = { v: 2, nonce, at, ...check, brief: briefOf(summary), detailNonce };
+        await persis.createWithAssociations(main, [DELIVERY, deliveryKey(check.id), recordKey(nonce)]);
+    }
+
+    /** The detail first: should the main record's write fail, an unreferenced detail is all that is left. */
+    private async writeDetail(persis: IPersistence, id: string, detail: DeliveryDetail): Promise<string> {
+        const detailNonce = randomHex(8);
+        const apart: DetailRecord = { v: 2, nonce: detailNonce, id, detail };
+        await persis.createWithAssociations(apart, [DETAIL, deliveryKey(id), recordKey(detailNonce)]);
+        return detailNonce;
+    }
+
+    private pruneInBackground(reader: IPersistenceRead, persis: IPersistence, log: HistoryLog, known?: Array<MainRecord>): void {
         if (this.pruning) {
             return;
         }
@@ -169,7 +177,7 @@ export class DeliveryHistory {
     }
 
     /** Removes each surplus record (and its detail) by its own association: one call each. */
-    private async prune(reader: IPersistenceRead, persis: IPersistence, known?: Array<DeliveryRecord>): Promise<void> {
+    private async prune(reader: IPersistenceRead, persis: IPersistence, known?: Array<MainRecord>): Promise<void> {
         const surplus = known || sortRecords(await reader.readByAssociation(DELIVERY)).surplus;
         for (const record of surplus) {
             await persis.removeByAssociation(recordKey(record.nonce));
@@ -180,22 +188,19 @@ export class DeliveryHistory {
     }
 }
 
-/** The newest HISTORY_LIMIT (one record per delivery id), and every other record. */
-export function sortRecords(data: Array<unknown>): { kept: Array<DeliveryRecord>; surplus: Array<DeliveryRecord> } {
+/** The newest HISTORY_LIMIT (one record per delivery or check id), and every other record. */
+export function sortRecords(data: Array<unknown>): { kept: Array<MainRecord>; surplus: Array<MainRecord> } {
     // Two instances migrating at once may have written a delivery twice: the smallest nonce is kept.
-    const records = (data || []).filter(isDeliveryRecord).map((record) => ({ record, time: timeOf(record) }));
-    records.sort(
-        (a, b) =>
-            b.time - a.time || b.record.at - a.record.at || compare(a.record.report.id, b.record.report.id, -1) || compare(a.record.nonce, b.record.nonce, 1),
-    );
+    const records = (data || []).filter(isMainRecord).map((record) => ({ record, time: timeOf(record), id: idOf(record) }));
+    records.sort((a, b) => b.time - a.time || b.record.at - a.record.at || compare(a.id, b.id, -1) || compare(a.record.nonce, b.record.nonce, 1));
     const seen = new Set<string>();
-    const kept: Array<DeliveryRecord> = [];
-    const surplus: Array<DeliveryRecord> = [];
-    for (const { record } of records) {
-        if (seen.has(record.report.id) || kept.length >= HISTORY_LIMIT) {
+    const kept: Array<MainRecord> = [];
+    const surplus: Array<MainRecord> = [];
+    for (const { record, id } of records) {
+        if (seen.has(id) || kept.length >= HISTORY_LIMIT) {
             surplus.push(record);
         } else {
-            seen.add(record.report.id);
+            seen.add(id);
             kept.push(record);
         }
     }
@@ -211,15 +216,32 @@ function compare(a: string, b: string, order: 1 | -1): number {
     return a < b ? -order : a > b ? order : 0;
 }
 
-function toStored(record: DeliveryRecord, detail: DeliveryDetail | undefined): StoredDelivery {
+function toStored(record: MainRecord, detail: DeliveryDetail | undefined): StoredEntry {
+    if (!('report' in record)) {
+        const { v: _v, kind, nonce: _nonce, at: _at, detailNonce: _detailNonce, ...check } = record;
+        return { kind, ...check, ...(detail && detail.check && { summary: detail.check }) };
+    }
+    const summary = record.check || (detail && detail.check);
+    if (record.report.source.kind === 'check' && (record.checkBrief || summary)) {
+        return legacyCheck(record, summary);
+    }
+    const { check: _check, ...rest } = detail || {};
+    return { report: record.report, by: record.by, ...(record.url && { url: record.url }), bodyKept: record.bodyKept !== false, ...rest };
+}
+
+/** 0.2.0 kept a receiver check as a delivery with a made-up verdict and an English hint: read as the check it was. */
+function legacyCheck(record: DeliveryRecord, summary: StoredCheck['summary']): StoredCheck {
+    const { report } = record;
     return {
-        report: record.report,
+        kind: 'check',
+        id: report.id,
         by: record.by,
-        ...(record.url && { url: record.url }),
-        bodyKept: record.bodyKept !== false,
-        ...((record.checkBrief || record.check) && { checkBrief: record.checkBrief || briefOf(record.check!) }),
-        ...(record.check && { check: record.check }),
-        ...detail,
+        sentAt: report.sentAt || new Date(record.at).toISOString(),
+        durationMs: report.durationMs || 0,
+        ...(report.url && { url: report.url }),
+        event: report.event,
+        brief: record.checkBrief || briefOf(summary!),
+        ...(summary && { summary }),
     };
 }
 

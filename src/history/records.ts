@@ -5,6 +5,7 @@
 import { RocketChatAssociationModel, RocketChatAssociationRecord } from '@rocket.chat/apps-engine/definition/metadata';
 
 import { DeliveryReport } from '../delivery/report';
+import type { EventType } from '../payloads/eventTypes';
 import type { Text } from '../i18n/text';
 
 const PREFIX = 'livechat-webhook-test';
@@ -29,12 +30,13 @@ export interface DeliveryDetail {
     request?: { headers: { [name: string]: string } };
     /** The receiver's headers: at most 50, values cut at 256 characters, secrets masked. */
     response?: { headers: { [name: string]: string } };
-    /** A receiver check's steps and problems: in the detail, so that listing reads only the brief. */
+    /** A receiver check's steps and problems (a check's detail record). */
     check?: CheckSummary;
 }
 
 /** One delivery as the history hands it out. */
-export interface StoredDelivery extends DeliveryDetail {
+export interface StoredDelivery extends Omit<DeliveryDetail, 'check'> {
+    kind?: undefined;
     report: DeliveryReport;
     /** Username of who ran it. */
     by: string;
@@ -42,12 +44,30 @@ export interface StoredDelivery extends DeliveryDetail {
     url?: string;
     /** Whether the body was kept (so it can be sent again), inline or in the detail record. */
     bodyKept: boolean;
-    /** For a receiver check (source `check`): its brief; `find` adds its steps and problems. */
-    checkBrief?: CheckBrief;
 }
 
+/** One receiver check as the history hands it out: its brief; `find` adds its steps and problems. */
+export interface StoredCheck {
+    kind: 'check';
+    id: string;
+    by: string;
+    sentAt: string;
+    durationMs: number;
+    /** The URL checked, redacted. */
+    url?: string;
+    /** The event of its first step. */
+    event: EventType;
+    brief: CheckBrief;
+    summary?: CheckSummary;
+}
+
+export type StoredEntry = StoredDelivery | StoredCheck;
+
 /** A delivery to record: the body as sent (kept unless too large). */
-export type NewDelivery = Omit<StoredDelivery, 'bodyKept'>;
+export type NewDelivery = Omit<StoredDelivery, 'bodyKept' | 'kind'>;
+
+/** A check to record. */
+export type NewCheck = Omit<StoredCheck, 'brief' | 'summary'> & { summary: CheckSummary };
 
 /** What a listing shows of a receiver check. */
 export interface CheckBrief {
@@ -95,13 +115,31 @@ export interface DeliveryRecord {
     by: string;
     url?: string;
     bodyKept: boolean;
-    /** 0.2.0 kept a check's steps here; now they are in the detail. */
+    /** 0.2.0 kept a receiver check as a delivery (source `check`): its steps here, or its brief with the steps in the detail. */
     check?: CheckSummary;
     checkBrief?: CheckBrief;
     /** Inline when small, else in the detail record `detailNonce`. */
     detail?: DeliveryDetail;
     detailNonce?: string;
 }
+
+/** A receiver check's main record (0.3): its brief; the steps in the detail record `detailNonce`. */
+export interface CheckRecord {
+    v: 2;
+    kind: 'check';
+    nonce: string;
+    at: number;
+    id: string;
+    by: string;
+    sentAt: string;
+    durationMs: number;
+    url?: string;
+    event: EventType;
+    brief: CheckBrief;
+    detailNonce: string;
+}
+
+export type MainRecord = DeliveryRecord | CheckRecord;
 
 export interface DetailRecord {
     v: 2;
@@ -115,13 +153,44 @@ export function isDeliveryRecord(value: unknown): value is DeliveryRecord {
     return !!record && record.v === 2 && typeof record.nonce === 'string' && !!record.report && typeof record.report.id === 'string' && 'at' in record;
 }
 
+export function isCheckRecord(value: unknown): value is CheckRecord {
+    const record = value as CheckRecord;
+    return (
+        !!record &&
+        record.v === 2 &&
+        record.kind === 'check' &&
+        typeof record.nonce === 'string' &&
+        typeof record.id === 'string' &&
+        typeof record.at === 'number' &&
+        !!record.brief &&
+        typeof record.detailNonce === 'string'
+    );
+}
+
+export function isMainRecord(value: unknown): value is MainRecord {
+    return isDeliveryRecord(value) || isCheckRecord(value);
+}
+
 export function isDetailRecord(value: unknown): value is DetailRecord {
     const record = value as DetailRecord;
-    return !!record && record.v === 2 && typeof record.nonce === 'string' && typeof record.id === 'string' && !!record.detail && !('report' in record);
+    return (
+        !!record &&
+        record.v === 2 &&
+        typeof record.nonce === 'string' &&
+        typeof record.id === 'string' &&
+        !!record.detail &&
+        !('report' in record) &&
+        !('kind' in record)
+    );
+}
+
+export function idOf(record: MainRecord): string {
+    return 'report' in record ? record.report.id : record.id;
 }
 
 /** When it happened: sent, or else recorded. */
-export function timeOf(record: DeliveryRecord): number {
-    const sent = record.report.sentAt ? Date.parse(record.report.sentAt) : NaN;
+export function timeOf(record: MainRecord): number {
+    const sentAt = 'report' in record ? record.report.sentAt : record.sentAt;
+    const sent = sentAt ? Date.parse(sentAt) : NaN;
     return Number.isFinite(sent) ? sent : record.at;
 }

@@ -4,10 +4,10 @@ import { IRead } from '@rocket.chat/apps-engine/definition/accessors';
 import { ILivechatRoom } from '@rocket.chat/apps-engine/definition/livechat';
 import { RoomType } from '@rocket.chat/apps-engine/definition/rooms';
 
-import type { StoredDelivery } from './records';
+import type { StoredCheck, StoredDelivery, StoredEntry } from './records';
 import { maySeeConversation, RoomViewer } from '../permissions/roomAccess';
-import type { HistoryItem } from '../gate/answers';
-import { t } from '../i18n/text';
+import type { CheckItem, DeliveryItem } from '../gate/answers';
+import { plural, t } from '../i18n/text';
 
 /** A conversation's payload is shown and sent again only to whoever may see the conversation now. */
 export async function maySeeSource(read: IRead, viewer: RoomViewer, entry: StoredDelivery): Promise<boolean> {
@@ -24,8 +24,8 @@ async function maySeeRoom(read: IRead, viewer: RoomViewer, roomId: string): Prom
 }
 
 /** The conversations of a listing the caller may not see (each room read once). */
-export async function hiddenRooms(read: IRead, viewer: RoomViewer, entries: Array<StoredDelivery>): Promise<Set<string>> {
-    const ids = [...new Set(entries.flatMap((entry) => (entry.report.source.kind === 'room' ? [entry.report.source.roomId] : [])))];
+export async function hiddenRooms(read: IRead, viewer: RoomViewer, entries: Array<StoredEntry>): Promise<Set<string>> {
+    const ids = [...new Set(entries.flatMap((entry) => (entry.kind !== 'check' && entry.report.source.kind === 'room' ? [entry.report.source.roomId] : [])))];
     const seen = await Promise.all(ids.map((id) => maySeeRoom(read, viewer, id)));
     return new Set(ids.filter((_id, index) => !seen[index]));
 }
@@ -33,17 +33,34 @@ export async function hiddenRooms(read: IRead, viewer: RoomViewer, entries: Arra
 export const WITHHELD = t('history.withheld');
 
 /** A conversation's delivery as shown to someone who may not see the conversation: no room id, nothing the receiver answered. */
-export function withheld(item: HistoryItem): HistoryItem {
+export function withheld(item: DeliveryItem): DeliveryItem {
     const { responseExcerpt: _excerpt, ...rest } = item;
     return { ...rest, source: { kind: 'room', roomId: '' }, withheld: WITHHELD };
 }
 
-export function omitCheck(item: HistoryItem): Omit<HistoryItem, 'check'> {
-    const { check: _check, ...rest } = item;
-    return rest;
+export function toDeliveryItem(entry: StoredDelivery): DeliveryItem {
+    return { ...entry.report, by: entry.by, redeliverable: entry.bodyKept };
 }
 
-export function toHistoryItem(entry: StoredDelivery): HistoryItem {
-    const isCheck = entry.report.source.kind === 'check';
-    return { ...entry.report, by: entry.by, redeliverable: entry.bodyKept && !isCheck, ...(entry.checkBrief && { check: entry.checkBrief }) };
+export function toCheckItem(entry: StoredCheck): CheckItem {
+    const { brief } = entry;
+    const summary = t('history.checkBrief', {
+        title: t('panel.receiverCheck'),
+        steps: plural('check.stepCount', brief.stepCount),
+        errors: plural('history.errorCount', brief.errors),
+        others: plural('history.otherFindings', brief.findings - brief.errors),
+    });
+    return {
+        kind: 'check',
+        id: entry.id,
+        source: { kind: 'check' },
+        event: entry.event,
+        ...(entry.url && { url: entry.url }),
+        sentAt: entry.sentAt,
+        durationMs: entry.durationMs,
+        by: entry.by,
+        redeliverable: false,
+        check: brief,
+        summary,
+    };
 }

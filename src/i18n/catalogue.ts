@@ -99,6 +99,11 @@ const en = {
     'check.problems': 'Problems:',
     'check.stepCount.one': '{count} step',
     'check.stepCount.other': '{count} steps',
+    'history.checkBrief': '{title}: {steps}, {errors} and {others}.',
+    'history.errorCount.one': '{count} error',
+    'history.errorCount.other': '{count} errors',
+    'history.otherFindings.one': '{count} other finding',
+    'history.otherFindings.other': '{count} other findings',
     'step.realShape': 'LivechatSession as Rocket.Chat really sends it (real-shaped, with the token, unsigned)',
     'step.realShapeSigned': "LivechatSession real-shaped and signed (the probes' baseline)",
     'step.noToken': 'without the secret token',
@@ -128,7 +133,7 @@ const en = {
     'check.signatureNotVerified':
         "{problem}. Rocket.Chat's real deliveries carry only the token, never a signature, so the token check is what protects it; verify signatures only if you rely on the app's signed tests.",
     'check.refusedWith200Quoted':
-        'The receiver refused it, but with a 200 ("{answer}"): Rocket.Chat counts a 200 as delivered and saves that text as the conversation\'s crmData. Answer 401.',
+        "The receiver refused it, but with a 200 ({answer}): Rocket.Chat counts a 200 as delivered and saves that text as the conversation's crmData. Answer 401.",
     'check.refusedWith200':
         "The receiver refused it, but with a 200: Rocket.Chat counts a 200 as delivered and saves that text as the conversation's crmData. Answer 401.",
     'check.crashesToken':
@@ -140,23 +145,23 @@ const en = {
     'check.needsSignature':
         "The receiver refused the delivery without a signature ({status}) but took it signed. Rocket.Chat's real deliveries are never signed (they carry only X-RocketChat-Livechat-Token): it would refuse every real event. Make the signature optional for it.",
     'check.payloadRefusedQuoted':
-        'The receiver refused this payload ({status}) although it accepted the same token on other steps, so the token is not the problem: its answer says "{answer}".',
+        'The receiver refused this payload ({status}) although it accepted the same token on other steps, so the token is not the problem: its answer says {answer}.',
     'check.payloadRefused': 'The receiver refused this payload ({status}) although it accepted the same token on other steps, so the token is not the problem.',
     'check.notDelivered': 'Not delivered.',
     'check.slow': 'Took {ms} ms, over half of the {timeout} ms timeout: answer 200 first and do the slow work afterwards.',
     'check.crmHtml': "The 200 carries an HTML page: Rocket.Chat saves it as the conversation's crmData",
     'check.crmNoData':
-        'The 200 says "{answer}": Rocket.Chat counts it as delivered and saves that text as the conversation\'s crmData, but the receiver seems not to have taken the data',
+        "The 200 says {answer}: Rocket.Chat counts it as delivered and saves that text as the conversation's crmData, but the receiver seems not to have taken the data",
     'check.crmWarningOn':
         '{warning} (on {count} steps: {steps}); answer 200 with a short JSON body (or none), and an error status when the data was not taken.',
     'check.crmWarning': '{warning}; answer 200 with a short JSON body (or none), and an error status when the data was not taken.',
     'check.notCounted': 'Not sent by this workspace ({settings} off), so not counted: {hint}',
     'check.sampleOnlyChokedQuoted':
-        'Only Rocket.Chat\'s fixed test sample fails here; the same event as real deliveries send it was delivered, so real traffic is fine, but Rocket.Chat\'s own Send Test button would fail. The receiver choked on: {fields} (its answer: "{answer}"). Read those fields with a default.',
+        "Only Rocket.Chat's fixed test sample fails here; the same event as real deliveries send it was delivered, so real traffic is fine, but Rocket.Chat's own Send Test button would fail. The receiver choked on: {fields} (its answer: {answer}). Read those fields with a default.",
     'check.sampleOnlyChoked':
         "Only Rocket.Chat's fixed test sample fails here; the same event as real deliveries send it was delivered, so real traffic is fine, but Rocket.Chat's own Send Test button would fail. The receiver choked on: {fields}. Read those fields with a default.",
     'check.sampleOnlyDiffersQuoted':
-        'Only Rocket.Chat\'s fixed test sample fails here; the same event as real deliveries send it was delivered, so real traffic is fine, but Rocket.Chat\'s own Send Test button would fail. The sample differs from a real delivery in: {fields} (its answer: "{answer}"). Read those fields with a default.',
+        "Only Rocket.Chat's fixed test sample fails here; the same event as real deliveries send it was delivered, so real traffic is fine, but Rocket.Chat's own Send Test button would fail. The sample differs from a real delivery in: {fields} (its answer: {answer}). Read those fields with a default.",
     'check.sampleOnlyDiffers':
         "Only Rocket.Chat's fixed test sample fails here; the same event as real deliveries send it was delivered, so real traffic is fine, but Rocket.Chat's own Send Test button would fail. The sample differs from a real delivery in: {fields}. Read those fields with a default.",
     'dedup.advice':
@@ -530,6 +535,11 @@ const ptBR = {
     'check.problems': 'Problemas:',
     'check.stepCount.one': '{count} etapa',
     'check.stepCount.other': '{count} etapas',
+    'history.checkBrief': '{title}: {steps}, {errors} e {others}.',
+    'history.errorCount.one': '{count} erro',
+    'history.errorCount.other': '{count} erros',
+    'history.otherFindings.one': '{count} outro achado',
+    'history.otherFindings.other': '{count} outros achados',
     'step.realShape': 'LivechatSession como o Rocket.Chat realmente o envia (formato real, com o token, sem assinatura)',
     'step.realShapeSigned': 'LivechatSession em formato real e assinado (a referência das sondagens)',
     'step.noToken': 'sem o token secreto',
@@ -560,7 +570,7 @@ const ptBR = {
     'check.signatureNotVerified':
         '{problem}. As entregas reais do Rocket.Chat levam apenas o token, nunca uma assinatura, então é a verificação do token que protege o receptor; verifique assinaturas somente se você depende dos testes assinados do app.',
     'check.refusedWith200Quoted':
-        'O receptor recusou, mas com um 200 ("{answer}"): o Rocket.Chat considera um 200 como entregue e salva esse texto como o crmData da conversa. Responda 401.',
+        'O receptor recusou, mas com um 200 ({answer}): o Rocket.Chat considera um 200 como entregue e salva esse texto como o crmData da conversa. Responda 401.',
     'check.refusedWith200':
         'O receptor recusou, mas com um 200: o Rocket.Chat considera um 200 como entregue e salva esse texto como o crmData da conversa. Responda 401.',
     'check.crashesToken':
@@ -572,23 +582,23 @@ const ptBR = {
     'check.needsSignature':
         'O receptor recusou a entrega sem assinatura ({status}), mas aceitou a assinada. As entregas reais do Rocket.Chat nunca são assinadas (levam apenas X-RocketChat-Livechat-Token): ele recusaria todos os eventos reais. Torne a assinatura opcional nele.',
     'check.payloadRefusedQuoted':
-        'O receptor recusou este payload ({status}), embora tenha aceitado o mesmo token em outras etapas, então o problema não é o token: a resposta dele diz "{answer}".',
+        'O receptor recusou este payload ({status}), embora tenha aceitado o mesmo token em outras etapas, então o problema não é o token: a resposta dele diz {answer}.',
     'check.payloadRefused': 'O receptor recusou este payload ({status}), embora tenha aceitado o mesmo token em outras etapas, então o problema não é o token.',
     'check.notDelivered': 'Não entregue.',
     'check.slow': 'Levou {ms} ms, mais da metade do tempo limite de {timeout} ms: responda 200 primeiro e faça o trabalho demorado depois.',
     'check.crmHtml': 'O 200 traz uma página HTML: o Rocket.Chat a salva como o crmData da conversa',
     'check.crmNoData':
-        'O 200 diz "{answer}": o Rocket.Chat o considera entregue e salva esse texto como o crmData da conversa, mas o receptor parece não ter aceitado os dados',
+        'O 200 diz {answer}: o Rocket.Chat o considera entregue e salva esse texto como o crmData da conversa, mas o receptor parece não ter aceitado os dados',
     'check.crmWarningOn':
         '{warning} (em {count} etapas: {steps}); responda 200 com um corpo JSON curto (ou nenhum), e um status de erro quando os dados não forem aceitos.',
     'check.crmWarning': '{warning}; responda 200 com um corpo JSON curto (ou nenhum), e um status de erro quando os dados não forem aceitos.',
     'check.notCounted': 'Não enviado por este workspace (desativado: {settings}), então não é contado: {hint}',
     'check.sampleOnlyChokedQuoted':
-        'Só o exemplo de teste fixo do Rocket.Chat falha aqui; o mesmo evento, como as entregas reais o enviam, foi entregue, então o tráfego real está bem, mas o próprio botão Enviar teste do Rocket.Chat falharia. O receptor travou em: {fields} (a resposta dele: "{answer}"). Leia esses campos com um valor padrão.',
+        'Só o exemplo de teste fixo do Rocket.Chat falha aqui; o mesmo evento, como as entregas reais o enviam, foi entregue, então o tráfego real está bem, mas o próprio botão Enviar teste do Rocket.Chat falharia. O receptor travou em: {fields} (a resposta dele: {answer}). Leia esses campos com um valor padrão.',
     'check.sampleOnlyChoked':
         'Só o exemplo de teste fixo do Rocket.Chat falha aqui; o mesmo evento, como as entregas reais o enviam, foi entregue, então o tráfego real está bem, mas o próprio botão Enviar teste do Rocket.Chat falharia. O receptor travou em: {fields}. Leia esses campos com um valor padrão.',
     'check.sampleOnlyDiffersQuoted':
-        'Só o exemplo de teste fixo do Rocket.Chat falha aqui; o mesmo evento, como as entregas reais o enviam, foi entregue, então o tráfego real está bem, mas o próprio botão Enviar teste do Rocket.Chat falharia. O exemplo difere de uma entrega real em: {fields} (a resposta dele: "{answer}"). Leia esses campos com um valor padrão.',
+        'Só o exemplo de teste fixo do Rocket.Chat falha aqui; o mesmo evento, como as entregas reais o enviam, foi entregue, então o tráfego real está bem, mas o próprio botão Enviar teste do Rocket.Chat falharia. O exemplo difere de uma entrega real em: {fields} (a resposta dele: {answer}). Leia esses campos com um valor padrão.',
     'check.sampleOnlyDiffers':
         'Só o exemplo de teste fixo do Rocket.Chat falha aqui; o mesmo evento, como as entregas reais o enviam, foi entregue, então o tráfego real está bem, mas o próprio botão Enviar teste do Rocket.Chat falharia. O exemplo difere de uma entrega real em: {fields}. Leia esses campos com um valor padrão.',
     'dedup.advice':
@@ -970,6 +980,11 @@ const es = {
     'check.problems': 'Problemas:',
     'check.stepCount.one': '{count} paso',
     'check.stepCount.other': '{count} pasos',
+    'history.checkBrief': '{title}: {steps}, {errors} y {others}.',
+    'history.errorCount.one': '{count} fallo',
+    'history.errorCount.other': '{count} fallos',
+    'history.otherFindings.one': '{count} hallazgo más',
+    'history.otherFindings.other': '{count} hallazgos más',
     'step.realShape': 'LivechatSession tal como lo envía realmente Rocket.Chat (con la forma de las entregas reales, con el token, sin firmar)',
     'step.realShapeSigned': 'LivechatSession con la forma de las entregas reales y firmado (la referencia de las sondas)',
     'step.noToken': 'sin el token secreto',
@@ -1000,7 +1015,7 @@ const es = {
     'check.signatureNotVerified':
         '{problem}. Las entregas reales de Rocket.Chat solo llevan el token, nunca una firma, así que lo que protege al receptor es la comprobación del token; verifique las firmas solo si depende de las pruebas firmadas de la app.',
     'check.refusedWith200Quoted':
-        'El receptor la rechazó, pero con un 200 ("{answer}"): Rocket.Chat considera entregado un 200 y guarda ese texto como crmData de la conversación. Responda 401.',
+        'El receptor la rechazó, pero con un 200 ({answer}): Rocket.Chat considera entregado un 200 y guarda ese texto como crmData de la conversación. Responda 401.',
     'check.refusedWith200':
         'El receptor la rechazó, pero con un 200: Rocket.Chat considera entregado un 200 y guarda ese texto como crmData de la conversación. Responda 401.',
     'check.crashesToken':
@@ -1012,23 +1027,23 @@ const es = {
     'check.needsSignature':
         'El receptor rechazó la entrega sin firma ({status}), pero la aceptó firmada. Las entregas reales de Rocket.Chat nunca van firmadas (solo llevan X-RocketChat-Livechat-Token): rechazaría todos los eventos reales. Haga que la firma sea opcional para ellas.',
     'check.payloadRefusedQuoted':
-        'El receptor rechazó esta carga útil ({status}) aunque aceptó el mismo token en otros pasos, así que el problema no es el token: su respuesta dice "{answer}".',
+        'El receptor rechazó esta carga útil ({status}) aunque aceptó el mismo token en otros pasos, así que el problema no es el token: su respuesta dice {answer}.',
     'check.payloadRefused': 'El receptor rechazó esta carga útil ({status}) aunque aceptó el mismo token en otros pasos, así que el problema no es el token.',
     'check.notDelivered': 'No entregado.',
     'check.slow': 'Tardó {ms} ms, más de la mitad del tiempo de espera de {timeout} ms: responda 200 primero y haga el trabajo lento después.',
     'check.crmHtml': 'El 200 lleva una página HTML: Rocket.Chat la guarda como crmData de la conversación',
     'check.crmNoData':
-        'El 200 dice "{answer}": Rocket.Chat lo considera entregado y guarda ese texto como crmData de la conversación, pero parece que el receptor no aceptó los datos',
+        'El 200 dice {answer}: Rocket.Chat lo considera entregado y guarda ese texto como crmData de la conversación, pero parece que el receptor no aceptó los datos',
     'check.crmWarningOn':
         '{warning} (en {count} pasos: {steps}); responda 200 con un cuerpo JSON corto (o sin cuerpo), y con un estado que indique fallo cuando no acepte los datos.',
     'check.crmWarning': '{warning}; responda 200 con un cuerpo JSON corto (o sin cuerpo), y con un estado que indique fallo cuando no acepte los datos.',
     'check.notCounted': 'Este espacio de trabajo no lo envía (ajustes desactivados: {settings}), así que no cuenta: {hint}',
     'check.sampleOnlyChokedQuoted':
-        'Aquí solo falla la muestra de prueba fija de Rocket.Chat; el mismo evento, tal como lo envían las entregas reales, se entregó, así que los eventos reales no tienen problema, pero el botón "Enviar prueba" del propio Rocket.Chat fallaría. El receptor no pudo procesar: {fields} (su respuesta: "{answer}"). Lea esos campos con un valor por defecto.',
+        'Aquí solo falla la muestra de prueba fija de Rocket.Chat; el mismo evento, tal como lo envían las entregas reales, se entregó, así que los eventos reales no tienen problema, pero el botón "Enviar prueba" del propio Rocket.Chat fallaría. El receptor no pudo procesar: {fields} (su respuesta: {answer}). Lea esos campos con un valor por defecto.',
     'check.sampleOnlyChoked':
         'Aquí solo falla la muestra de prueba fija de Rocket.Chat; el mismo evento, tal como lo envían las entregas reales, se entregó, así que los eventos reales no tienen problema, pero el botón "Enviar prueba" del propio Rocket.Chat fallaría. El receptor no pudo procesar: {fields}. Lea esos campos con un valor por defecto.',
     'check.sampleOnlyDiffersQuoted':
-        'Aquí solo falla la muestra de prueba fija de Rocket.Chat; el mismo evento, tal como lo envían las entregas reales, se entregó, así que los eventos reales no tienen problema, pero el botón "Enviar prueba" del propio Rocket.Chat fallaría. La muestra difiere de las entregas reales en: {fields} (su respuesta: "{answer}"). Lea esos campos con un valor por defecto.',
+        'Aquí solo falla la muestra de prueba fija de Rocket.Chat; el mismo evento, tal como lo envían las entregas reales, se entregó, así que los eventos reales no tienen problema, pero el botón "Enviar prueba" del propio Rocket.Chat fallaría. La muestra difiere de las entregas reales en: {fields} (su respuesta: {answer}). Lea esos campos con un valor por defecto.',
     'check.sampleOnlyDiffers':
         'Aquí solo falla la muestra de prueba fija de Rocket.Chat; el mismo evento, tal como lo envían las entregas reales, se entregó, así que los eventos reales no tienen problema, pero el botón "Enviar prueba" del propio Rocket.Chat fallaría. La muestra difiere de las entregas reales en: {fields}. Lea esos campos con un valor por defecto.',
     'dedup.advice':
@@ -1410,6 +1425,11 @@ const de = {
     'check.problems': 'Probleme:',
     'check.stepCount.one': '{count} Schritt',
     'check.stepCount.other': '{count} Schritte',
+    'history.checkBrief': '{title}: {steps}, {errors} und {others}.',
+    'history.errorCount.one': '{count} Fehler',
+    'history.errorCount.other': '{count} Fehler',
+    'history.otherFindings.one': '{count} weiterer Befund',
+    'history.otherFindings.other': '{count} weitere Befunde',
     'step.realShape': 'LivechatSession, wie Rocket.Chat es wirklich sendet (in echter Form, mit dem Token, unsigniert)',
     'step.realShapeSigned': 'LivechatSession in echter Form und signiert (Referenz für die Proben)',
     'step.noToken': 'ohne das geheime Token',
@@ -1440,7 +1460,7 @@ const de = {
     'check.signatureNotVerified':
         '{problem}. Echte Zustellungen von Rocket.Chat tragen nur das Token, nie eine Signatur; geschützt wird er also durch die Token-Prüfung. Prüfen Sie Signaturen nur, wenn Sie sich auf die signierten Tests der App verlassen.',
     'check.refusedWith200Quoted':
-        'Der Empfänger hat die Anfrage abgelehnt, aber mit einer 200 („{answer}“): Rocket.Chat wertet eine 200 als zugestellt und speichert diesen Text als crmData der Unterhaltung. Antworten Sie mit 401.',
+        'Der Empfänger hat die Anfrage abgelehnt, aber mit einer 200 ({answer}): Rocket.Chat wertet eine 200 als zugestellt und speichert diesen Text als crmData der Unterhaltung. Antworten Sie mit 401.',
     'check.refusedWith200':
         'Der Empfänger hat die Anfrage abgelehnt, aber mit einer 200: Rocket.Chat wertet eine 200 als zugestellt und speichert diesen Text als crmData der Unterhaltung. Antworten Sie mit 401.',
     'check.crashesToken':
@@ -1452,7 +1472,7 @@ const de = {
     'check.needsSignature':
         'Der Empfänger hat die Zustellung ohne Signatur abgelehnt ({status}), signiert aber angenommen. Echte Zustellungen von Rocket.Chat sind nie signiert (sie tragen nur X-RocketChat-Livechat-Token): er würde jedes echte Ereignis ablehnen. Machen Sie die Signatur für echte Zustellungen optional.',
     'check.payloadRefusedQuoted':
-        'Der Empfänger hat diese Payload abgelehnt ({status}), obwohl er dasselbe Token in anderen Schritten angenommen hat; das Token ist also nicht das Problem. Seine Antwort lautet „{answer}“.',
+        'Der Empfänger hat diese Payload abgelehnt ({status}), obwohl er dasselbe Token in anderen Schritten angenommen hat; das Token ist also nicht das Problem. Seine Antwort lautet {answer}.',
     'check.payloadRefused':
         'Der Empfänger hat diese Payload abgelehnt ({status}), obwohl er dasselbe Token in anderen Schritten angenommen hat; das Token ist also nicht das Problem.',
     'check.notDelivered': 'Nicht zugestellt.',
@@ -1460,18 +1480,18 @@ const de = {
         'Dauerte {ms} ms, mehr als die Hälfte des Zeitlimits von {timeout} ms: antworten Sie zuerst mit 200 und erledigen Sie die langsame Arbeit danach.',
     'check.crmHtml': 'Die 200 enthält eine HTML-Seite: Rocket.Chat speichert sie als crmData der Unterhaltung',
     'check.crmNoData':
-        'Die 200 lautet „{answer}“: Rocket.Chat wertet sie als zugestellt und speichert diesen Text als crmData der Unterhaltung, doch der Empfänger scheint die Daten nicht übernommen zu haben',
+        'Die 200 lautet {answer}: Rocket.Chat wertet sie als zugestellt und speichert diesen Text als crmData der Unterhaltung, doch der Empfänger scheint die Daten nicht übernommen zu haben',
     'check.crmWarningOn':
         '{warning} (in {count} Schritten: {steps}); antworten Sie mit 200 und kurzem JSON-Inhalt (oder ohne Inhalt), und mit einem Fehlerstatus, wenn die Daten nicht übernommen wurden.',
     'check.crmWarning':
         '{warning}; antworten Sie mit 200 und kurzem JSON-Inhalt (oder ohne Inhalt), und mit einem Fehlerstatus, wenn die Daten nicht übernommen wurden.',
     'check.notCounted': 'Von diesem Workspace nicht gesendet ({settings} aus), daher nicht gezählt: {hint}',
     'check.sampleOnlyChokedQuoted':
-        'Nur das feste Testbeispiel von Rocket.Chat scheitert hier; dasselbe Ereignis in der Form echter Zustellungen wurde zugestellt, echter Verkehr ist also in Ordnung, doch die Schaltfläche „Test senden“ von Rocket.Chat selbst würde scheitern. Der Empfänger scheiterte an: {fields} (seine Antwort: „{answer}“). Sehen Sie für diese Felder einen Standardwert vor.',
+        'Nur das feste Testbeispiel von Rocket.Chat scheitert hier; dasselbe Ereignis in der Form echter Zustellungen wurde zugestellt, echter Verkehr ist also in Ordnung, doch die Schaltfläche „Test senden“ von Rocket.Chat selbst würde scheitern. Der Empfänger scheiterte an: {fields} (seine Antwort: {answer}). Sehen Sie für diese Felder einen Standardwert vor.',
     'check.sampleOnlyChoked':
         'Nur das feste Testbeispiel von Rocket.Chat scheitert hier; dasselbe Ereignis in der Form echter Zustellungen wurde zugestellt, echter Verkehr ist also in Ordnung, doch die Schaltfläche „Test senden“ von Rocket.Chat selbst würde scheitern. Der Empfänger scheiterte an: {fields}. Sehen Sie für diese Felder einen Standardwert vor.',
     'check.sampleOnlyDiffersQuoted':
-        'Nur das feste Testbeispiel von Rocket.Chat scheitert hier; dasselbe Ereignis in der Form echter Zustellungen wurde zugestellt, echter Verkehr ist also in Ordnung, doch die Schaltfläche „Test senden“ von Rocket.Chat selbst würde scheitern. Das Beispiel unterscheidet sich von einer echten Zustellung in: {fields} (seine Antwort: „{answer}“). Sehen Sie für diese Felder einen Standardwert vor.',
+        'Nur das feste Testbeispiel von Rocket.Chat scheitert hier; dasselbe Ereignis in der Form echter Zustellungen wurde zugestellt, echter Verkehr ist also in Ordnung, doch die Schaltfläche „Test senden“ von Rocket.Chat selbst würde scheitern. Das Beispiel unterscheidet sich von einer echten Zustellung in: {fields} (seine Antwort: {answer}). Sehen Sie für diese Felder einen Standardwert vor.',
     'check.sampleOnlyDiffers':
         'Nur das feste Testbeispiel von Rocket.Chat scheitert hier; dasselbe Ereignis in der Form echter Zustellungen wurde zugestellt, echter Verkehr ist also in Ordnung, doch die Schaltfläche „Test senden“ von Rocket.Chat selbst würde scheitern. Das Beispiel unterscheidet sich von einer echten Zustellung in: {fields}. Sehen Sie für diese Felder einen Standardwert vor.',
     'dedup.advice':

@@ -29,13 +29,20 @@ async function readWorkspaceWebhookUrl(serverSettings: IServerSettingRead): Prom
     }
 }
 
-/** For answers and logs: user-info and query may carry credentials, so neither is shown. */
+/**
+ * For answers and logs: user-info and query may carry credentials, so neither is shown. A URL that
+ * is not http(s) shows as its scheme only: `crmuser:Hunter2@crm.example.com` parses as the scheme
+ * `crmuser:` followed by a path holding the password.
+ */
 export function redactUrl(raw: string): string {
     let url: URL;
     try {
         url = new URL(raw);
     } catch {
         return '(invalid URL)';
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+        return url.protocol;
     }
     const credentials = url.username || url.password ? '***@' : '';
     const query = url.search ? '?***' : '';

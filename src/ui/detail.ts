@@ -8,6 +8,8 @@ import type { CheckAnswer } from '../usecases/check';
 import type { HistoryAnswer } from '../gate/answers';
 
 type Entry = NonNullable<HistoryAnswer['entry']>;
+type DeliveryEntry = Exclude<Entry, { kind: 'check' }>;
+type CheckEntry = Extract<Entry, { kind: 'check' }>;
 import { code } from '../util/markdown';
 import { when } from '../watch/messages';
 import { DETAIL_VIEW_ID, MARKS, plain, statusOf, text } from './views';
@@ -16,10 +18,10 @@ import { Lang, render, t, Text } from '../i18n/text';
 
 /** The entry's modal: a check's table, or a delivery's detail. */
 export function entryView(appId: string, item: Entry, lang: Lang) {
-    return item.source.kind === 'check' && item.check ? checkView(appId, item, lang) : detailView(appId, item, lang);
+    return item.kind === 'check' ? checkView(appId, item, lang) : detailView(appId, item, lang);
 }
 
-function detailView(appId: string, item: Entry, lang: Lang) {
+function detailView(appId: string, item: DeliveryEntry, lang: Lang) {
     const r = (value: Text) => render(value, lang);
     const headers = (list?: { headers: { [name: string]: string } }) =>
         list && Object.keys(list.headers).length
@@ -66,8 +68,8 @@ function detailView(appId: string, item: Entry, lang: Lang) {
     return detailModal(appId, r(t('detail.deliveryTitle', { id: item.id })), blocks, lang);
 }
 
-function checkView(appId: string, item: Entry, lang: Lang) {
-    const summary = item.check!;
+function checkView(appId: string, item: CheckEntry, lang: Lang) {
+    const summary = item.check;
     // The history keeps each step's report without bodies; the table reads the same fields.
     const answer = { ...summary, url: item.url, durationMs: item.durationMs } as unknown as CheckAnswer;
     const blocks: Array<LayoutBlock> = [

@@ -6,7 +6,7 @@ import type { LayoutBlock } from '@rocket.chat/ui-kit';
 import { urlHost, Verdict } from '../delivery/report';
 import { EVENT_TYPES } from '../payloads/eventTypes';
 import type { HistoryStats } from '../history/stats';
-import type { HistoryItem } from '../gate/answers';
+import type { DeliveryItem, HistoryItem } from '../gate/answers';
 import type { WatchAnswer } from '../watch/view';
 import { code } from '../util/markdown';
 import { pauseLine, watchStateLabel, when } from '../watch/messages';
@@ -61,7 +61,7 @@ export function panelView(model: PanelModel) {
     const { appId, lang } = model;
     const r = (value: Text) => render(value, lang);
     const label = (key: Key) => `*${r(t(key))}*`;
-    const lastTest = model.deliveries.find((item) => item.source.kind !== 'check');
+    const lastTest = model.deliveries.find((item): item is DeliveryItem => item.kind !== 'check');
     const blocks: Array<LayoutBlock> = [];
     if (model.notice) {
         blocks.push({ type: 'section', text: text(`${model.notice.kind === 'error' ? '❌' : 'ℹ️'} ${r(model.notice.text)}`) });
@@ -130,8 +130,8 @@ export function panelView(model: PanelModel) {
     }
     for (const item of shown) {
         const line =
-            item.source.kind === 'check'
-                ? `${item.check && item.check.ready ? '✅' : '⛔'} *${r(t('panel.receiverCheck'))}* · ${r(plural('check.stepCount', item.check ? item.check.stepCount : 0))} · ${item.durationMs} ms`
+            item.kind === 'check'
+                ? `${item.check.ready ? '✅' : '⛔'} *${r(t('panel.receiverCheck'))}* · ${r(plural('check.stepCount', item.check.stepCount))} · ${item.durationMs} ms`
                 : `${MARKS[item.verdict]} *${item.event}* · ${statusOf(item, lang)}${item.durationMs === undefined ? '' : ` · ${item.durationMs} ms`}`;
         blocks.push({
             type: 'section',
@@ -223,7 +223,7 @@ function refreshButton(appId: string, lang: Lang) {
     };
 }
 
-export function statusOf(item: HistoryItem, lang: Lang): string {
+export function statusOf(item: DeliveryItem, lang: Lang): string {
     return item.status === undefined ? (item.errorKind ? render(errorKindLabel(item.errorKind), lang) : '-') : String(item.status);
 }
 

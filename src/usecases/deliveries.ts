@@ -1,13 +1,13 @@
 // `GET webhook.deliveries[?id=…|?verdict=&event=&source=&limit=]`, slash `history`, the panel's list
 // and details: the recorded deliveries with stats, newest first, or one with its detail.
-import { failure, HistoryAnswer } from '../gate/answers';
+import { DeliveryItem, failure, HistoryAnswer, HistoryItem } from '../gate/answers';
 import { stillRunning } from '../gate/budget';
 import { fieldsOf, invalid, isId, Parsed } from '../gate/fields';
 import type { UseCase } from '../gate/gate';
 import { Verdict, VERDICTS } from '../delivery/report';
 import { HISTORY_LIMIT } from '../history/DeliveryHistory';
 import { HistoryFilters, matches, statsOf } from '../history/stats';
-import { hiddenRooms, maySeeSource, omitCheck, toHistoryItem, withheld, WITHHELD } from '../history/visibility';
+import { hiddenRooms, maySeeSource, toCheckItem, toDeliveryItem, withheld, WITHHELD } from '../history/visibility';
 import { EVENT_TYPES, parseEventType } from '../payloads/eventTypes';
 import { plural, t, Text } from '../i18n/text';
 
@@ -79,34 +79,37 @@ export const DELIVERIES: UseCase<HistoryQuery, HistoryAnswer> = {
             if (!entry) {
                 return failure(404, 'error-delivery-not-found', t('history.noSuchId'));
             }
+            if (entry.kind === 'check') {
+                const item = toCheckItem(entry);
+                const summary = entry.summary || { ready: item.check.ready, steps: [], problems: [] };
+                return { success: true, httpStatus: 200, reason: t('history.oneDelivery'), entry: { ...item, check: { ...item.check, ...summary } } };
+            }
             // A conversation's payload is shown only to whoever may see the conversation now.
             // A receiver's answer may echo the payload: withheld with it.
             const shown = await maySeeSource(call.read, call.viewer, entry);
+            const item = toDeliveryItem(entry);
             const detail = shown ? { body: entry.body, request: entry.request, response: entry.response } : { bodyWithheld: WITHHELD, request: entry.request };
-            const check = entry.check && entry.checkBrief && { ...entry.checkBrief, ...entry.check };
-            return {
-                success: true,
-                httpStatus: 200,
-                reason: t('history.oneDelivery'),
-                entry: { ...omitCheck(shown ? toHistoryItem(entry) : withheld(toHistoryItem(entry))), ...detail, ...(check && { check }) },
-            };
+            return { success: true, httpStatus: 200, reason: t('history.oneDelivery'), entry: { ...(shown ? item : withheld(item)), ...detail } };
         }
         // Checks are listed beside deliveries (or alone with source=check); the stats count deliveries only.
         const stored = await stores.history.list(reader, call.persis, call.log);
         const hidden = await hiddenRooms(call.read, call.viewer, stored);
-        const all = stored.map((entry) => {
-            const item = toHistoryItem(entry);
+        const all = stored.map((entry): HistoryItem => {
+            if (entry.kind === 'check') {
+                return toCheckItem(entry);
+            }
+            const item = toDeliveryItem(entry);
             return entry.report.source.kind === 'room' && hidden.has(entry.report.source.roomId) ? withheld(item) : item;
         });
         const items = all.filter((item) =>
-            item.source.kind === 'check' ? filters.source === 'check' || Object.keys(filters).length === 0 : matches(item, filters),
+            item.kind === 'check' ? filters.source === 'check' || Object.keys(filters).length === 0 : matches(item, filters),
         );
         return {
             success: true,
             httpStatus: 200,
             reason: plural(Object.keys(filters).length ? 'history.matching' : 'history.recorded', items.length),
             deliveries: items.slice(0, limit),
-            stats: statsOf(items.filter((item) => item.source.kind !== 'check')),
+            stats: statsOf(items.filter((item): item is DeliveryItem => item.kind !== 'check')),
         };
     },
 };

@@ -37,8 +37,8 @@ export const REDELIVER: UseCase<{ id: string }, TestOutcome, Redelivery> = {
         if (!original) {
             return failure(404, 'error-delivery-not-found', t('history.notFound', { id, limit: HISTORY_LIMIT }));
         }
-        if (original.report.source.kind === 'check') {
-            return failure(400, 'error-not-redeliverable', t('history.isCheck', { id: original.report.id }));
+        if (original.kind === 'check') {
+            return failure(400, 'error-not-redeliverable', t('history.isCheck', { id: original.id }));
         }
         if (!(await maySeeSource(call.read, call.viewer, original))) {
             return failure(ROOM_NOT_FOUND.status, ROOM_NOT_FOUND.error, ROOM_NOT_FOUND.reason);

@@ -151,7 +151,8 @@ export class RuntimeHost {
     /** The app's persistence records, and the rooms, messages and users it may read: the local host's stores. */
     public readonly store = new PersistenceStore();
     public readonly rooms = new RoomStore();
-    public readonly logs: Array<{ method: string; severity: string; text: string }> = [];
+    /** Every log line the engine stored; `call`: which stored call log it came in (one per call the engine answered, numbered). */
+    public readonly logs: Array<{ method: string; severity: string; text: string; call: number }> = [];
     /** Bridge methods the app (or the engine for it) called that this host does not implement. */
     public readonly missing: Array<string> = [];
     public readonly apis: Array<string> = [];
@@ -556,6 +557,7 @@ export class RuntimeHost {
 
     private logStorage(): any {
         const logs = this.logs;
+        let stored = 0;
         const Base = this.modules.AppLogStorage;
         class Logs extends Base {
             constructor() {
@@ -565,9 +567,10 @@ export class RuntimeHost {
                 return { logs: [], total: 0 };
             }
             public async storeEntries(entry: Loose) {
+                const call = ++stored;
                 for (const item of entry.entries || []) {
                     const text = (item.args || []).map((arg: unknown) => (typeof arg === 'string' ? arg : JSON.stringify(arg))).join(' ');
-                    logs.push({ method: entry.method, severity: item.severity, text });
+                    logs.push({ method: entry.method, severity: item.severity, text, call });
                 }
                 return entry;
             }
