@@ -1,8 +1,10 @@
 // `npm run bench:runtime`: the packaged app in the real Apps-Engine runtime (AppManager + Deno), beside
 // a minimal reference app built here (one endpoint that builds the same sample and POSTs it once
-// through IHttp), both in one AppManager, their calls interleaved. Then the same room test with an
-// empty and with a full history, and the host round trips one warm test makes. Prints figures
-// against targets; it never fails a build (timings depend on the machine).
+// through IHttp), both in one AppManager, their calls interleaved, and the host round trips one warm
+// test makes: with the workspace's version read, with an answer whose detail passes 8 KiB, and (in a
+// runtime of its own) with a version the app cannot read. Then the same room test with an empty and
+// with a full history. Prints figures against targets; it never fails a build (timings depend on the
+// machine).
 import * as fs from 'fs';
 import * as path from 'path';
 
@@ -109,62 +111,96 @@ function count(methods: Array<string>): string {
     return [...counts].map(([method, n]) => `${n} × ${method}`).join(', ') || 'none';
 }
 
-async function main(): Promise<void> {
+/** 50 response headers of 250 characters: the answer's detail passes 8 KiB. */
+const LONG_HEADERS = Object.fromEntries(Array.from({ length: 50 }, (_, index) => [`x-trace-${index}`, 'h'.repeat(250)]));
+
+interface Setup {
+    host: RuntimeHost;
+    receiver: Awaited<ReturnType<typeof startReceiver>>;
+    referenceId: string;
+    close(): Promise<void>;
+}
+
+/** The app and the reference in one runtime; `version`: what the workspace's /api/info tells (undefined: 404). */
+async function setUp(version: string | undefined): Promise<Setup> {
     const receiver = await startReceiver({ status: 200 });
     const permissionHost = await startPermissionHost(AUTH_TOKENS);
+    permissionHost.setVersion(version);
     const host = new RuntimeHost(APP_USER);
     host.serverSettings.set('Site_Url', permissionHost.siteUrl);
     host.serverSettings.set('Livechat_webhookUrl', '');
     host.http.ssrfAllowlist = LOOPBACK;
-    console.log(`Livechat Webhook Test runtime benchmark: node ${process.version}, apps-engine 1.58.1 AppManager + Deno\n`);
-    try {
-        await host.install(packagedZipPath());
-        await host.setAppSetting('webhook_url', receiver.url);
-        await host.setAppSetting('webhook_secret_token', TOKEN);
-        await host.setAppSetting('allowed_private_hosts', LOOPBACK);
-        await host.setAppSetting('tests_per_minute', 0);
-        const referenceId = await host.add(buildReferenceZip(receiver.url));
-        const app = () => host.api('post', 'webhook.test', asAdmin);
-        const reference = () => host.api('post', 'reference.test', asAdmin, referenceId);
-        for (let index = 0; index < WARM_UP; index++) {
-            await app();
-            await reference();
-        }
-        const check = [await app(), await reference()];
-        if (check[0].status !== 200 || check[1].status !== 200) {
-            throw new Error(`warm-up calls did not answer 200: ${JSON.stringify(check)}`);
-        }
+    await host.install(packagedZipPath());
+    await host.setAppSetting('webhook_url', receiver.url);
+    await host.setAppSetting('webhook_secret_token', TOKEN);
+    await host.setAppSetting('allowed_private_hosts', LOOPBACK);
+    await host.setAppSetting('tests_per_minute', 0);
+    const referenceId = await host.add(buildReferenceZip(receiver.url));
+    return {
+        host,
+        receiver,
+        referenceId,
+        close: async () => {
+            await host.stop();
+            await receiver.close();
+            await permissionHost.close();
+        },
+    };
+}
 
-        // 1. webhook.test against the reference, interleaved.
-        const appTimes: Array<number> = [];
-        const referenceTimes: Array<number> = [];
-        for (let index = 0; index < SAMPLES; index++) {
-            // A pause after each call, so that the app's history write (sent after its answer) is done
-            // before the next call and is not paid by the reference.
-            appTimes.push(await timed(app));
-            await sleep(3);
-            referenceTimes.push(await timed(reference));
-            await sleep(3);
-            receiver.requests.length = 0;
-        }
-        const ratio = median(appTimes) / median(referenceTimes);
-        console.log(
-            `webhook.test median ${median(appTimes).toFixed(2)} ms; reference.test median ${median(referenceTimes).toFixed(2)} ms (${SAMPLES} each, interleaved)`,
-        );
-        report('runtime webhook.test / reference, medians', ratio.toFixed(2), '<= 1.15', ratio <= 1.15);
-
-        // 2. The host round trips of one warm test, by method.
-        await sleep(50);
-        const before = host.roundTrips().length;
-        const referenceBefore = host.roundTrips(referenceId).length;
+/** webhook.test against the reference, interleaved, then the host round trips of one warm test. */
+async function compare({ host, receiver, referenceId }: Setup, label: string, samples: number): Promise<void> {
+    const app = () => host.api('post', 'webhook.test', asAdmin);
+    const reference = () => host.api('post', 'reference.test', asAdmin, referenceId);
+    for (let index = 0; index < WARM_UP; index++) {
         await app();
         await reference();
-        await sleep(50);
-        const trips = host.roundTrips().slice(before);
-        const besidesHttp = trips.filter((method) => !/getHttpBridge/.test(method)).length;
-        console.log(`round trips of one warm webhook.test: ${count(trips)}`);
-        console.log(`round trips of one reference.test:    ${count(host.roundTrips(referenceId).slice(referenceBefore))}`);
-        report('round trips of a warm webhook.test besides the HTTP call', String(besidesHttp), '<= 2', besidesHttp <= 2);
+    }
+    const check = [await app(), await reference()];
+    if (check[0].status !== 200 || check[1].status !== 200) {
+        throw new Error(`warm-up calls did not answer 200: ${JSON.stringify(check)}`);
+    }
+    const appTimes: Array<number> = [];
+    const referenceTimes: Array<number> = [];
+    for (let index = 0; index < samples; index++) {
+        // A pause after each call, so that the app's history write (sent after its answer) is done
+        // before the next call and is not paid by the reference.
+        appTimes.push(await timed(app));
+        await sleep(3);
+        referenceTimes.push(await timed(reference));
+        await sleep(3);
+        receiver.requests.length = 0;
+    }
+    const ratio = median(appTimes) / median(referenceTimes);
+    console.log(
+        `${label}: webhook.test median ${median(appTimes).toFixed(2)} ms; reference.test median ${median(referenceTimes).toFixed(2)} ms (${samples} each, interleaved)`,
+    );
+    report(`runtime webhook.test / reference, medians, ${label}`, ratio.toFixed(2), '<= 1.15', ratio <= 1.15);
+
+    await sleep(50);
+    const before = host.roundTrips().length;
+    const referenceBefore = host.roundTrips(referenceId).length;
+    await app();
+    await reference();
+    await sleep(50);
+    const trips = host.roundTrips().slice(before);
+    const besidesHttp = trips.filter((method) => !/getHttpBridge/.test(method)).length;
+    console.log(`   round trips of one warm webhook.test: ${count(trips)}`);
+    console.log(`   round trips of one reference.test:    ${count(host.roundTrips(referenceId).slice(referenceBefore))}`);
+    report(`round trips of a warm webhook.test besides the HTTP call, ${label}`, String(besidesHttp), '<= 1', besidesHttp <= 1);
+}
+
+async function main(): Promise<void> {
+    console.log(`Livechat Webhook Test runtime benchmark: node ${process.version}, apps-engine 1.58.1 AppManager + Deno\n`);
+    const known = await setUp('8.0.1');
+    try {
+        const { host, receiver } = known;
+        // 1. The workspace's version read once; the receiver answers at once with a short answer.
+        await compare(known, 'version known', SAMPLES);
+        // 2. An answer with many long headers: its detail passes 8 KiB.
+        receiver.behave({ status: 200, headers: LONG_HEADERS });
+        await compare(known, 'an answer with 50 long headers', SAMPLES / 2);
+        receiver.behave({ status: 200 });
 
         // 3. A room test (the conversation's 100 messages, about 73 KB) with an empty and a full history.
         const conversation = closedConversation('bench-room', 98, (index) => `message ${index + 1}: ${'lorem ipsum dolor sit amet '.repeat(25)}`);
@@ -207,9 +243,14 @@ async function main(): Promise<void> {
         );
         report('room test with a full history / with an empty one, medians', roomRatio.toFixed(2), '<= 1.05', roomRatio <= 1.05);
     } finally {
-        await host.stop();
-        await receiver.close();
-        await permissionHost.close();
+        await known.close();
+    }
+    // 4. A workspace whose version the app cannot read (/api/info absent): a runtime of its own, the version never read.
+    const unknown = await setUp(undefined);
+    try {
+        await compare(unknown, 'version unknown (/api/info answers 404)', SAMPLES / 2);
+    } finally {
+        await unknown.close();
     }
     const missed = lines.filter((line) => !line.met).length;
     console.log(`\n${lines.length - missed} of ${lines.length} targets met.`);

@@ -192,6 +192,36 @@ async function main(): Promise<void> {
         host.store.copies = false;
         clearHistory();
 
+        // 1c. The persistence calls of one warm test (its history write; the version and the table kept
+        //     in memory): as usual, with an answer whose detail passes 8 KiB (50 long headers), and on a
+        //     workspace whose version the app cannot read (/api/info answers 404).
+        const settle = () => new Promise((resolve) => setTimeout(resolve, 30));
+        const storeCallsOfOneTest = async (w: typeof world) => {
+            for (let index = 0; index < 3; index++) {
+                await w.testAs(USERS.admin);
+            }
+            await settle();
+            const callsBefore = w.host.store.calls;
+            await w.testAs(USERS.admin);
+            await settle();
+            return w.host.store.calls - callsBefore;
+        };
+        const usual = await storeCallsOfOneTest(world);
+        receiver.behave({ status: 200, headers: Object.fromEntries(Array.from({ length: 50 }, (_, index) => [`x-trace-${index}`, 'h'.repeat(250)])) });
+        const longHeaders = await storeCallsOfOneTest(world);
+        receiver.behave({ status: 200 });
+        const unknownWorld = await startWorld(LivechatWebhookTestApp);
+        unknownWorld.permissionHost.setVersion(undefined);
+        unknownWorld.host.settings.set('tests_per_minute', 0);
+        const unknown = await storeCallsOfOneTest(unknownWorld).finally(() => unknownWorld.close());
+        for (const [label, calls] of [
+            ['as usual', usual],
+            ['an answer with 50 long headers', longHeaders],
+            ['version unknown (/api/info answers 404)', unknown],
+        ] as Array<[string, number]>) {
+            report(`persistence calls of a warm test, ${label}`, String(calls), '<= 1', calls <= 1);
+        }
+
         // 2. A receiver that never answers, with a 500 ms timeout.
         const hung = await startReceiver({ hang: true });
         host.settings.set('webhook_url', hung.url);

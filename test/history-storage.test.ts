@@ -172,7 +172,7 @@ describe('the upgrade from 0.1.0', () => {
 });
 
 describe("0.2.0's receiver checks (kept as deliveries with a made-up verdict)", () => {
-    it('read as checks: listed with their brief in the reader\'s words, found with their steps, never sent again', async () => {
+    it("read as checks: listed with their brief in the reader's words, found with their steps, never sent again", async () => {
         for (const record of legacyCheck.records) {
             await world.host.store.bridgeMethods().createWithAssociations(record.data, record.associations);
         }
@@ -221,6 +221,25 @@ describe('the delivery detail', () => {
         const kept = Object.entries(entry.response.headers as { [name: string]: string });
         expect(kept).toHaveLength(50);
         expect(Math.max(...kept.map(([, value]) => value.length))).toBe(256);
+    });
+
+    it('an answer with many long headers keeps its detail in its one record: one write, at most 4 KiB of headers', async () => {
+        await world.testAs(USERS.admin);
+        await settle();
+        world.receiver.behave({
+            status: 200,
+            body: '{}',
+            headers: Object.fromEntries(Array.from({ length: 50 }, (_, index) => [`x-trace-${index}`, 'h'.repeat(250)])),
+        });
+        const before = world.host.store.calls;
+        const id = ((await world.testAs(USERS.admin)).content as any).delivery.id;
+        await settle();
+        expect(world.host.store.calls - before).toBe(1);
+        expect(recordsWith(`livechat-webhook-test:delivery:${id}`)).toHaveLength(1);
+        const { entry } = (await world.host.get('webhook.deliveries', { ...asAdmin, query: { id } })).content as any;
+        const kept = Object.entries(entry.response.headers as { [name: string]: string });
+        expect(kept.length).toBeGreaterThan(10);
+        expect(kept.reduce((bytes, [name, value]) => bytes + name.length + value.length, 0)).toBeLessThanOrEqual(4096);
     });
 
     it('answers 400 for an id that is not one, 404 for an unknown one', async () => {

@@ -91,7 +91,9 @@ describe("a receiver's answer holding markdown", () => {
         world.receiver.behave({ status: 401, body: LURE });
         await world.primePermissionTable();
         await world.host.blockAction(USERS.admin, ALERTS_ROOM, { actionId: 'livechat-webhook-test.watch-now', value: 'watch' });
-        const posted = world.host.roomMessages.map((message) => [String(message.text), ...(message.blocks || []).map((block: any) => JSON.stringify(block))]).flat();
+        const posted = world.host.roomMessages
+            .map((message) => [String(message.text), ...(message.blocks || []).map((block: any) => JSON.stringify(block))])
+            .flat();
         expect(posted.length).toBeGreaterThan(0);
         for (const text of posted) {
             expect(outsideCode(text)).not.toContain('](https://evil.example');

@@ -4,13 +4,17 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 
 import { LivechatWebhookTestApp } from '../LivechatWebhookTestApp';
+import { SHORT_BUDGETS, withBudgets } from './host/budgets';
 import { GENERAL_ROOM } from './host/localHost';
 import { startWorld, USERS, World } from './host/world';
 
 let world: World;
 
+// The panel answers within 3 s (300 ms here, host/budgets.ts); npm run e2e keeps the real budget.
+const SLOW = 1000;
+
 beforeEach(async () => {
-    world = await startWorld(LivechatWebhookTestApp);
+    world = await startWorld(withBudgets(LivechatWebhookTestApp, SHORT_BUDGETS));
     world.host.settings.set('tests_per_minute', 0);
     world.host.settings.set('webhook_secret_token', 'edge-secret-token');
     world.host.settings.set('webhook_timeout_ms', 15000);
@@ -45,12 +49,12 @@ async function until(condition: () => boolean, ms = 15000): Promise<void> {
 describe('a slow receiver', () => {
     it('the form answers within one budget; the outcome arrives privately in the room the panel was opened in (the submit carries none)', async () => {
         await openPanel();
-        world.receiver.behave({ delayMs: 6000 });
+        world.receiver.behave({ delayMs: SLOW });
         const response = await submit({ 'send-event': { 'send-event': 'Message' } });
         expect(response.success).toBe(true);
         expect(world.host.droppedSurfaces).toEqual([]);
         expect(firstLine()).toBe('ℹ️ Still waiting for the receiver… the outcome will be posted to you in this room.');
-        expect(world.host.logger.text()).toMatch(/Webhook test by admin\.user \(admin\.user-id\) from the panel: still running after 3000 ms/);
+        expect(world.host.logger.text()).toMatch(/Webhook test by admin\.user \(admin\.user-id\) from the panel: still running after 300 ms/);
         await until(() => world.host.notifier.toUsers.length === 1);
         const posted = world.host.notifier.toUsers[0];
         expect(posted.to.id).toBe(USERS.admin.id);
@@ -60,7 +64,7 @@ describe('a slow receiver', () => {
 
     it('a check clicked without a room posts its table in the remembered room; never the secret token', async () => {
         await openPanel();
-        world.receiver.behave({ delayMs: 400 });
+        world.receiver.behave({ delayMs: 100 });
         await click('check', 'check', undefined);
         expect(world.host.droppedSurfaces).toEqual([]);
         expect(firstLine()).toBe('ℹ️ Checking the receiver… the table will be posted to you in this room.');
@@ -70,11 +74,11 @@ describe('a slow receiver', () => {
     });
 
     it('with no room known, says to click Refresh, and the outcome is in the list', async () => {
-        world.receiver.behave({ delayMs: 4000 });
+        world.receiver.behave({ delayMs: SLOW });
         await submit({ 'send-event': { 'send-event': 'Message' } });
         expect(firstLine()).toBe('ℹ️ Still waiting for the receiver… click Refresh to see the outcome in the list.');
         await until(() => world.receiver.requests.length === 1);
-        await sleep(4200);
+        await sleep(SLOW + 200);
         await click('refresh', 'refresh');
         expect(JSON.stringify(lastSurface().view.blocks)).toMatch(/✅ \*Message\* · 200/);
         expect(world.host.notifier.toUsers).toHaveLength(0);
@@ -86,12 +90,12 @@ describe('a slow receiver', () => {
         process.on('unhandledRejection', record);
         try {
             await openPanel();
-            world.receiver.behave({ delayMs: 3500 });
+            world.receiver.behave({ delayMs: SLOW });
             await submit({ 'send-event': { 'send-event': 'Message' } });
             (world.host.notifier.toUsers as any).push = () => {
                 throw new Error('notifyUser failed');
             };
-            await sleep(1500);
+            await sleep(SLOW + 200);
         } finally {
             process.off('unhandledRejection', record);
         }
@@ -105,7 +109,7 @@ describe('a slow fault of the host', () => {
         await openPanel();
         world.host.settings.set('webhook_timeout_ms', 14000); // the app's settings cache is emptied: the next read goes to the store
         world.host.settings.getValueById = async () => {
-            await sleep(3500);
+            await sleep(SLOW);
             throw new Error('settings store unavailable');
         };
         await click('check', 'check', undefined);
@@ -123,7 +127,7 @@ describe('a slow fault of the host', () => {
                 throw new Error('room bridge down');
             },
         });
-        world.receiver.behave({ delayMs: 4000 });
+        world.receiver.behave({ delayMs: SLOW });
         const response = await submit({ 'send-event': { 'send-event': 'Message' } });
         expect(response.success).toBe(true);
         expect(firstLine()).toBe('ℹ️ Still waiting for the receiver… click Refresh to see the outcome in the list.');
@@ -134,7 +138,7 @@ describe('a slow fault of the host', () => {
         world.host.rooms.addRoom(other);
         await openPanel();
         await world.host.actionButton(USERS.admin, 'livechat-webhook-test.room-action', other);
-        world.receiver.behave({ delayMs: 3500 });
+        world.receiver.behave({ delayMs: SLOW });
         await submit({ 'send-event': { 'send-event': 'Message' } });
         await until(() => world.host.notifier.toUsers.length === 1);
         expect(world.host.notifier.toUsers[0].message.room!.id).toBe('OTHER');

@@ -93,7 +93,7 @@ describe('permission view-livechat-webhooks, from the host table', () => {
     });
 });
 
-describe('the table decides for admins too (as Rocket.Chat\'s hasPermission: no admin bypass)', () => {
+describe("the table decides for admins too (as Rocket.Chat's hasPermission: no admin bypass)", () => {
     const MANAGERS_ONLY = DEFAULT_PERMISSION_TABLE.map((entry) =>
         entry._id.startsWith('view-livechat-') ? { ...entry, roles: entry.roles.filter((role) => role !== 'admin') } : entry,
     );
@@ -133,9 +133,17 @@ describe('the table decides for admins too (as Rocket.Chat\'s hasPermission: no 
         );
         const conversation = closedConversation('lc-admin-table');
         world.host.rooms.addRoom(conversation.room, conversation.messages);
-        const asAdmin = await world.host.post('webhook.test', { user: USERS.admin, headers: credentialsOf(USERS.admin), content: { roomId: 'lc-admin-table' } });
+        const asAdmin = await world.host.post('webhook.test', {
+            user: USERS.admin,
+            headers: credentialsOf(USERS.admin),
+            content: { roomId: 'lc-admin-table' },
+        });
         expect(asAdmin.status).toBe(404);
-        const asManager = await world.host.post('webhook.test', { user: USERS.manager, headers: credentialsOf(USERS.manager), content: { roomId: 'lc-admin-table' } });
+        const asManager = await world.host.post('webhook.test', {
+            user: USERS.manager,
+            headers: credentialsOf(USERS.manager),
+            content: { roomId: 'lc-admin-table' },
+        });
         expect(asManager.status).toBe(200);
     });
 

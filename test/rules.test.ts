@@ -5,10 +5,10 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 
 import { LivechatWebhookTestApp } from '../LivechatWebhookTestApp';
 import { DeliveryResult } from '../src/delivery/delivery';
-import { judgeDelivery } from '../src/delivery/report';
-import { chooseRules, RulesChoice } from '../src/delivery/rules';
+import { judgeDelivery, judgeInvalidUrl } from '../src/delivery/report';
+import { chooseRules, RulesChoice, retriesAfter } from '../src/delivery/rules';
 import { credentialsOf, startWorld, USERS, World } from './host/world';
-import { render, Text } from '../src/i18n/text';
+import { render, t, Text } from '../src/i18n/text';
 
 const en = (text: Text) => render(text, 'en');
 
@@ -60,12 +60,32 @@ describe('the verdict per status, under each rules', () => {
         expect(judgeDelivery(answer(status), 5000, undefined, byVersion('7.9.3')).verdict).toBe(legacy);
     });
 
-    it('names the attempts each rule set makes, 4 × the timeout apart', () => {
-        expect(en(judgeDelivery({ kind: 'timeout', ...at }, 5000, undefined, byVersion('8.0.1')).hint)).toContain('would try 4 more times, 20000 ms');
-        expect(en(judgeDelivery({ kind: 'timeout', ...at }, 5000, undefined, byVersion('7.9.3')).hint)).toContain('would try 9 more times, 20000 ms');
+    it('names the attempts each rule set makes, 4 × the timeout apart (the hint as data: its key and arguments)', () => {
+        const retries = (more: number) => t('report.retries', { more, spacing: t('report.spacing', { ms: 20000 }) });
+        expect(judgeDelivery({ kind: 'timeout', ...at }, 5000, undefined, byVersion('8.0.1')).hint).toEqual(
+            t('report.timeout', { ms: 5000, retries: retries(4) }),
+        );
+        expect(judgeDelivery({ kind: 'timeout', ...at }, 5000, undefined, byVersion('7.9.3')).hint).toEqual(
+            t('report.timeout', { ms: 5000, retries: retries(9) }),
+        );
+        expect(judgeDelivery(answer(204), 5000, undefined, byVersion('7.9.3')).hint).toEqual(
+            t('report.legacyRetried', { why: t('report.not200', { status: 204 }), retries: retries(9) }),
+        );
+        // One rendering, to see the sentence reads.
         expect(en(judgeDelivery(answer(204), 5000, undefined, byVersion('7.9.3')).hint)).toMatch(
             /^Answer 200, not 204\. This server retries every answer but 200: Rocket\.Chat would try 9 more times/,
         );
+    });
+
+    it('a URL Rocket.Chat cannot use is tried as often as the rules say: 10 attempts on a legacy server, 5 on a current one', () => {
+        expect(judgeInvalidUrl('x', 'legacy').hint).toEqual(t('report.invalidUrl', { reason: 'x', attempts: 10 }));
+        expect(judgeInvalidUrl('x', 'current').hint).toEqual(t('report.invalidUrl', { reason: 'x', attempts: 5 }));
+    });
+
+    it('what each rule set retries, in one place', () => {
+        expect([200, 201, 404, 429, 500].map((status) => retriesAfter('current', { kind: 'response', status }))).toEqual([false, false, false, true, true]);
+        expect([200, 201, 404, 429, 500].map((status) => retriesAfter('legacy', { kind: 'response', status }))).toEqual([false, true, true, true, true]);
+        expect(retriesAfter('current', { kind: 'timeout' })).toBe(true);
     });
 
     it('says when the rules were assumed, and what would change', () => {
@@ -120,13 +140,19 @@ describe("the workspace's version, read from /api/info", () => {
         expect(world.permissionHost.infoCalls).toHaveLength(0);
     });
 
-    it('a version that cannot be read: current rules, assumed; not asked again on every test', async () => {
+    it('a version that cannot be read: current rules, assumed; not asked again on every test, nor read from the store on every test', async () => {
         world.permissionHost.setVersion(undefined);
         const delivery = await test();
         expect(delivery).toMatchObject({ rules: 'current' });
         expect(en(delivery.hint)).toContain("the server's version could not be read");
         await test();
         expect(world.permissionHost.infoCalls).toHaveLength(1);
+        // A warm test then costs one store call: its history write.
+        await new Promise((resolve) => setTimeout(resolve, 30));
+        const before = world.host.store.calls;
+        await test();
+        await new Promise((resolve) => setTimeout(resolve, 30));
+        expect(world.host.store.calls - before).toBe(1);
     });
 
     it('the slash command and the watch use the version an API call stored', async () => {

@@ -15,9 +15,12 @@ const LOOKUP_TIMEOUT_MS = 5000;
 const RETRY_AFTER_FAILURE_MS = 5 * 60 * 1000;
 
 export class ServerVersion {
+    /** The version the server told, for an hour. */
     private cached?: { version: string; readAt: number };
     /** A failed read is not tried again for a while: it would cost every test a round trip. */
     private failedAt?: number;
+    /** What the store held (maybe nothing) when no read was possible, kept for the retry window: each store read is a round trip. */
+    private stored?: { version: string | undefined; readAt: number };
 
     constructor(private readonly now: () => number = Date.now) {}
 
@@ -42,8 +45,13 @@ export class ServerVersion {
             }
             this.failedAt = now;
         }
+        if (this.stored && now - this.stored.readAt < RETRY_AFTER_FAILURE_MS) {
+            return this.stored.version;
+        }
         const stored = await load(read.getPersistenceReader()).catch(() => undefined);
-        return stored ? stored.version : this.cached && this.cached.version;
+        const version = stored ? stored.version : this.cached && this.cached.version;
+        this.stored = { version, readAt: now };
+        return version;
     }
 }
 

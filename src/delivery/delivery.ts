@@ -34,9 +34,14 @@ export const RESPONSE_EXCERPT_BYTES = 1024;
  */
 const EXCERPT_SOURCE_BYTES = 64 * 1024;
 
-/** At most this many response headers are kept, each value cut at MAX_HEADER_VALUE characters. */
+/**
+ * At most this many response headers are kept, each value cut at MAX_HEADER_VALUE characters, and
+ * at most MAX_HEADER_BYTES in all: a delivery's detail then stays in its one record (history/), so
+ * a receiver that answers with many long headers costs no second write.
+ */
 export const MAX_RESPONSE_HEADERS = 50;
 export const MAX_HEADER_VALUE = 256;
+export const MAX_HEADER_BYTES = 4 * 1024;
 
 /** `requestHeaders`: the headers sent, the token's and the signature's values masked. */
 export type DeliveryResult = { sentAt: Date; durationMs: number; requestHeaders: { [name: string]: string } } &
@@ -146,9 +151,16 @@ export function keptResponseHeaders(headers: unknown, maskForms: Array<string>):
     if (!headers || typeof headers !== 'object') {
         return kept;
     }
+    let bytes = 0;
     for (const [name, value] of Object.entries(headers as { [name: string]: unknown }).slice(0, MAX_RESPONSE_HEADERS)) {
         const text = Array.isArray(value) ? value.join(', ') : String(value);
-        kept[maskSecrets(name, maskForms).slice(0, MAX_HEADER_VALUE)] = maskSecrets(text, maskForms).slice(0, MAX_HEADER_VALUE);
+        const keptName = maskSecrets(name, maskForms).slice(0, MAX_HEADER_VALUE);
+        const keptValue = maskSecrets(text, maskForms).slice(0, MAX_HEADER_VALUE);
+        bytes += keptName.length + keptValue.length + 6;
+        if (bytes > MAX_HEADER_BYTES) {
+            break;
+        }
+        kept[keptName] = keptValue;
     }
     return kept;
 }

@@ -30,6 +30,7 @@ import {
     StoredDelivery,
     StoredEntry,
     timeOf,
+    toStored,
 } from './records';
 
 export type { NewCheck, NewDelivery, StoredCheck, StoredDelivery, StoredEntry };
@@ -214,35 +215,6 @@ function nextTick(): Promise<void> {
 /** `order` 1: ascending, -1: descending. */
 function compare(a: string, b: string, order: 1 | -1): number {
     return a < b ? -order : a > b ? order : 0;
-}
-
-function toStored(record: MainRecord, detail: DeliveryDetail | undefined): StoredEntry {
-    if (!('report' in record)) {
-        const { v: _v, kind, nonce: _nonce, at: _at, detailNonce: _detailNonce, ...check } = record;
-        return { kind, ...check, ...(detail && detail.check && { summary: detail.check }) };
-    }
-    const summary = record.check || (detail && detail.check);
-    if (record.report.source.kind === 'check' && (record.checkBrief || summary)) {
-        return legacyCheck(record, summary);
-    }
-    const { check: _check, ...rest } = detail || {};
-    return { report: record.report, by: record.by, ...(record.url && { url: record.url }), bodyKept: record.bodyKept !== false, ...rest };
-}
-
-/** 0.2.0 kept a receiver check as a delivery with a made-up verdict and an English hint: read as the check it was. */
-function legacyCheck(record: DeliveryRecord, summary: StoredCheck['summary']): StoredCheck {
-    const { report } = record;
-    return {
-        kind: 'check',
-        id: report.id,
-        by: record.by,
-        sentAt: report.sentAt || new Date(record.at).toISOString(),
-        durationMs: report.durationMs || 0,
-        ...(report.url && { url: report.url }),
-        event: report.event,
-        brief: record.checkBrief || briefOf(summary!),
-        ...(summary && { summary }),
-    };
 }
 
 /** Whether the text's UTF-8 form fits in `bytes`; a character takes 1 to 3 bytes (4 for a pair of 2), so most texts need no encoding to tell. */

@@ -194,3 +194,33 @@ export function timeOf(record: MainRecord): number {
     const sent = sentAt ? Date.parse(sentAt) : NaN;
     return Number.isFinite(sent) ? sent : record.at;
 }
+
+/** A main record (and its detail) as the history hands it out. */
+export function toStored(record: MainRecord, detail: DeliveryDetail | undefined): StoredEntry {
+    if (!('report' in record)) {
+        const { v: _v, kind, nonce: _nonce, at: _at, detailNonce: _detailNonce, ...check } = record;
+        return { kind, ...check, ...(detail && detail.check && { summary: detail.check }) };
+    }
+    const summary = record.check || (detail && detail.check);
+    if (record.report.source.kind === 'check' && (record.checkBrief || summary)) {
+        return legacyCheck(record, summary);
+    }
+    const { check: _check, ...rest } = detail || {};
+    return { report: record.report, by: record.by, ...(record.url && { url: record.url }), bodyKept: record.bodyKept !== false, ...rest };
+}
+
+/** 0.2.0 kept a receiver check as a delivery with a made-up verdict and an English hint: read as the check it was. */
+function legacyCheck(record: DeliveryRecord, summary: StoredCheck['summary']): StoredCheck {
+    const { report } = record;
+    return {
+        kind: 'check',
+        id: report.id,
+        by: record.by,
+        sentAt: report.sentAt || new Date(record.at).toISOString(),
+        durationMs: report.durationMs || 0,
+        ...(report.url && { url: report.url }),
+        event: report.event,
+        brief: record.checkBrief || briefOf(summary!),
+        ...(summary && { summary }),
+    };
+}

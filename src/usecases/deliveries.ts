@@ -101,9 +101,7 @@ export const DELIVERIES: UseCase<HistoryQuery, HistoryAnswer> = {
             const item = toDeliveryItem(entry);
             return entry.report.source.kind === 'room' && hidden.has(entry.report.source.roomId) ? withheld(item) : item;
         });
-        const items = all.filter((item) =>
-            item.kind === 'check' ? filters.source === 'check' || Object.keys(filters).length === 0 : matches(item, filters),
-        );
+        const items = all.filter((item) => (item.kind === 'check' ? filters.source === 'check' || Object.keys(filters).length === 0 : matches(item, filters)));
         return {
             success: true,
             httpStatus: 200,

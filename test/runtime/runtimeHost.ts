@@ -66,7 +66,9 @@ function modulesOf(engine: Engine): EngineModules {
             SlashCommandContext: engineModule(engine, 'definition/slashcommands').SlashCommandContext,
             AppInterface: engineModule(engine, 'definition/metadata').AppInterface,
         };
-        observeRoundTrips(engineModule(engine, 'server/runtime/deno/AppsEngineDenoRuntime').DenoRuntimeSubprocessController);
+        const Controller = engineModule(engine, 'server/runtime/deno/AppsEngineDenoRuntime').DenoRuntimeSubprocessController;
+        observeRoundTrips(Controller);
+        catchPipeErrors(Controller);
         loaded.set(engine, modules);
     }
     return modules;
@@ -93,6 +95,31 @@ function observeRoundTrips(Controller: any): void {
     };
     (observed as unknown as { observed: boolean }).observed = true;
     Controller.prototype.handleIncomingMessage = observed;
+}
+
+/**
+ * The engine answers a bridge call on the app's subprocess's stdin. When the engine restarted that
+ * subprocess meanwhile (its liveness check does, after 40 s without an answer to its pings) or
+ * unloaded it, the write fails with EPIPE, and the engine listens for no error on that stream: a
+ * Node process dies of such an unhandled 'error' event. This host, like a server's own error
+ * handling would have to, records it (`pipeErrors`) instead of dying (README, Known engine issues).
+ */
+export const pipeErrors: Array<string> = [];
+
+function catchPipeErrors(Controller: any): void {
+    const spawn = Controller.prototype.spawnProcess;
+    if (spawn.guarded) {
+        return;
+    }
+    const guarded = function (this: { deno?: { stdin?: { on(event: 'error', listener: (error: Error) => void): void } } }, ...args: Array<unknown>) {
+        const result = spawn.apply(this, args);
+        if (this.deno && this.deno.stdin) {
+            this.deno.stdin.on('error', (error: Error) => pipeErrors.push(error.message));
+        }
+        return result;
+    };
+    (guarded as unknown as { guarded: boolean }).guarded = true;
+    Controller.prototype.spawnProcess = guarded;
 }
 
 /** Bridge calls the host has not answered yet. */
