@@ -256,6 +256,8 @@ export class RuntimeHost {
         if (this.manager) {
             await this.manager.unload(true);
             this.manager = undefined;
+            // The engine keeps one AppManager per process (a server's lifetime): a host started after this one needs the slot free.
+            this.modules.AppManager.Instance = undefined;
         }
     }
 
