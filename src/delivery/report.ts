@@ -190,15 +190,3 @@ export function judgeInvalidUrl(reason: Text, rules: Rules): Judgement {
 export function judgeUrlNotSet(): Judgement {
     return { verdict: 'not-sent', errorKind: 'url-not-set', hint: t('report.urlNotSet') };
 }
-
-/** "host:port" of a URL, for short displays; never the user-info, path or query. */
-export function urlHost(url: string | undefined): string | undefined {
-    if (!url) {
-        return undefined;
-    }
-    try {
-        return new URL(url).host;
-    } catch {
-        return undefined;
-    }
-}

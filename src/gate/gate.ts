@@ -1,7 +1,7 @@
 // The one gate every entry point's work goes through: guard → authorize → parse → rate limit →
 // budget → work. A use case (src/usecases/) says how to parse its input, what it must read before it
 // may send (a refusal there costs the caller nothing), how many requests it sends, and its work.
-import { urlHost } from '../delivery/report';
+import { urlHost } from '../network/url';
 import type { AllowedCall, Call } from '../call/call';
 import { authorize, rateLimit } from './access';
 import { Answer, failure, isAnswer, Running, RunningKind, TestOutcome } from './answers';

@@ -60,3 +60,15 @@ export function isSameUrl(a: string, b: string): boolean {
         return false;
     }
 }
+
+/** "host:port" of a URL, for short displays; never the user-info, path or query. */
+export function urlHost(url: string | undefined): string | undefined {
+    if (!url) {
+        return undefined;
+    }
+    try {
+        return new URL(url).host;
+    } catch {
+        return undefined;
+    }
+}

@@ -3,7 +3,8 @@
 import { UIKitSurfaceType } from '@rocket.chat/apps-engine/definition/uikit';
 import type { LayoutBlock } from '@rocket.chat/ui-kit';
 
-import { urlHost, Verdict } from '../delivery/report';
+import { Verdict } from '../delivery/report';
+import { urlHost } from '../network/url';
 import { EVENT_TYPES } from '../payloads/eventTypes';
 import type { HistoryStats } from '../history/stats';
 import type { DeliveryItem, HistoryItem } from '../gate/answers';

@@ -2,7 +2,8 @@
 // and the status the slash command shows. UIKit block messages with a plain-text fallback. Pure.
 import type { LayoutBlock } from '@rocket.chat/ui-kit';
 
-import { DeliveryReport, urlHost } from '../delivery/report';
+import { DeliveryReport } from '../delivery/report';
+import { urlHost } from '../network/url';
 import { code } from '../util/markdown';
 import { errorKindLabel, verdictLabel } from '../delivery/labels';
 import { Lang, Message as Sentence, plural, render, t, Text } from '../i18n/text';
