@@ -213,7 +213,10 @@ describe('the receiver check', () => {
         expect(results[1].verdict).toBe('refused-with-200');
         // The receiver's words are an argument, quoted inert (a code span).
         expect(findingsOf(results, 5000)).toEqual([
-            expect.objectContaining({ severity: 'warning', hint: t('check.refusedWith200Quoted', { answer: '`{"success":false,"error":"Invalid secret token"}`' }) }),
+            expect.objectContaining({
+                severity: 'warning',
+                hint: t('check.refusedWith200Quoted', { answer: '`{"success":false,"error":"Invalid secret token"}`' }),
+            }),
         ]);
     });
 
