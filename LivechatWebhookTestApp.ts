@@ -11,6 +11,17 @@ import {
 } from '@rocket.chat/apps-engine/definition/accessors';
 import { ApiSecurity, ApiVisibility } from '@rocket.chat/apps-engine/definition/api';
 import { App } from '@rocket.chat/apps-engine/definition/App';
+import {
+    ILivechatEventContext,
+    ILivechatRoom,
+    ILivechatTransferEventContext,
+    IPostLivechatAgentAssigned,
+    IPostLivechatRoomClosed,
+    IPostLivechatRoomSaved,
+    IPostLivechatRoomStarted,
+    IPostLivechatRoomTransferred,
+} from '@rocket.chat/apps-engine/definition/livechat';
+import { IMessage, IPostMessageSent } from '@rocket.chat/apps-engine/definition/messages';
 import { IAppInfo } from '@rocket.chat/apps-engine/definition/metadata';
 import { ISetting } from '@rocket.chat/apps-engine/definition/settings';
 import {
@@ -21,22 +32,33 @@ import {
     UIKitViewSubmitInteractionContext,
 } from '@rocket.chat/apps-engine/definition/uikit';
 
-import { withCall } from './src/call/call';
+import { Call, withCall } from './src/call/call';
 import { WebhookTestCommand } from './src/commands/WebhookTestCommand';
 import { endpointsOf } from './src/endpoints/endpoints';
 import { Budgets, DEFAULT_BUDGETS } from './src/gate/budget';
+import { passSystem } from './src/gate/gate';
 import { createStores, Stores } from './src/gate/stores';
 import { SETTINGS, SettingId } from './src/settings/settings';
+import { agentAssigned, isOmnichannelMessage, messageSent, roomClosed, roomSaved, roomStarted, roomTransferred } from './src/traffic/events';
 import { actionButton, blockAction, registerRoomAction, viewSubmit } from './src/ui/interactions';
 import { intervalOf } from './src/watch/config';
 import { applySchedule, watchProcessor } from './src/watch/schedule';
 
 /**
  * Registers the app's settings, endpoints, slash command, room action and the watch's job, and hands
- * each UI interaction to its handler with a call built for it. `this` in a handler is the app as the
- * engine hands it to that call (on 1.62 a proxy holding the call's logger).
+ * each UI interaction and each Omnichannel event to its handler with a call built for it. `this` in a
+ * handler is the app as the engine hands it to that call (on 1.62 a proxy holding the call's logger).
  */
-export class LivechatWebhookTestApp extends App {
+export class LivechatWebhookTestApp
+    extends App
+    implements
+        IPostLivechatRoomStarted,
+        IPostLivechatAgentAssigned,
+        IPostLivechatRoomTransferred,
+        IPostLivechatRoomClosed,
+        IPostLivechatRoomSaved,
+        IPostMessageSent
+{
     private stores?: Stores;
 
     constructor(info: IAppInfo, logger: ILogger, accessors: IAppAccessors) {
@@ -78,6 +100,35 @@ export class LivechatWebhookTestApp extends App {
     ): Promise<IUIKitResponse> {
         const { user } = context.getInteractionData();
         return withCall(this, { user, read, http, persis, modify }, (call) => actionButton(this.state(), call, context));
+    }
+
+    public async executePostLivechatRoomStarted(room: ILivechatRoom, read: IRead, http: IHttp, persis: IPersistence): Promise<void> {
+        return this.onEvent({ read, http, persis }, 'room started', (stores, call) => roomStarted(stores, call, room));
+    }
+
+    public async executePostLivechatAgentAssigned(context: ILivechatEventContext, read: IRead, http: IHttp, persis: IPersistence): Promise<void> {
+        return this.onEvent({ read, http, persis }, 'agent assigned', (stores, call) => agentAssigned(stores, call, context));
+    }
+
+    public async executePostLivechatRoomTransferred(context: ILivechatTransferEventContext, read: IRead, http: IHttp, persis: IPersistence): Promise<void> {
+        return this.onEvent({ read, http, persis }, 'room transferred', (stores, call) => roomTransferred(stores, call, context));
+    }
+
+    public async executePostLivechatRoomClosed(room: ILivechatRoom, read: IRead, http: IHttp, persis: IPersistence): Promise<void> {
+        return this.onEvent({ read, http, persis }, 'room closed', (stores, call) => roomClosed(stores, call, room));
+    }
+
+    public async executePostLivechatRoomSaved(room: ILivechatRoom, read: IRead, http: IHttp, persis: IPersistence): Promise<void> {
+        return this.onEvent({ read, http, persis }, 'room saved', (stores, call) => roomSaved(stores, call, room));
+    }
+
+    /** Every message of the workspace asks: only an Omnichannel conversation's goes on, decided with no I/O. */
+    public async checkPostMessageSent(message: IMessage): Promise<boolean> {
+        return isOmnichannelMessage(message);
+    }
+
+    public async executePostMessageSent(message: IMessage, read: IRead, http: IHttp, persis: IPersistence): Promise<void> {
+        return this.onEvent({ read, http, persis }, 'message sent', (stores, call) => messageSent(stores, call, message));
     }
 
     /** After every restart too: the watch's job is scheduled again (idempotent). */
@@ -122,6 +173,13 @@ export class LivechatWebhookTestApp extends App {
                 throw error;
             }
         }
+    }
+
+    /** An Omnichannel event: its call, through the gate's door for the engine's own calls (never throws into the engine). */
+    private onEvent(parts: Omit<Call, 'log'>, what: string, work: (stores: Stores, call: Call) => Promise<unknown>): Promise<void> {
+        return withCall(this, parts, async (call) => {
+            await passSystem(call, `event ${what}`, () => work(this.state(), call));
+        });
     }
 
     /** What outlives a call (src/gate/stores.ts), built once. */

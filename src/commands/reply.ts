@@ -24,7 +24,12 @@ const VERDICT_TITLES: { [verdict in Verdict]: Message } = {
     'refused': t('reply.refused'),
 };
 
-const STILL_RUNNING = { delivery: 'reply.stillRunningDelivery', check: 'reply.stillRunningCheck', watch: 'reply.stillRunningWatch' } as const;
+const STILL_RUNNING = {
+    delivery: 'reply.stillRunningDelivery',
+    check: 'reply.stillRunningCheck',
+    watch: 'reply.stillRunningWatch',
+    backfill: 'reply.stillRunningBackfill',
+} as const;
 
 /** The plain-text reply (also the fallback of the block message). */
 export function formatOutcome(outcome: TestOutcome, lang: Lang): string {

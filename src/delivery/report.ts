@@ -31,8 +31,11 @@ export interface DeliveryReport {
     errorKind?: ErrorKind;
     verdict: Verdict;
     hint: Text;
-    /** Where the payload came from: the built-in sample, a room, the health watch (a sample), or a receiver check (its steps' samples). */
-    source: { kind: 'sample' } | { kind: 'room'; roomId: string } | { kind: 'watch' } | { kind: 'check' };
+    /**
+     * Where the payload came from: the built-in sample, a room, the health watch (a sample), a receiver
+     * check (its steps' samples), or a backfill (a real event of the journal, rebuilt from its room).
+     */
+    source: DeliverySource;
     /** Set on a redelivery: the report whose payload was sent again. */
     redeliveryOf?: string;
     /** The Standard Webhooks `webhook-id`: this delivery's id, or the first delivery's for a redelivery. */
@@ -46,6 +49,14 @@ export interface DeliveryReport {
      * for a URL that is not the saved webhook URL: secrets go only there.
      */
     secretsSent: boolean;
+}
+
+export type DeliverySource =
+    { kind: 'sample' } | { kind: 'room'; roomId: string } | { kind: 'watch' } | { kind: 'check' } | { kind: 'backfill'; eventId: string; roomId: string };
+
+/** The conversation a delivery's payload came from, if any. */
+export function roomOfSource(source: DeliverySource): string | undefined {
+    return source.kind === 'room' || source.kind === 'backfill' ? source.roomId : undefined;
 }
 
 export interface Judgement {

@@ -8,12 +8,14 @@ import { withCall } from '../call/call';
 import type { Answer } from '../gate/answers';
 import { pass, UseCase } from '../gate/gate';
 import type { Stores } from '../gate/stores';
+import { BACKFILL } from '../usecases/backfill';
 import { CHECK } from '../usecases/check';
 import { DELIVERIES } from '../usecases/deliveries';
 import { EVENTS } from '../usecases/events';
 import { READINESS } from '../usecases/readiness';
 import { REDELIVER } from '../usecases/redeliver';
 import { TEST } from '../usecases/test';
+import { TRAFFIC } from '../usecases/traffic';
 import { WATCH_STATUS } from '../usecases/watch';
 import { credentialsOf, respond } from './respond';
 
@@ -33,6 +35,8 @@ export const ROUTES: Array<Route> = [
     { path: 'webhook.watch', method: 'get', useCase: WATCH_STATUS },
     { path: 'webhook.check', method: 'post', useCase: CHECK, long: true },
     { path: 'webhook.readiness', method: 'get', useCase: READINESS },
+    { path: 'webhook.traffic', method: 'get', useCase: TRAFFIC },
+    { path: 'webhook.backfill', method: 'post', useCase: BACKFILL, long: true },
 ];
 
 abstract class RouteEndpoint extends ApiEndpoint {

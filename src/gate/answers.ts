@@ -23,9 +23,11 @@ export type ErrorCode =
     | 'error-invalid-setting'
     | 'error-invalid-webhook-response'
     | 'error-check-running'
+    | 'error-not-workspace-url'
+    | 'error-event-not-found'
     | 'error-internal';
 
-export type RunningKind = 'delivery' | 'check' | 'watch';
+export type RunningKind = 'delivery' | 'check' | 'watch' | 'backfill';
 
 /** Work still going after the engine's budget (runner/running.ts). */
 export interface Running {

@@ -67,7 +67,7 @@ export async function withinBudget<T extends Answer>(
 }
 
 export function stillRunning(running: Running, afterMs?: number): Answer {
-    const key = { check: 'running.check', watch: 'running.watch', delivery: 'running.delivery' }[running.kind] as 'running.check';
+    const key = { check: 'running.check', watch: 'running.watch', delivery: 'running.delivery', backfill: 'running.backfill' }[running.kind] as 'running.check';
     const when = afterMs === undefined ? t('running.since', { at: running.startedAt }) : t('running.after', { seconds: Math.round(afterMs / 1000) });
     return { success: true, httpStatus: 202, reason: t(key, { id: running.id, when }), running };
 }

@@ -5,7 +5,7 @@ import type { EventType } from '../payloads/eventTypes';
 export interface HistoryFilters {
     verdict?: Verdict;
     event?: EventType;
-    source?: 'sample' | 'room' | 'watch' | 'check';
+    source?: 'sample' | 'room' | 'watch' | 'check' | 'backfill';
 }
 
 export interface Figures {

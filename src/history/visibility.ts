@@ -6,16 +6,18 @@ import { RoomType } from '@rocket.chat/apps-engine/definition/rooms';
 
 import type { StoredCheck, StoredDelivery, StoredEntry } from './records';
 import { maySeeConversation, RoomViewer } from '../permissions/roomAccess';
+import { roomOfSource } from '../delivery/report';
 import type { CheckItem, DeliveryItem } from '../gate/answers';
 import { plural, t } from '../i18n/text';
 
 /** A conversation's payload is shown and sent again only to whoever may see the conversation now. */
 export async function maySeeSource(read: IRead, viewer: RoomViewer, entry: StoredDelivery): Promise<boolean> {
-    const source = entry.report.source;
-    return source.kind !== 'room' || maySeeRoom(read, viewer, source.roomId);
+    const roomId = roomOfSource(entry.report.source);
+    return roomId === undefined || maySeeRoom(read, viewer, roomId);
 }
 
-async function maySeeRoom(read: IRead, viewer: RoomViewer, roomId: string): Promise<boolean> {
+/** Whether the conversation exists and the caller may see it (any other room: no). */
+export async function maySeeRoom(read: IRead, viewer: RoomViewer, roomId: string): Promise<boolean> {
     const room = await read
         .getRoomReader()
         .getById(roomId)
@@ -24,8 +26,20 @@ async function maySeeRoom(read: IRead, viewer: RoomViewer, roomId: string): Prom
 }
 
 /** The conversations of a listing the caller may not see (each room read once). */
-export async function hiddenRooms(read: IRead, viewer: RoomViewer, entries: Array<StoredEntry>): Promise<Set<string>> {
-    const ids = [...new Set(entries.flatMap((entry) => (entry.kind !== 'check' && entry.report.source.kind === 'room' ? [entry.report.source.roomId] : [])))];
+export function hiddenRooms(read: IRead, viewer: RoomViewer, entries: Array<StoredEntry>): Promise<Set<string>> {
+    return hiddenRoomIds(
+        read,
+        viewer,
+        entries.flatMap((entry) => {
+            const roomId = entry.kind === 'check' ? undefined : roomOfSource(entry.report.source);
+            return roomId === undefined ? [] : [roomId];
+        }),
+    );
+}
+
+/** Of these conversations, the ones the caller may not see (each read once). */
+export async function hiddenRoomIds(read: IRead, viewer: RoomViewer, roomIds: Array<string>): Promise<Set<string>> {
+    const ids = [...new Set(roomIds)];
     const seen = await Promise.all(ids.map((id) => maySeeRoom(read, viewer, id)));
     return new Set(ids.filter((_id, index) => !seen[index]));
 }
@@ -35,7 +49,8 @@ export const WITHHELD = t('history.withheld');
 /** A conversation's delivery as shown to someone who may not see the conversation: no room id, nothing the receiver answered. */
 export function withheld(item: DeliveryItem): DeliveryItem {
     const { responseExcerpt: _excerpt, ...rest } = item;
-    return { ...rest, source: { kind: 'room', roomId: '' }, withheld: WITHHELD };
+    const source = rest.source.kind === 'backfill' ? { ...rest.source, roomId: '' } : { kind: 'room' as const, roomId: '' };
+    return { ...rest, source, withheld: WITHHELD };
 }
 
 export function toDeliveryItem(entry: StoredDelivery): DeliveryItem {

@@ -87,6 +87,10 @@ export function toSnapshot(room: ILivechatRoom, agent: IUser | undefined, messag
     };
 }
 
+export function toSnapshotMessages(messages: Array<IMessageRaw>): Array<SnapshotMessage> {
+    return messages.map(toSnapshotMessage);
+}
+
 function toSnapshotMessage(message: IMessageRaw): SnapshotMessage {
     const extra = unmapped(message);
     return {

@@ -58,3 +58,36 @@ export async function readWorkspace(settings: IServerSettingRead): Promise<Works
         flags: Object.fromEntries(FLAG_SETTINGS.map((id, index) => [id, typeof flags[index] === 'boolean' ? (flags[index] as boolean) : undefined])),
     };
 }
+
+/** How long the workspace's settings are taken as read for events: a switch turned off shows within this. */
+export const WORKSPACE_CACHE_MS = 5000;
+
+/**
+ * The workspace's settings for the events the engine hands the app (one read of a dozen settings
+ * serves every event for a few seconds; events arriving together share one read). A read takes at
+ * most READ_DEADLINE_MS: an event never waits longer for it.
+ */
+export class WorkspaceCache {
+    private cached?: { workspace: Workspace; readAt: number };
+    private reading?: Promise<Workspace>;
+
+    constructor(private readonly now: () => number = Date.now) {}
+
+    public get(settings: IServerSettingRead): Promise<Workspace> {
+        if (this.cached && this.now() - this.cached.readAt < WORKSPACE_CACHE_MS) {
+            return Promise.resolve(this.cached.workspace);
+        }
+        if (!this.reading) {
+            const started = this.now();
+            this.reading = readWorkspace(settings)
+                .then((workspace) => {
+                    this.cached = { workspace, readAt: started };
+                    return workspace;
+                })
+                .finally(() => {
+                    this.reading = undefined;
+                });
+        }
+        return this.reading;
+    }
+}

@@ -4,7 +4,7 @@ import { DeliveryItem, failure, HistoryAnswer, HistoryItem } from '../gate/answe
 import { stillRunning } from '../gate/budget';
 import { fieldsOf, invalid, isId, Parsed } from '../gate/fields';
 import type { UseCase } from '../gate/gate';
-import { Verdict, VERDICTS } from '../delivery/report';
+import { roomOfSource, Verdict, VERDICTS } from '../delivery/report';
 import { HISTORY_LIMIT } from '../history/DeliveryHistory';
 import { HistoryFilters, matches, statsOf } from '../history/stats';
 import { hiddenRooms, maySeeSource, toCheckItem, toDeliveryItem, withheld, WITHHELD } from '../history/visibility';
@@ -19,7 +19,7 @@ export interface HistoryQuery {
     limit: number;
 }
 
-const SOURCES = ['sample', 'room', 'watch', 'check'] as const;
+const SOURCES = ['sample', 'room', 'watch', 'check', 'backfill'] as const;
 
 /** `GET webhook.deliveries` query: `id`, or `verdict`, `event`, `source` and `limit`; an unknown key or value is named. */
 export function parseHistoryQuery(query: unknown, maxLimit = HISTORY_LIMIT): Parsed<HistoryQuery> {
@@ -99,7 +99,8 @@ export const DELIVERIES: UseCase<HistoryQuery, HistoryAnswer> = {
                 return toCheckItem(entry);
             }
             const item = toDeliveryItem(entry);
-            return entry.report.source.kind === 'room' && hidden.has(entry.report.source.roomId) ? withheld(item) : item;
+            const roomId = roomOfSource(entry.report.source);
+            return roomId !== undefined && hidden.has(roomId) ? withheld(item) : item;
         });
         const items = all.filter((item) => (item.kind === 'check' ? filters.source === 'check' || Object.keys(filters).length === 0 : matches(item, filters)));
         return {

@@ -42,6 +42,17 @@ import { PersistenceStore, RoomStore } from './storage';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 
+/** The engine's method for each Omnichannel event interface. */
+export const EVENT_METHODS = {
+    IPostLivechatRoomStarted: 'executePostLivechatRoomStarted',
+    IPostLivechatAgentAssigned: 'executePostLivechatAgentAssigned',
+    IPostLivechatRoomTransferred: 'executePostLivechatRoomTransferred',
+    IPostLivechatRoomClosed: 'executePostLivechatRoomClosed',
+    IPostLivechatRoomSaved: 'executePostLivechatRoomSaved',
+    IPostLivechatGuestSaved: 'executePostLivechatGuestSaved',
+    IPostMessageSent: 'executePostMessageSent',
+} as const;
+
 export type AppClass = new (info: IAppInfo, logger: CapturingLogger, accessors: IAppAccessors) => App;
 
 export function readAppInfo(): IAppInfo {
@@ -161,6 +172,31 @@ export class LocalHost {
         const context = { ...(job ? job.data : {}), jobId: `job-of-${name}` };
         await this.withCallLogger(`scheduler:${name}` as ILogger['method'], (app) =>
             processor.call(app, context, this.read(), this.modify(), this.http, this.persistence()),
+        );
+        return true;
+    }
+
+    /**
+     * Tells the app of an Omnichannel event as the engine's listener manager does: only for an
+     * interface app.json `implements`, each call with its own logger; for IPostMessageSent the app's
+     * checkPostMessageSent decides first (a call of its own). Answers whether the execute ran.
+     */
+    public async fireEvent(event: keyof typeof EVENT_METHODS, data: unknown): Promise<boolean> {
+        if (!(this.info.implements as unknown as Array<string>).includes(event)) {
+            return false;
+        }
+        const app = this.app as unknown as { [method: string]: (...args: Array<unknown>) => Promise<unknown> };
+        if (event === 'IPostMessageSent' && typeof app.checkPostMessageSent === 'function') {
+            const goOn = await this.withCallLogger('checkPostMessageSent' as ILogger['method'], (proxy) =>
+                (proxy as unknown as typeof app).checkPostMessageSent(data, this.read(), this.http),
+            );
+            if (!goOn) {
+                return false;
+            }
+        }
+        const method = EVENT_METHODS[event];
+        await this.withCallLogger(method as ILogger['method'], (proxy) =>
+            (proxy as unknown as typeof app)[method](data, this.read(), this.http, this.persistence(), this.modify()),
         );
         return true;
     }

@@ -208,6 +208,20 @@ export class RoomStore {
         this.users.set(user.id, user);
     }
 
+    /** A message sent in a room (the room's other messages stay). */
+    public addMessage(roomId: string, message: IMessageRaw): void {
+        this.messages.set(roomId, [...(this.messages.get(roomId) || []), message]);
+    }
+
+    /** The room as it is now (its messages stay). */
+    public updateRoom(room: IRoom): void {
+        this.rooms.set(room.id, room);
+    }
+
+    public room(id: string): IRoom | undefined {
+        return this.rooms.get(id);
+    }
+
     public roomReader(): IRoomRead {
         return loud<IRoomRead>('RoomRead', {
             getById: async (id: string) => copy(this.rooms.get(id)),
