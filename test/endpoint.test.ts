@@ -30,6 +30,8 @@ describe('registration', () => {
             { path: 'webhook.watch', auth: true, get: true, post: false },
             { path: 'webhook.check', auth: true, get: false, post: true },
             { path: 'webhook.readiness', auth: true, get: true, post: false },
+            { path: 'webhook.traffic', auth: true, get: true, post: false },
+            { path: 'webhook.backfill', auth: true, get: false, post: true },
         ]);
     });
 

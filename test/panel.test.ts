@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals
 
 import { LivechatWebhookTestApp } from '../LivechatWebhookTestApp';
 import { closedConversation } from './host/conversations';
+import { Omnichannel } from './host/omnichannel';
 import { GENERAL_ROOM } from './host/localHost';
 import { credentialsOf, startWorld, USERS, World } from './host/world';
 
@@ -49,7 +50,7 @@ describe('the panel', () => {
         check.mockRestore();
     });
 
-    it('opens as a contextual bar with the target, last test, watch, history, actions and the last deliveries', async () => {
+    it('opens as a contextual bar with the target, last test, watch, history, the last 24 h of traffic, actions and the last deliveries', async () => {
         await world.testAs(USERS.admin);
         const surface = await openPanel();
         expect(surface).toMatchObject({
@@ -65,7 +66,8 @@ describe('the panel', () => {
         expect(shown[2]).toMatch(/^\*Last test\*: ✅ delivered · LivechatSession · 200 · /);
         expect(shown[3]).toBe('*Health watch*: off');
         expect(shown[4]).toMatch(/^\*History\*: 1 delivery · 100 % delivered · p50 \d+ ms$/);
-        expect(shown[5]).toBe('Send test | Check receiver | Refresh');
+        expect(shown[5]).toBe('*Last 24 h*: no Omnichannel event yet');
+        expect(shown[6]).toBe('Send test | Check receiver | Refresh');
         const delivery = (surface.view.blocks as Array<any>).find((block) => block.accessory);
         expect(delivery.accessory).toMatchObject({ type: 'overflow', actionId: 'livechat-webhook-test.panel.delivery' });
         expect(delivery.accessory.options.map((option: any) => option.text.text)).toEqual(['Send again', 'Details']);
@@ -170,6 +172,27 @@ describe('the room action', () => {
         expect(form.blocks[1].element.initialValue).toBe('lc-panel');
         await world.host.viewSubmit(USERS.admin, form, { 'send-event': { 'send-event': 'LivechatSessionTaken' }, 'send-room': { 'send-room': 'lc-panel' } });
         expect(JSON.parse(world.receiver.requests[0].body)).toMatchObject({ _id: 'lc-panel', type: 'LivechatSessionTaken' });
+    });
+
+    it("shows that conversation's real traffic: what Rocket.Chat sent the CRM of it, and why the rest did not go", async () => {
+        world.host.serverSettings.set('Livechat_webhookUrl', world.receiver.url);
+        world.host.serverSettings.set('Livechat_webhook_on_start', true);
+        world.host.serverSettings.set('Livechat_webhook_on_visitor_message', true);
+        const omnichannel = new Omnichannel(world.host);
+        await omnichannel.start('lc-panel-traffic');
+        await omnichannel.visitorSays('lc-panel-traffic', 'hello');
+        await world.host.actionButton(USERS.admin, 'livechat-webhook-test.room-action', omnichannel.room('lc-panel-traffic'));
+        const shown = texts(lastSurface().view);
+        const section = shown.find((line: string) => line.startsWith('*This conversation*'))!;
+        const [summary, ...lines] = section.split('\n');
+        expect(summary).toBe(
+            '*This conversation*: 1 conversation started, all sent; 1 message, all sent; 1 lead capture, none sent: `Livechat_webhook_on_capture` is off',
+        );
+        expect(lines).toHaveLength(3);
+        expect(lines[0]).toMatch(/^`evt_[0-9a-f]{12}-1` · [\d-]+ [\d:]+Z · LeadCapture · ⛔ not sent: `Livechat_webhook_on_capture`$/);
+        expect(shown.find((line: string) => line.startsWith('*Last 24 h*'))).toBe(
+            '*Last 24 h*: 1 conversation started, all sent; 1 message, all sent; 1 lead capture, none sent: `Livechat_webhook_on_capture` is off',
+        );
     });
 
     it('checks the permission itself: the client only hides the button', async () => {

@@ -21,7 +21,10 @@ import { READINESS, ReadinessAnswer } from '../usecases/readiness';
 import { REDELIVER } from '../usecases/redeliver';
 import { TEST } from '../usecases/test';
 import { WATCH_NOW, WATCH_STATUS } from '../usecases/watch';
-import { buildOutcomeBlocks, formatHistory, formatOutcome, formatWatchRun, replyPrivately } from './reply';
+import { BACKFILL, BackfillAnswer } from '../usecases/backfill';
+import { TRAFFIC, TrafficAnswer } from '../usecases/traffic';
+import { TRAFFIC_WINDOW_MS } from '../usecases/readiness';
+import { buildOutcomeBlocks, formatBackfill, formatHistory, formatOutcome, formatTraffic, formatWatchRun, replyPrivately } from './reply';
 
 export const COMMAND = 'livechat-webhook-test';
 export const HISTORY_LINES = 10;
@@ -38,6 +41,7 @@ export function helpText(lang: Lang): string {
         t('help.history', { command, lines: HISTORY_LINES }),
         t('help.check', { command }),
         t('help.readiness', { command }),
+        t('help.traffic', { command }),
         t('help.watch', { command }),
         t('help.panel', { command }),
         t('help.help', { command }),
@@ -48,7 +52,7 @@ export function helpText(lang: Lang): string {
         .join('\n');
 }
 
-/** `/livechat-webhook-test [event] [room] | url <…> | history | redeliver <id> | check | readiness | watch [now] | panel | help`: the endpoint's test, replied privately. */
+/** `/livechat-webhook-test [event] [room] | url <…> | history | redeliver <id> | check | readiness | traffic | backfill <from> <to> | watch [now] | panel | help`: replied privately. */
 export class WebhookTestCommand implements ISlashCommand {
     public command = COMMAND;
     public i18nParamsExample = 'command_params_example';
@@ -108,6 +112,15 @@ export class WebhookTestCommand implements ISlashCommand {
                 };
                 const planned = (steps: number) => reply(t('command.checking', { steps }));
                 return show(await pass(stores, call, checkWithPlan(planned), body, { ...inTime, onLate: show }));
+            }
+            case 'traffic': {
+                const answer: TrafficAnswer = await pass(stores, call, TRAFFIC, { since: new Date(Date.now() - TRAFFIC_WINDOW_MS).toISOString(), limit: '10' });
+                return answer.events ? reply(formatTraffic(answer, lang)) : refused(answer);
+            }
+            case 'backfill': {
+                // `backfill <from> <to>`: ISO times, as GET webhook.traffic shows them.
+                const show = (answer: BackfillAnswer) => reply(formatBackfill(answer, lang));
+                return show(await pass(stores, call, BACKFILL, { from: second, to: args[2] }, { ...inTime, onLate: show }));
             }
             case 'readiness': {
                 const answer: ReadinessAnswer = await pass(stores, call, READINESS, undefined);

@@ -7,6 +7,9 @@ import type { LayoutBlock } from '@rocket.chat/ui-kit';
 import type { HistoryStats } from '../history/stats';
 import { HistoryItem, TestOutcome } from '../gate/answers';
 import type { WatchRunOutcome } from '../watch/view';
+import type { BackfillAnswer } from '../usecases/backfill';
+import type { TrafficAnswer } from '../usecases/traffic';
+import { eventLine, summaryOf } from '../traffic/counts';
 import { watchStateLabel } from '../watch/messages';
 import { DeliveryReport, Verdict } from '../delivery/report';
 import { urlHost } from '../network/url';
@@ -114,6 +117,26 @@ export function formatWatchRun(outcome: WatchRunOutcome, lang: Lang): string {
         ? t(watch.posted ? 'reply.watchChangedPosted' : 'reply.watchChanged', { state, change: WATCH_CHANGES[watch.change] })
         : t('reply.watchState', { state });
     return `${formatOutcome(outcome, lang)}\n${render(cat([line, watch.resumed && t('reply.watchResumed')], ' '), lang)}`;
+}
+
+/** Slash `traffic`: the last 24 h per event type, then the newest events. */
+export function formatTraffic(answer: TrafficAnswer, lang: Lang): string {
+    return [t('traffic.title', { summary: summaryOf(answer.counts || {}) }), ...(answer.events || []).map(eventLine)]
+        .map((line) => render(line, lang))
+        .join('\n');
+}
+
+/** A backfill's outcome, for the button and the slash command. */
+export function formatBackfill(answer: BackfillAnswer, lang: Lang): string {
+    const r = (value: Text) => render(value, lang);
+    if (answer.running) {
+        return r(t(STILL_RUNNING[answer.running.kind], { id: answer.running.id }));
+    }
+    const mark = answer.success ? '✅' : '❌';
+    const error = answer.error ? ` (${answer.error})` : '';
+    const result = answer.backfill;
+    const ids = result && result.delivered.length ? `\n${result.delivered.map((item) => `\`${item.eventId}\` → \`${item.deliveryId}\``).join('\n')}` : '';
+    return `${mark} ${r(answer.reason)}${error}${ids}`;
 }
 
 /** One line per delivery, for `history`. */

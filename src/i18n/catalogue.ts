@@ -279,6 +279,14 @@ const en = {
     'help.check':
         '• `{command} check [url <https://…>]` checks the receiver: every event, whether it refuses a missing or wrong token or signature, its speed.',
     'help.readiness': "• `{command} readiness` shows what the workspace's real deliveries send (each event and the setting that decides it) and where.",
+    'help.traffic':
+        '• `{command} traffic` shows what Rocket.Chat sent your CRM in the last 24 h, per event, and why the rest did not go; `{command} backfill <from> <to>` sends again what it sent in that window (ISO times), once.',
+    'traffic.title': '*Omnichannel traffic, last 24 h*: {summary}',
+    'traffic.sent': 'sent',
+    'traffic.notSent': 'not sent: {setting}',
+    'traffic.unknown': 'unknown: the server did not say',
+    'traffic.room': '*This conversation*: {summary}',
+    'panel.traffic': 'Last 24 h',
     'help.watch': '• `{command} watch` shows the health watch (state, uptime, last run); `{command} watch now` runs it at once.',
     'help.panel': '• `{command} panel` opens the Webhook panel: target, last test, watch, history, and buttons for all of it.',
     'help.help': '• `{command} help` shows this help.',
@@ -477,6 +485,17 @@ const en = {
         '{delivered} sent again; then {event} got {status}, so the other {left} were not sent: fix the receiver and backfill again (the ones delivered are not sent twice).',
     'backfill.done.one': '{count} event sent again and delivered; {skipped} skipped.',
     'backfill.done.other': '{count} events sent again and delivered; {skipped} skipped.',
+    'watch.nothingAtRisk': 'No real delivery went out while it failed: nothing was lost.',
+    'watch.atRisk.one': '{count} real delivery while it failed: {what}. Rocket.Chat retries for about 80 s only: it may be lost.',
+    'watch.atRisk.other': '{count} real deliveries while it failed: {what}. Rocket.Chat retries for about 80 s only: they may be lost.',
+    'watch.sendAgain': 'Send them again',
+    'watch.sendAgainTitle': 'Send the lost deliveries again?',
+    'watch.sendAgainConfirm.one':
+        '{count} event goes to the CRM again, rebuilt from its conversation; one it already took from an earlier backfill is not sent twice.',
+    'watch.sendAgainConfirm.other':
+        '{count} events go to the CRM again, rebuilt from their conversations; one it already took from an earlier backfill is not sent twice.',
+    'readiness.offNoneSent': '{what} in the last 24 h; Rocket.Chat sent your CRM none of them: {setting} is off.',
+    'readiness.offSomeNotSent': '{what} in the last 24 h; Rocket.Chat did not send your CRM {count} of them: {setting} was off.',
 } as const;
 const ptBR = {
     'list.and': 'e',
@@ -766,6 +785,14 @@ const ptBR = {
     'help.check':
         '• `{command} check [url <https://…>]` verifica o receptor: todos os eventos, se ele recusa token ou assinatura ausentes ou errados, e a velocidade dele.',
     'help.readiness': '• `{command} readiness` mostra o que as entregas reais do workspace enviam (cada evento e a configuração que o controla) e para onde.',
+    'help.traffic':
+        '• `{command} traffic` mostra o que o Rocket.Chat enviou ao seu CRM nas últimas 24 h, por evento, e por que o resto não foi; `{command} backfill <de> <até>` reenvia o que ele enviou nessa janela (horários ISO), uma única vez.',
+    'traffic.title': '*Tráfego do Omnichannel, últimas 24 h*: {summary}',
+    'traffic.sent': 'enviado',
+    'traffic.notSent': 'não enviado: {setting}',
+    'traffic.unknown': 'desconhecido: o servidor não informou',
+    'traffic.room': '*Esta conversa*: {summary}',
+    'panel.traffic': 'Últimas 24 h',
     'help.watch': '• `{command} watch` mostra o monitoramento (estado, disponibilidade, última execução); `{command} watch now` o executa na hora.',
     'help.panel': '• `{command} panel` abre o painel Webhook: destino, último teste, monitoramento, histórico e botões para tudo isso.',
     'help.help': '• `{command} help` mostra esta ajuda.',
@@ -967,6 +994,17 @@ const ptBR = {
         '{delivered} reenviados; depois {event} recebeu {status}, então os outros {left} não foram enviados: corrija o receptor e reenvie de novo (os já entregues não são enviados duas vezes).',
     'backfill.done.one': '{count} evento reenviado e entregue; {skipped} ignorados.',
     'backfill.done.other': '{count} eventos reenviados e entregues; {skipped} ignorados.',
+    'watch.nothingAtRisk': 'Nenhuma entrega real saiu enquanto falhava: nada se perdeu.',
+    'watch.atRisk.one': '{count} entrega real enquanto falhava: {what}. O Rocket.Chat tenta de novo por cerca de 80 s apenas: ela pode ter se perdido.',
+    'watch.atRisk.other': '{count} entregas reais enquanto falhava: {what}. O Rocket.Chat tenta de novo por cerca de 80 s apenas: elas podem ter se perdido.',
+    'watch.sendAgain': 'Reenviar',
+    'watch.sendAgainTitle': 'Reenviar as entregas perdidas?',
+    'watch.sendAgainConfirm.one':
+        '{count} evento vai de novo para o CRM, reconstruído a partir da conversa; um que ele já recebeu de um reenvio anterior não é enviado duas vezes.',
+    'watch.sendAgainConfirm.other':
+        '{count} eventos vão de novo para o CRM, reconstruídos a partir das conversas; um que ele já recebeu de um reenvio anterior não é enviado duas vezes.',
+    'readiness.offNoneSent': '{what} nas últimas 24 h; o Rocket.Chat não enviou nenhuma ao seu CRM: {setting} está desligado.',
+    'readiness.offSomeNotSent': '{what} nas últimas 24 h; o Rocket.Chat não enviou {count} delas ao seu CRM: {setting} estava desligado.',
 };
 const es = {
     'list.and': 'y',
@@ -1258,6 +1296,14 @@ const es = {
     'help.check':
         '• `{command} check [url <https://…>]` comprueba el receptor: todos los eventos, si rechaza un token o una firma ausentes o incorrectos, y su velocidad.',
     'help.readiness': '• `{command} readiness` muestra qué envían las entregas reales del espacio de trabajo (cada evento y el ajuste que lo decide) y adónde.',
+    'help.traffic':
+        '• `{command} traffic` muestra lo que Rocket.Chat envió a su CRM en las últimas 24 h, por evento, y por qué el resto no salió; `{command} backfill <desde> <hasta>` reenvía lo que envió en esa ventana (horas ISO), una sola vez.',
+    'traffic.title': '*Tráfico de Omnichannel, últimas 24 h*: {summary}',
+    'traffic.sent': 'enviado',
+    'traffic.notSent': 'no enviado: {setting}',
+    'traffic.unknown': 'desconocido: el servidor no lo dijo',
+    'traffic.room': '*Esta conversación*: {summary}',
+    'panel.traffic': 'Últimas 24 h',
     'help.watch': '• `{command} watch` muestra la vigilancia (estado, disponibilidad, última ejecución); `{command} watch now` la ejecuta de inmediato.',
     'help.panel': '• `{command} panel` abre el panel Webhook: destino, última prueba, vigilancia, historial y botones para todo ello.',
     'help.help': '• `{command} help` muestra esta ayuda.',
@@ -1457,6 +1503,17 @@ const es = {
         '{delivered} reenviados; luego {event} recibió {status}, así que los otros {left} no se enviaron: corrija el receptor y reenvíe otra vez (los ya entregados no se envían dos veces).',
     'backfill.done.one': '{count} evento reenviado y entregado; {skipped} omitidos.',
     'backfill.done.other': '{count} eventos reenviados y entregados; {skipped} omitidos.',
+    'watch.nothingAtRisk': 'Ninguna entrega real salió mientras fallaba: no se perdió nada.',
+    'watch.atRisk.one': '{count} entrega real mientras fallaba: {what}. Rocket.Chat reintenta solo unos 80 s: puede haberse perdido.',
+    'watch.atRisk.other': '{count} entregas reales mientras fallaba: {what}. Rocket.Chat reintenta solo unos 80 s: pueden haberse perdido.',
+    'watch.sendAgain': 'Reenviar',
+    'watch.sendAgainTitle': '¿Reenviar las entregas perdidas?',
+    'watch.sendAgainConfirm.one':
+        '{count} evento vuelve al CRM, reconstruido a partir de su conversación; uno que ya recibió de un reenvío anterior no se envía dos veces.',
+    'watch.sendAgainConfirm.other':
+        '{count} eventos vuelven al CRM, reconstruidos a partir de sus conversaciones; uno que ya recibió de un reenvío anterior no se envía dos veces.',
+    'readiness.offNoneSent': '{what} en las últimas 24 h; Rocket.Chat no envió ninguna a su CRM: {setting} está desactivado.',
+    'readiness.offSomeNotSent': '{what} en las últimas 24 h; Rocket.Chat no envió {count} de ellas a su CRM: {setting} estaba desactivado.',
 };
 const de = {
     'list.and': 'und',
@@ -1752,6 +1809,14 @@ const de = {
         '• `{command} check [url <https://…>]` prüft den Empfänger: jedes Ereignis, ob er ein fehlendes oder falsches Token bzw. eine fehlende oder falsche Signatur ablehnt, seine Geschwindigkeit.',
     'help.readiness':
         '• `{command} readiness` zeigt, was die echten Zustellungen des Workspace senden (jedes Ereignis und die Einstellung, die darüber entscheidet) und wohin.',
+    'help.traffic':
+        '• `{command} traffic` zeigt, was Rocket.Chat Ihrem CRM in den letzten 24 h gesendet hat, je Ereignis, und warum der Rest nicht hinausging; `{command} backfill <von> <bis>` sendet erneut, was es in diesem Zeitfenster gesendet hat (ISO-Zeiten), einmal.',
+    'traffic.title': '*Omnichannel-Verkehr, letzte 24 h*: {summary}',
+    'traffic.sent': 'gesendet',
+    'traffic.notSent': 'nicht gesendet: {setting}',
+    'traffic.unknown': 'unbekannt: der Server hat es nicht gesagt',
+    'traffic.room': '*Diese Unterhaltung*: {summary}',
+    'panel.traffic': 'Letzte 24 h',
     'help.watch': '• `{command} watch` zeigt die Überwachung (Zustand, Verfügbarkeit, letzter Lauf); `{command} watch now` führt sie sofort aus.',
     'help.panel': '• `{command} panel` öffnet das Webhook-Panel: Ziel, letzter Test, Überwachung, Verlauf und Schaltflächen für all das.',
     'help.help': '• `{command} help` zeigt diese Hilfe.',
@@ -1955,6 +2020,17 @@ const de = {
         '{delivered} erneut gesendet; dann bekam {event} {status}, daher wurden die übrigen {left} nicht gesendet: beheben Sie den Empfänger und senden Sie erneut nach (bereits zugestellte werden nicht doppelt gesendet).',
     'backfill.done.one': '{count} Ereignis erneut gesendet und zugestellt; {skipped} übersprungen.',
     'backfill.done.other': '{count} Ereignisse erneut gesendet und zugestellt; {skipped} übersprungen.',
+    'watch.nothingAtRisk': 'Während des Ausfalls ging keine echte Zustellung hinaus: nichts ging verloren.',
+    'watch.atRisk.one': '{count} echte Zustellung während des Ausfalls: {what}. Rocket.Chat wiederholt nur etwa 80 s lang: sie kann verloren sein.',
+    'watch.atRisk.other': '{count} echte Zustellungen während des Ausfalls: {what}. Rocket.Chat wiederholt nur etwa 80 s lang: sie können verloren sein.',
+    'watch.sendAgain': 'Erneut senden',
+    'watch.sendAgainTitle': 'Verlorene Zustellungen erneut senden?',
+    'watch.sendAgainConfirm.one':
+        '{count} Ereignis geht erneut an das CRM, aus seiner Unterhaltung neu aufgebaut; eines, das es aus einem früheren Nachsenden schon hat, wird nicht doppelt gesendet.',
+    'watch.sendAgainConfirm.other':
+        '{count} Ereignisse gehen erneut an das CRM, aus ihren Unterhaltungen neu aufgebaut; eines, das es aus einem früheren Nachsenden schon hat, wird nicht doppelt gesendet.',
+    'readiness.offNoneSent': '{what} in den letzten 24 h; Rocket.Chat hat Ihrem CRM keine davon gesendet: {setting} ist aus.',
+    'readiness.offSomeNotSent': '{what} in den letzten 24 h; Rocket.Chat hat Ihrem CRM {count} davon nicht gesendet: {setting} war aus.',
 };
 export type Key = keyof typeof en;
 export const CATALOGUES: { [language: string]: { [key: string]: string } } = { 'en': en, 'pt-BR': ptBR, 'es': es, 'de': de };

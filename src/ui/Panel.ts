@@ -197,8 +197,8 @@ async function postCheck(call: UiCall, lang: Lang, room: IRoom | undefined, answ
 
 /** What the panel shows; an answer when the user may not see it. */
 async function panelModel(stores: Stores, call: UiCall, lang: Lang, roomId?: string, message?: Notice): Promise<PanelModel | Answer> {
-    const overview = await pass(stores, call, OVERVIEW, { limit: '10' });
-    const { history, watch, target, readiness } = overview as Overview;
+    const overview = await pass(stores, call, OVERVIEW, { limit: '10', ...(roomId && { roomId }) });
+    const { history, watch, target, readiness, traffic, roomTraffic } = overview as Overview;
     if (!overview.success || !history || !history.success || !history.deliveries || !watch || !readiness) {
         return history && !history.success ? history : overview;
     }
@@ -212,6 +212,8 @@ async function panelModel(stores: Stores, call: UiCall, lang: Lang, roomId?: str
         ...(target && { target }),
         ...(message && { notice: message }),
         ...(roomId && { roomId }),
+        ...(traffic && traffic.counts && { traffic: traffic.counts }),
+        ...(roomTraffic && roomTraffic.events && { roomTraffic: { counts: roomTraffic.counts || {}, events: roomTraffic.events } }),
     };
 }
 

@@ -16,6 +16,8 @@ import { readinessHeadline } from '../readiness/messages';
 import { FORM } from './form';
 import type { Key } from '../i18n/catalogue';
 import { errorKindLabel, verdictLabel } from '../delivery/labels';
+import { Counts, eventLine, summaryOf } from '../traffic/counts';
+import type { TrafficEvent } from '../traffic/journal';
 import { Lang, Message, plural, render, t, Text } from '../i18n/text';
 
 export const PANEL_VIEW_ID = 'livechat-webhook-test.panel';
@@ -32,6 +34,7 @@ export const ACTIONS = {
 
 export const MARKS: { [verdict in Verdict]: string } = { 'delivered': '✅', 'retried': '🔁', 'dropped': '⛔', 'not-sent': '⚠️', 'refused': '🛡️' };
 const SHOWN_DELIVERIES = 10;
+const SHOWN_ROOM_EVENTS = 8;
 
 export interface PanelModel {
     appId: string;
@@ -47,6 +50,10 @@ export interface PanelModel {
     notice?: { kind: 'info' | 'error'; text: Text };
     /** The room the room action opened the panel for (the "Send test" form preselects it). */
     roomId?: string;
+    /** Real traffic, the last 24 h. */
+    traffic?: Counts;
+    /** The events of the conversation the room action opened the panel for, newest first. */
+    roomTraffic?: { counts: Counts; events: Array<TrafficEvent> };
 }
 
 export const text = (value: string) => ({ type: 'mrkdwn' as const, text: value });
@@ -106,6 +113,16 @@ export function panelView(model: PanelModel) {
             `${label('panel.history')}: ${r(plural('panel.deliveries', stats ? stats.total : 0))} · ${rate}${stats && stats.p50Ms !== null ? ` · p50 ${stats.p50Ms} ms` : ''}`,
         ),
     });
+    if (model.traffic) {
+        blocks.push({ type: 'section', text: text(`${label('panel.traffic')}: ${r(summaryOf(model.traffic))}`) });
+    }
+    if (model.roomTraffic) {
+        const lines = [
+            t('traffic.room', { summary: summaryOf(model.roomTraffic.counts) }),
+            ...model.roomTraffic.events.slice(0, SHOWN_ROOM_EVENTS).map(eventLine),
+        ];
+        blocks.push({ type: 'section', text: text(lines.map(r).join('\n')) });
+    }
     blocks.push({
         type: 'actions',
         blockId: 'panel-actions',

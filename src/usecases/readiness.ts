@@ -8,6 +8,8 @@ import { judgeReadiness, Readiness } from '../readiness/judge';
 import { readWorkspace } from '../readiness/workspace';
 import type { AppSettings } from '../settings/settings';
 import { parseNoQuery } from '../gate/fields';
+import { countsOf, offWhileHappening } from '../traffic/counts';
+import { eventsOf } from '../traffic/journal';
 
 export interface ReadinessAnswer extends Answer {
     readiness?: Readiness;
@@ -20,10 +22,16 @@ export async function readinessOf(call: Call, settings: AppSettings): Promise<Re
     return judgeReadiness(workspace, target && target.url);
 }
 
+/** The last 24 h of real traffic decide too: a switch that is off while its events happen. */
+export const TRAFFIC_WINDOW_MS = 24 * 60 * 60 * 1000;
+
 export const READINESS: UseCase<unknown, ReadinessAnswer> = {
     parse: parseNoQuery,
-    async run(_stores, call) {
-        const readiness = await readinessOf(call, call.settings);
+    async run(stores, call) {
+        const [judged, records] = await Promise.all([readinessOf(call, call.settings), stores.journal.all(call.read.getPersistenceReader())]);
+        const since = Date.now() - TRAFFIC_WINDOW_MS;
+        const counts = countsOf(records.filter((record) => record.at >= since).flatMap(eventsOf));
+        const readiness = { ...judged, findings: [...offWhileHappening(counts), ...judged.findings] };
         const reason =
             readiness.sends === false
                 ? 'Rocket.Chat sends nothing: see the findings.'

@@ -9,6 +9,7 @@ import type { Delivered } from '../delivery/send';
 import { WatchConfig } from './config';
 import { changeMessage, Message, pausedMessage, workspaceMessage } from './messages';
 import type { Readiness } from '../readiness/judge';
+import type { Counts } from '../traffic/counts';
 import { workspaceLanguage } from '../i18n/language';
 import type { Lang } from '../i18n/text';
 import { KeptRun, replay, WatchChange } from './state';
@@ -20,6 +21,8 @@ export interface AlertContext {
     store: WatchStore;
     appId: string;
     config: WatchConfig;
+    /** The real deliveries Rocket.Chat made in a time window (ms), counted per event type: what an outage may have lost. */
+    sentBetween: (from: number, to: number) => Promise<Counts>;
 }
 
 /**
@@ -69,7 +72,11 @@ export async function alert(
     if (!change) {
         return { posted: false };
     }
-    return { change, posted: await post(context, (lang) => changeMessage(change, delivery, context.appId, lang)) };
+    const atRisk =
+        change.kind === 'recovered' && change.riskFrom && change.riskTo
+            ? await context.sentBetween(Date.parse(change.riskFrom), Date.parse(change.riskTo)).catch(() => undefined)
+            : undefined;
+    return { change, posted: await post(context, (lang) => changeMessage(change, delivery, context.appId, lang, atRisk)) };
 }
 
 /**

@@ -6,7 +6,8 @@ import { DeliveryReport } from '../delivery/report';
 import { urlHost } from '../network/url';
 import { code } from '../util/markdown';
 import { errorKindLabel, verdictLabel } from '../delivery/labels';
-import { Lang, Message as Sentence, plural, render, t, Text } from '../i18n/text';
+import { Lang, list, Message as Sentence, plural, render, t, Text } from '../i18n/text';
+import { Counts, happened, LIFECYCLE } from '../traffic/counts';
 import { uptimeOf, WatchChange, WatchState } from './state';
 import type { Pause } from './WatchStore';
 import type { Readiness } from '../readiness/judge';
@@ -27,7 +28,11 @@ export function watchStateLabel(state: WatchState['state']): Sentence {
 
 const STATE_TITLES = { unknown: t('watch.stateUnknown'), healthy: t('watch.stateHealthy'), failing: t('watch.stateFailing') };
 
-export function changeMessage(change: WatchChange, delivery: DeliveryReport, appId: string, lang: Lang): Message {
+/** The recovery's "Send them again" button: a backfill of the window it names (`from|to`). */
+export const BACKFILL_ACTION_ID = 'livechat-webhook-test.backfill';
+
+/** `atRisk`: on a recovery, the real deliveries Rocket.Chat made while the receiver failed. */
+export function changeMessage(change: WatchChange, delivery: DeliveryReport, appId: string, lang: Lang, atRisk?: Counts): Message {
     const r = (text: Text) => render(text, lang);
     const host = delivery.url ? code(urlHost(delivery.url) || delivery.url) : r(t('common.noUrl'));
     const status = delivery.status === undefined ? (delivery.errorKind ? r(errorKindLabel(delivery.errorKind)) : '-') : String(delivery.status);
@@ -60,7 +65,40 @@ export function changeMessage(change: WatchChange, delivery: DeliveryReport, app
     }
     const title = r(t('watch.recoveredTitle', { host }));
     const line = r(plural('watch.recoveredAfter', change.failedRuns, { after: duration(change.afterMs), since: when(change.failingSince) }));
-    return { text: `${title}\n${line}`, blocks: [section(`*${r(t('watch.recoveredHeading'))}* ${host}`), section(line)] };
+    const risk = atRisk && change.riskFrom && change.riskTo ? riskLines(atRisk, change.riskFrom, change.riskTo, appId, lang) : undefined;
+    return {
+        text: [title, line, ...(risk ? [risk.text] : [])].join('\n'),
+        blocks: [section(`*${r(t('watch.recoveredHeading'))}* ${host}`), section(line), ...(risk ? risk.blocks : [])],
+    };
+}
+
+/** What the outage may have lost, and the button that sends it again (after a confirmation). */
+function riskLines(counts: Counts, from: string, to: string, appId: string, lang: Lang): { text: string; blocks: Array<LayoutBlock> } {
+    const r = (text: Text) => render(text, lang);
+    const kinds = LIFECYCLE.filter((event) => counts[event] && counts[event]!.sent > 0);
+    const total = kinds.reduce((sum, event) => sum + counts[event]!.sent, 0);
+    if (total === 0) {
+        const none = r(t('watch.nothingAtRisk'));
+        return { text: none, blocks: [section(none)] };
+    }
+    const text = r(plural('watch.atRisk', total, { what: list(kinds.map((event) => happened(event, counts[event]!.sent))) }));
+    const button = {
+        type: 'button' as const,
+        appId,
+        blockId: 'watch-backfill',
+        actionId: BACKFILL_ACTION_ID,
+        text: { type: 'plain_text' as const, text: r(t('watch.sendAgain')) },
+        value: `${from}|${to}`,
+        style: 'primary' as const,
+        confirm: {
+            title: { type: 'plain_text' as const, text: r(t('watch.sendAgainTitle')) },
+            text: { type: 'plain_text' as const, text: r(plural('watch.sendAgainConfirm', total)) },
+            confirm: { type: 'plain_text' as const, text: r(t('watch.sendAgain')) },
+            deny: { type: 'plain_text' as const, text: r(t('common.cancel')) },
+            style: 'primary' as const,
+        },
+    };
+    return { text, blocks: [section(text), { type: 'actions', appId, blockId: 'watch-backfill', elements: [button] }] };
 }
 
 /** The one message when a run never finished and the schedule stops. */

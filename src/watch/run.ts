@@ -20,6 +20,8 @@ import { judgeReadiness } from '../readiness/judge';
 import { readWorkspace } from '../readiness/workspace';
 import { INITIAL_STATE, KeptRun, replay, WatchChange, WatchState } from './state';
 import { Pause, urlKeyOf } from './WatchStore';
+import { Counts, countsOf } from '../traffic/counts';
+import { eventsOf } from '../traffic/journal';
 import { render, t, Text } from '../i18n/text';
 
 /** `id`: the run's delivery id, when the caller names it before the run ends. */
@@ -94,7 +96,13 @@ async function runNow(stores: Stores, call: Call, trigger: Trigger): Promise<Wat
     }
     const config = parsed.config;
     const reader = call.read.getPersistenceReader();
-    const alerts = { call, store: stores.watchStore, appId: stores.appId, config };
+    const alerts = {
+        call,
+        store: stores.watchStore,
+        appId: stores.appId,
+        config,
+        sentBetween: (from: number, to: number) => sentBetween(stores, call, from, to),
+    };
     const paused = await breaker(alerts);
     if (paused && trigger.kind === 'schedule') {
         call.log.warn(`Webhook watch paused since ${paused.at} (run ${paused.runId} never finished): scheduled runs skip until someone presses Test now.`);
@@ -166,4 +174,10 @@ async function runNow(stores: Stores, call: Call, trigger: Trigger): Promise<Wat
             (resumed ? '; resumed' : ''),
     );
     return { ran: true, delivered, state, ...(change && { change }), posted, resumed };
+}
+
+/** The deliveries Rocket.Chat made between two times, from the traffic journal. */
+async function sentBetween(stores: Stores, call: Call, from: number, to: number): Promise<Counts> {
+    const events = (await stores.journal.all(call.read.getPersistenceReader())).flatMap(eventsOf);
+    return countsOf(events.filter((event) => event.sent === true && Date.parse(event.at) >= from && Date.parse(event.at) <= to));
 }

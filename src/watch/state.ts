@@ -41,7 +41,9 @@ export const KEPT_RUNS = 288;
 export const INITIAL_STATE: WatchState = { v: 1, state: 'unknown', consecutiveFailures: 0, runs: [] };
 
 export type WatchChange =
-    { kind: 'failing'; since: string; failedRuns: number } | { kind: 'recovered'; afterMs: number; failedRuns: number; failingSince: string };
+    | { kind: 'failing'; since: string; failedRuns: number }
+    /** `riskFrom` … `riskTo`: from the last delivered run before the failures to the recovery: what real deliveries may have lost. */
+    | { kind: 'recovered'; afterMs: number; failedRuns: number; failingSince: string; riskFrom?: string; riskTo?: string };
 
 export interface Transition {
     next: WatchState;
@@ -111,23 +113,27 @@ export function replay(runs: Array<KeptRun>, failuresToAlert: number): Replay {
     // An episode is named by the URL and the last delivered run before it: two instances that fail at
     // once, each seeing its own run first, still name it alike (its first failure's time would differ).
     let lastDelivered = 'start';
+    let lastDeliveredAt: string | undefined;
     let episode: string | undefined;
     for (const run of ordered) {
         const { urlKey, ...summary } = run;
         const step = transition(state, summary, { failuresToAlert, urlKey });
         if (step.reset) {
             lastDelivered = 'start';
+            lastDeliveredAt = undefined;
         }
         state = step.next;
         if (step.changed) {
             changed.add(run.id);
         }
         if (step.change && step.change.kind === 'recovered') {
-            recovery = { ...step.change, runId: run.id, episode: episode || `${urlKey}:${lastDelivered}` };
+            const risk = { riskFrom: lastDeliveredAt || step.change.failingSince, riskTo: run.sentAt };
+            recovery = { ...step.change, ...risk, runId: run.id, episode: episode || `${urlKey}:${lastDelivered}` };
         }
         episode = state.state === 'failing' ? `${urlKey}:${lastDelivered}` : undefined;
         if (run.verdict === 'delivered') {
             lastDelivered = run.id;
+            lastDeliveredAt = run.sentAt;
         }
     }
     return { state, changed, ...(episode && { episode }), ...(recovery && { recovery }) };

@@ -7,6 +7,7 @@ import { Webhook } from 'standardwebhooks';
 import { expectSample } from '../fixtures';
 import legacy from '../fixtures/history-0.1.0.json';
 import { closedConversation } from '../host/conversations';
+import { Omnichannel } from '../host/omnichannel';
 import { APP_USER, ALERTS_ROOM, GENERAL_ROOM, makeUser } from '../host/localHost';
 import { DEFAULT_PERMISSION_TABLE, PermissionHost, startPermissionHost } from '../host/permissionHost';
 import { startHostileReceiver } from '../host/hostileReceivers';
@@ -484,6 +485,82 @@ describe('the app in the real Apps-Engine runtime', () => {
             await slow.close();
         }
     }, 60000);
+
+    it('journals real Omnichannel traffic through the engine: a conversation started, taken, messaged both ways and closed, sent or not as the flags say', async () => {
+        const flags: { [id: string]: boolean } = {
+            Livechat_webhook_on_start: true,
+            Livechat_webhook_on_chat_taken: false,
+            Livechat_webhook_on_close: true,
+            Livechat_webhook_on_visitor_message: true,
+            Livechat_webhook_on_agent_message: false,
+            Livechat_webhook_on_capture: true,
+        };
+        for (const [id, value] of Object.entries(flags)) {
+            host.serverSettings.set(id, value);
+        }
+        host.serverSettings.set('Livechat_webhookUrl', receiver.url);
+        const omnichannel = new Omnichannel(host);
+        const id = 'lc-e2e-traffic';
+        await omnichannel.start(id);
+        await omnichannel.take(id);
+        await omnichannel.visitorSays(id, 'Hello, where is my order?');
+        await omnichannel.agentSays(id, 'Checking');
+        await omnichannel.close(id);
+        // A channel's message costs the app one check that answers no, and no event.
+        await host.fireEvent('IPostMessageSent', { id: 'general-1', room: GENERAL_ROOM, sender: USERS.plain, text: 'lunch?' });
+        const answer = (await host.api('get', 'webhook.traffic', { ...asAdmin, query: { roomId: id } })).content as any;
+        expect([...answer.events].reverse().map((event: any) => [event.event, event.sent])).toEqual([
+            ['LivechatSessionStart', true],
+            ['LivechatSessionTaken', false],
+            ['Message', true],
+            ['LeadCapture', true],
+            ['Message', false],
+            ['LivechatSession', true],
+        ]);
+        expect(answer.counts.LivechatSessionTaken).toEqual({ seen: 1, sent: 0, notSent: { Livechat_webhook_on_chat_taken: 1 }, unknown: 0 });
+        const readiness = (await host.api('get', 'webhook.readiness', asAdmin)).content as any;
+        expect(readiness.readiness.findings[0]).toMatchObject({ severity: 'error', hint: expect.stringContaining('Livechat_webhook_on_chat_taken') });
+        expect(JSON.stringify(host.store.records)).not.toContain('where is my order');
+    });
+
+    it("an outage through the engine: the watch's recovery names the lost deliveries, and its button sends exactly them, once", async () => {
+        const omnichannel = new Omnichannel(host);
+        host.rooms.addRoom(ALERTS_ROOM);
+        await host.setAppSetting('webhook_url', '');
+        await host.setAppSetting('watch_alert_room', 'webhook-alerts');
+        await host.setAppSetting('watch_failures_to_alert', 1);
+        try {
+            const testNow = () => host.blockAction(USERS.admin, ALERTS_ROOM, { actionId: 'livechat-webhook-test.watch-now', value: 'watch' });
+            await testNow();
+            receiver.behave({ status: 500 });
+            await testNow();
+            const id = 'lc-e2e-outage';
+            await omnichannel.start(id);
+            await omnichannel.visitorSays(id, 'Anyone there?');
+            await omnichannel.close(id);
+            receiver.behave({ status: 200 });
+            await testNow();
+            const recovery = host.roomMessages[host.roomMessages.length - 1];
+            expect(String(recovery.text)).toContain(
+                '4 real deliveries while it failed: 1 conversation started, 1 message, 1 lead capture and 1 conversation closed',
+            );
+            const button = (recovery.blocks as Array<any>).find((block) => block.blockId === 'watch-backfill').elements[0];
+            const before = receiver.requests.length;
+            await host.blockAction(USERS.admin, ALERTS_ROOM, { actionId: button.actionId, value: button.value, blockId: 'watch-backfill' });
+            await host.blockAction(USERS.admin, ALERTS_ROOM, { actionId: button.actionId, value: button.value, blockId: 'watch-backfill' });
+            expect(receiver.requests.slice(before).map((request) => JSON.parse(request.body).type)).toEqual([
+                'LivechatSessionStart',
+                'Message',
+                'LeadCapture',
+                'LivechatSession',
+            ]);
+        } finally {
+            receiver.behave({ status: 200 });
+            await host.setAppSetting('webhook_url', receiver.url);
+            await host.setAppSetting('watch_alert_room', '');
+            host.serverSettings.set('Livechat_webhookUrl', '');
+        }
+    });
 
     it('writes the audit trail to the app log, without secrets, and called no bridge it lacks', () => {
         // The engine itself logs each API request, headers included, at debug level; the app's own lines are the rest.

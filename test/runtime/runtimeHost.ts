@@ -359,6 +359,15 @@ export class RuntimeHost {
     }
 
     /** Runs a scheduled job now, as Agenda does when it is due (the engine skips it while the app is disabled). */
+    /**
+     * What Rocket.Chat does when something happens in Omnichannel (Apps.triggerEvent): the engine's
+     * listener manager hands the event to every app whose app.json implements the interface (for
+     * IPostMessageSent after the app's checkPostMessageSent).
+     */
+    public async fireEvent(event: string, data: unknown): Promise<void> {
+        await this.manager.getListenerManager().executeListener(this.modules.AppInterface[event], data);
+    }
+
     public async fireJob(id: string, appId = this.appId): Promise<void> {
         await this.scheduler.fire(`${id}_${appId}`);
     }
