@@ -12,7 +12,8 @@ import AdmZip from 'adm-zip';
 import * as ts from 'typescript';
 
 import { closedConversation } from '../test/host/conversations';
-import { APP_USER, ROOT } from '../test/host/localHost';
+import { APP_USER, GENERAL_ROOM, ROOT } from '../test/host/localHost';
+import { Omnichannel } from '../test/host/omnichannel';
 import { startPermissionHost } from '../test/host/permissionHost';
 import { startReceiver } from '../test/host/receiver';
 import { AUTH_TOKENS, credentialsOf, LOOPBACK, USERS } from '../test/host/world';
@@ -190,6 +191,78 @@ async function compare({ host, receiver, referenceId }: Setup, label: string, sa
     report(`round trips of a warm webhook.test besides the HTTP call, ${label}`, String(besidesHttp), '<= 1', besidesHttp <= 1);
 }
 
+/**
+ * A channel's message (the engine asks the app's checkPostMessageSent: one call into the app, no
+ * storage or settings call), an Omnichannel event (one journal write), and that event with a journal
+ * of 10 and of 10 000 events.
+ */
+async function trafficFigures({ host, receiver }: Setup): Promise<void> {
+    host.serverSettings.set('Livechat_webhookUrl', receiver.url);
+    host.serverSettings.set('Livechat_webhook_on_visitor_message', true);
+    const omnichannel = new Omnichannel(host);
+    const room = await omnichannel.start('bench-traffic');
+    const channel = (index: number) => ({ id: `chan-${index}`, room: GENERAL_ROOM, sender: USERS.plain, text: 'lunch?', createdAt: new Date() });
+    for (let index = 0; index < 50; index++) {
+        await host.fireEvent('IPostMessageSent', channel(index));
+    }
+    const trips = host.roundTrips().length;
+    const times: Array<number> = [];
+    for (let index = 0; index < 1000; index++) {
+        times.push(await timed(() => host.fireEvent('IPostMessageSent', channel(index))));
+    }
+    const channelTrips = host.roundTrips().length - trips;
+    report('1 000 channel messages: storage and settings calls from the app', String(channelTrips), '0', channelTrips === 0);
+    report('a channel message in the real runtime (the engine asking the app), median of 1 000', `${median(times).toFixed(3)} ms`, '< 1 ms', median(times) < 1);
+
+    const visitor = (index: number) => ({
+        id: `omni-${index}-${Math.random().toString(36).slice(2)}`,
+        room,
+        sender: { id: 'visitor-ana', username: 'guest-77' },
+        token: 'visitor-token-ana',
+        text: 'hi',
+        createdAt: new Date(),
+    });
+    await host.fireEvent('IPostMessageSent', visitor(-1));
+    await sleep(50);
+    const before = host.roundTrips().length;
+    await host.fireEvent('IPostMessageSent', visitor(0));
+    await sleep(50);
+    const eventTrips = host.roundTrips().slice(before);
+    console.log(`   round trips of an Omnichannel event: ${count(eventTrips)}`);
+    report('round trips of an Omnichannel event (its workspace settings read a moment before)', String(eventTrips.length), '1 write', eventTrips.length === 1);
+
+    const isJournal = (record: (typeof host.store.records)[number]) => record.associations.some((key) => key.id === 'livechat-webhook-test:journal');
+    const template = host.store.records.find(isJournal)!;
+    const setJournal = (size: number) => {
+        for (let index = host.store.records.length - 1; index >= 0; index--) {
+            if (isJournal(host.store.records[index])) {
+                host.store.records.splice(index, 1);
+            }
+        }
+        for (let index = 0; index < size; index++) {
+            const nonce = `bench${String(index).padStart(11, '0')}`;
+            host.store.records.push({ ...template, data: { ...(template.data as object), nonce, at: Date.now() - index } });
+        }
+    };
+    const small: Array<number> = [];
+    const large: Array<number> = [];
+    for (let round = 0; round < 60; round++) {
+        setJournal(10);
+        small.push(await timed(() => host.fireEvent('IPostMessageSent', visitor(round))));
+        setJournal(10000);
+        large.push(await timed(() => host.fireEvent('IPostMessageSent', visitor(round))));
+    }
+    const ratio = median(large) / median(small);
+    report(
+        'an Omnichannel event with 10 000 journaled / with 10, medians of 60',
+        `${ratio.toFixed(2)} (${median(large).toFixed(2)} / ${median(small).toFixed(2)} ms)`,
+        '<= 1.10 (flat)',
+        ratio <= 1.1,
+    );
+    setJournal(0);
+    host.serverSettings.set('Livechat_webhookUrl', '');
+}
+
 async function main(): Promise<void> {
     console.log(`Livechat Webhook Test runtime benchmark: node ${process.version}, apps-engine 1.58.1 AppManager + Deno\n`);
     const known = await setUp('8.0.1');
@@ -201,6 +274,9 @@ async function main(): Promise<void> {
         receiver.behave({ status: 200, headers: LONG_HEADERS });
         await compare(known, 'an answer with 50 long headers', SAMPLES / 2);
         receiver.behave({ status: 200 });
+
+        // 3. Real traffic through the engine's listener manager.
+        await trafficFigures(known);
 
         // 3. A room test (the conversation's 100 messages, about 73 KB) with an empty and a full history.
         const conversation = closedConversation('bench-room', 98, (index) => `message ${index + 1}: ${'lorem ipsum dolor sit amet '.repeat(25)}`);

@@ -8,6 +8,8 @@ import { buildDeliveryHeaders } from '../src/delivery/delivery';
 import { buildSamplePayload } from '../src/payloads/hostSample';
 import { closedConversation } from '../test/host/conversations';
 import { startReceiver } from '../test/host/receiver';
+import { GENERAL_ROOM } from '../test/host/localHost';
+import { Omnichannel } from '../test/host/omnichannel';
 import { AUTH_TOKENS, credentialsOf, startWorld, USERS } from '../test/host/world';
 
 const asAdmin = { user: USERS.admin, headers: credentialsOf(USERS.admin) };
@@ -222,6 +224,10 @@ async function main(): Promise<void> {
             report(`persistence calls of a warm test, ${label}`, String(calls), '<= 1', calls <= 1);
         }
 
+        // 1d. Real traffic: a channel's message (the check answers no, with no I/O), an Omnichannel event
+        //     (one journal write), and that write with a journal of 10 and of 10 000 events (flat).
+        await trafficFigures(world);
+
         // 2. A receiver that never answers, with a 500 ms timeout.
         const hung = await startReceiver({ hang: true });
         host.settings.set('webhook_url', hung.url);
@@ -296,6 +302,82 @@ async function main(): Promise<void> {
     }
     const missed = lines.filter((line) => !line.met).length;
     console.log(`\n${lines.length - missed} of ${lines.length} targets met.`);
+}
+
+async function trafficFigures(world: Awaited<ReturnType<typeof startWorld>>): Promise<void> {
+    const { host } = world;
+    host.serverSettings.set('Livechat_webhookUrl', world.receiver.url);
+    host.serverSettings.set('Livechat_webhook_on_visitor_message', true);
+    const omnichannel = new Omnichannel(host);
+    const room = await omnichannel.start('bench-traffic');
+    const channelMessage = (index: number) => ({ id: `chan-${index}`, room: GENERAL_ROOM, sender: USERS.plain, text: 'lunch?', createdAt: new Date() });
+    const before = { store: host.store.calls, settings: host.serverSettings.reads.length };
+    const channelMs = await timed(async () => {
+        for (let index = 0; index < 1000; index++) {
+            await host.fireEvent('IPostMessageSent', channelMessage(index));
+        }
+    });
+    const calls = host.store.calls - before.store + host.serverSettings.reads.length - before.settings;
+    report('1 000 channel messages: storage and settings calls', String(calls), '0', calls === 0);
+    report('a channel message, the local host (the check alone)', `${((channelMs * 1000) / 1000).toFixed(1)} µs`, '< 1 ms', channelMs / 1000 < 1);
+
+    host.store.latencyMs = PERSISTENCE_LATENCY_MS;
+    host.store.copies = true;
+    const visitorMessage = (index: number) => ({
+        id: `omni-${index}-${Math.random().toString(36).slice(2)}`,
+        room,
+        sender: { id: 'visitor-ana', username: 'guest-77' },
+        token: 'visitor-token-ana',
+        text: 'hi',
+        createdAt: new Date(),
+    });
+    await host.fireEvent('IPostMessageSent', visitorMessage(-1));
+    const callsBefore = host.store.calls;
+    await host.fireEvent('IPostMessageSent', visitorMessage(0));
+    report(
+        'storage calls of an Omnichannel event (its workspace settings read a moment before)',
+        String(host.store.calls - callsBefore),
+        '1 write',
+        host.store.calls - callsBefore === 1,
+    );
+
+    const journalKey = 'livechat-webhook-test:journal';
+    const isJournal = (record: (typeof host.store.records)[number]) => record.associations.some((key) => key.id === journalKey);
+    const template = host.store.records.find(isJournal)!;
+    const setJournal = (count: number) => {
+        for (let index = host.store.records.length - 1; index >= 0; index--) {
+            if (isJournal(host.store.records[index])) {
+                host.store.records.splice(index, 1);
+            }
+        }
+        for (let index = 0; index < count; index++) {
+            const nonce = `bench${String(index).padStart(11, '0')}`;
+            host.store.records.push({
+                ...template,
+                id: nonce,
+                data: { ...(template.data as object), nonce, id: `evt_${nonce.slice(-12)}`, at: Date.now() - index },
+            });
+        }
+    };
+    const small: Array<number> = [];
+    const large: Array<number> = [];
+    for (let round = 0; round < 40; round++) {
+        setJournal(10);
+        small.push(await timed(() => host.fireEvent('IPostMessageSent', visitorMessage(round))));
+        setJournal(10000);
+        large.push(await timed(() => host.fireEvent('IPostMessageSent', visitorMessage(round))));
+    }
+    const ratio = median(large) / median(small);
+    report(
+        'an Omnichannel event with 10 000 journaled / with 10, medians of 40',
+        `${ratio.toFixed(2)} (${median(large).toFixed(3)} / ${median(small).toFixed(3)} ms)`,
+        '<= 1.10 (flat)',
+        ratio <= 1.1,
+    );
+    setJournal(0);
+    host.store.latencyMs = 0;
+    host.store.copies = false;
+    host.serverSettings.set('Livechat_webhookUrl', '');
 }
 
 main().catch((error) => {

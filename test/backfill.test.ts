@@ -104,11 +104,20 @@ describe('backfill', () => {
         expect(rest.backfill.delivered).toHaveLength(2);
     });
 
-    it('two instances backfilling the same window at once: every event reaches the CRM once', async () => {
+    it('two instances handling events and backfilling the same window at once: every event reaches the CRM once', async () => {
         const started = Date.now();
         await outage('lc-lost-4');
         const other = await world.anotherInstance();
-        const [mine, theirs] = await Promise.all([backfill(window(started)), backfill(window(started), other)]);
+        const window4 = { from: new Date(started).toISOString(), to: new Date().toISOString() };
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        const theirOmnichannel = new Omnichannel(other);
+        // Both instances keep handling events (after the window) while they backfill.
+        const [mine, theirs] = await Promise.all([
+            backfill(window4),
+            backfill(window4, other),
+            omnichannel.start('lc-later-1'),
+            theirOmnichannel.start('lc-later-2'),
+        ]);
         const delivered = [...(mine.content as any).backfill.delivered, ...(theirs.content as any).backfill.delivered].map((item: any) => item.eventId);
         expect(delivered.sort()).toEqual([...new Set(delivered)].sort());
         expect(delivered).toHaveLength(4);

@@ -5,7 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { LivechatWebhookTestApp } from '../LivechatWebhookTestApp';
 import { GENERAL_ROOM } from './host/localHost';
 import { DEFAULT_PERMISSION_TABLE } from './host/permissionHost';
-import { Omnichannel } from './host/omnichannel';
+import { EngineEvent, Omnichannel } from './host/omnichannel';
+import { JournalStore } from '../src/traffic/journal';
 import { credentialsOf, startWorld, USERS, World } from './host/world';
 
 let world: World;
@@ -149,5 +150,71 @@ describe('the journal of real traffic', () => {
             const answer = await world.host.get('webhook.traffic', { ...asAdmin, query });
             expect(answer.status).toBe(400);
         }
+    });
+});
+
+describe('hostile traffic', () => {
+    it('forged events with missing or wrong fields are ignored with one log line each, never a crash or a record', async () => {
+        const before = world.host.store.records.length;
+        const forged: Array<[EngineEvent, unknown]> = [
+            ['IPostLivechatRoomStarted', {}],
+            ['IPostLivechatRoomClosed', { id: '../../etc' }],
+            ['IPostLivechatAgentAssigned', { room: null, agent: null }],
+            ['IPostLivechatAgentAssigned', {}],
+            ['IPostLivechatRoomTransferred', { type: 'agent', room: { id: 42 }, to: 'x' }],
+            ['IPostLivechatRoomSaved', { isOpen: false }],
+            ['IPostMessageSent', { room: { type: 'l' }, sender: {} }],
+            ['IPostMessageSent', { id: 'm-1', room: { type: 'l', id: { $ne: 1 } } }],
+        ];
+        for (const [event, data] of forged) {
+            await expect(world.host.fireEvent(event, data)).resolves.toBeDefined();
+        }
+        expect(world.host.store.records.length).toBe(before);
+        expect(world.host.logger.entries.filter((entry) => /ignored: it lacks the ids/.test(String(entry.args[0])))).toHaveLength(forged.length);
+    });
+
+    it('a burst of 10 000 messages in one conversation: one write each, the settings read once a few seconds, the journal kept within its bound', async () => {
+        world.host.store.latencyMs = 0;
+        await omnichannel.start('lc-burst');
+        const room = omnichannel.room('lc-burst');
+        const reads = world.host.serverSettings.reads.length;
+        const writes = world.host.store.writes;
+        for (let batch = 0; batch < 50; batch++) {
+            await Promise.all(
+                Array.from({ length: 200 }, (_, index) =>
+                    world.host.fireEvent('IPostMessageSent', {
+                        id: `burst-${batch}-${index}`,
+                        room,
+                        sender: { id: 'agent-jane', username: 'jane.agent' },
+                        text: 'x',
+                        createdAt: new Date(),
+                    }),
+                ),
+            );
+        }
+        // One journal record each; the prunes (every 500 writes, off the events' path) remove what passes the bound.
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        const journal = world.host.store.records.filter((record) => record.associations.some((key) => key.id === 'livechat-webhook-test:journal'));
+        expect(journal.length).toBeLessThanOrEqual(10000);
+        expect(journal.length).toBeGreaterThan(9000);
+        expect(world.host.store.writes - writes).toBeGreaterThanOrEqual(10000);
+        // Twelve settings, read again only when their few seconds are up.
+        expect(world.host.serverSettings.reads.length - reads).toBeLessThanOrEqual(12 * 4);
+    }, 60000);
+});
+
+describe('the journal bound', () => {
+    it('keeps the newest 10 000 of the last 7 days: older and surplus records go', () => {
+        let now = Date.parse('2026-12-06T12:00:00Z');
+        const store = new JournalStore(() => now);
+        const record = (at: number, nonce: string) => ({ v: 1 as const, id: `evt_${nonce}`, nonce, at, roomId: 'r', deliveries: [] });
+        const day = 24 * 60 * 60 * 1000;
+        const old = record(now - 7 * day - 1, '000000000001');
+        const recent = record(now - 7 * day + 1, '000000000002');
+        expect(store.surplus([old, recent])).toEqual([old]);
+        const many = Array.from({ length: 10002 }, (_, index) => record(now - index, String(index).padStart(12, '0')));
+        expect(store.surplus(many).map((item) => item.nonce)).toEqual(['000000010000', '000000010001']);
+        now += day;
+        expect(store.surplus([recent])).toEqual([recent]);
     });
 });

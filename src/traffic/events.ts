@@ -20,11 +20,13 @@ export function isOmnichannelMessage(message: IMessage | undefined): boolean {
 }
 
 export function roomStarted(stores: Stores, call: Call, room: ILivechatRoom): Promise<unknown> {
-    return record(stores, call, 'IPostLivechatRoomStarted', roomIdOf(room) && { kind: 'started', roomId: roomIdOf(room)! });
+    const roomId = roomIdOf(room);
+    return record(stores, call, 'IPostLivechatRoomStarted', roomId && { kind: 'started', roomId, at: timeOf(room && room.createdAt) });
 }
 
 export function roomClosed(stores: Stores, call: Call, room: ILivechatRoom): Promise<unknown> {
-    return record(stores, call, 'IPostLivechatRoomClosed', roomIdOf(room) && { kind: 'closed', roomId: roomIdOf(room)! });
+    const roomId = roomIdOf(room);
+    return record(stores, call, 'IPostLivechatRoomClosed', roomId && { kind: 'closed', roomId, at: timeOf(room && room.closedAt) });
 }
 
 export function roomSaved(stores: Stores, call: Call, room: ILivechatRoom): Promise<unknown> {
@@ -54,7 +56,7 @@ export function messageSent(stores: Stores, call: Call, message: IMessage): Prom
     const messageId = message && isId(message.id) ? message.id : undefined;
     // A visitor's message carries their token; an agent's does not.
     const fromVisitor = !!message && typeof (message as IMessage & { token?: unknown }).token === 'string';
-    return record(stores, call, 'IPostMessageSent', roomId && messageId && { kind: 'message', roomId, messageId, fromVisitor });
+    return record(stores, call, 'IPostMessageSent', roomId && messageId && { kind: 'message', roomId, messageId, fromVisitor, at: timeOf(message.createdAt) });
 }
 
 async function record(stores: Stores, call: Call, what: string, happening: Happening | undefined | '' | false): Promise<unknown> {
@@ -72,4 +74,15 @@ function roomIdOf(room: ILivechatRoom | undefined): string | undefined {
 function idOf(value: unknown): string | undefined {
     const id = value && typeof value === 'object' ? ((value as { id?: unknown; _id?: unknown }).id ?? (value as { _id?: unknown })._id) : undefined;
     return isId(id) ? id : undefined;
+}
+
+/** A time the event carries (a Date, or its ISO text once it crossed the engine's process boundary). */
+function timeOf(value: unknown): number | undefined {
+    const time =
+        value instanceof Date || Object.prototype.toString.call(value) === '[object Date]'
+            ? (value as Date).getTime()
+            : typeof value === 'string'
+              ? Date.parse(value)
+              : NaN;
+    return Number.isFinite(time) ? time : undefined;
 }

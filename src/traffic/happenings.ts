@@ -4,14 +4,19 @@
 import type { EventType } from '../payloads/eventTypes';
 import type { Workspace } from '../readiness/workspace';
 
-/** One engine event about a conversation, reduced to what the journal keeps: no text, no visitor data. */
-export type Happening =
+/**
+ * One engine event about a conversation, reduced to what the journal keeps: no text, no visitor data.
+ * `at`: when it happened, as the event says (a message's createdAt, a room's closedAt), when it says:
+ * the engine hands events to apps as they come, not always in order.
+ */
+export type Happening = { at?: number } & (
     | { kind: 'started' | 'closed' | 'forwarded'; roomId: string }
     | { kind: 'taken'; roomId: string; agentId?: string }
     /** A message in an Omnichannel room: a visitor's carries their token (the host's `message.token`). */
     | { kind: 'message'; roomId: string; messageId: string; fromVisitor: boolean }
     /** The room's info was saved (IPostLivechatRoomSaved); Rocket.Chat sends LivechatEdit only for a closed room. */
-    | { kind: 'saved'; roomId: string; open: boolean };
+    | { kind: 'saved'; roomId: string; open: boolean }
+);
 
 /** Whether Rocket.Chat sent it (null: the server did not say in time), and the setting that decided. */
 export interface Decision {

@@ -8,7 +8,12 @@ import { JournalRecord } from './journal';
 /** A forward to an agent follows the assignment it made this soon: that assignment was no take. */
 export const FORWARD_WINDOW_MS = 60 * 1000;
 
-export async function journal(stores: Stores, call: Call, happening: Happening, at = Date.now()): Promise<JournalRecord | undefined> {
+/** How far back an event's own time is believed (a forged or stale one is taken as now). */
+const BELIEVED_MS = 24 * 60 * 60 * 1000;
+
+export async function journal(stores: Stores, call: Call, happening: Happening): Promise<JournalRecord | undefined> {
+    const now = Date.now();
+    const at = happening.at !== undefined && happening.at <= now && happening.at > now - BELIEVED_MS ? happening.at : now;
     const workspace = await stores.workspace.get(call.read.getEnvironmentReader().getServerSettings());
     const deliveries = deliveriesOf(happening, workspace);
     if (deliveries.length === 0) {

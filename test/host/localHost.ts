@@ -106,7 +106,8 @@ export class LocalHost {
     public readonly serverSettings = new ServerSettingsStore();
     public readonly notifier = new CapturingNotifier();
     public readonly http = new LoopbackHttp();
-    public readonly rooms = new RoomStore();
+    /** The workspace's rooms, messages and users: one for all instances of a cluster. */
+    public rooms = new RoomStore();
     public readonly scheduler: LocalScheduler;
     /** Messages the app created in rooms (modify.getCreator().finish), as its bot posts them. */
     public readonly roomMessages: Array<IMessage> = [];
@@ -205,9 +206,12 @@ export class LocalHost {
     /** `settings`: values already stored (a restart, another instance), in place before the app is enabled. */
     public static async load(
         AppCtor: AppClass,
-        options: { echoLogs?: boolean; store?: PersistenceStore; settings?: { [id: string]: unknown } } = {},
+        options: { echoLogs?: boolean; store?: PersistenceStore; settings?: { [id: string]: unknown }; rooms?: RoomStore } = {},
     ): Promise<LocalHost> {
         const host = new LocalHost(AppCtor, readAppInfo(), new CapturingLogger(options.echoLogs), options.store || new PersistenceStore());
+        if (options.rooms) {
+            host.rooms = options.rooms;
+        }
         await host.withCallLogger('initialize' as ILogger['method'], (app) => host.app.initialize.call(app, host.configuration(), host.environment()));
         for (const [id, value] of Object.entries(options.settings || {})) {
             host.settings.restore(id, value);

@@ -33,7 +33,15 @@ export class Omnichannel {
     /** A new conversation, queued (no agent yet): LivechatSessionStart. */
     public async start(id: string): Promise<ILivechatRoom> {
         const { room } = closedConversation(id, 0);
-        const open = { ...room, isOpen: true, servedBy: undefined, closedAt: undefined, closedBy: undefined, closer: undefined } as unknown as ILivechatRoom;
+        const open = {
+            ...room,
+            createdAt: new Date(),
+            isOpen: true,
+            servedBy: undefined,
+            closedAt: undefined,
+            closedBy: undefined,
+            closer: undefined,
+        } as unknown as ILivechatRoom;
         this.host.rooms.addRoom(open, []);
         await this.host.fireEvent('IPostLivechatRoomStarted', open);
         return open;

@@ -32,8 +32,8 @@ export interface World {
     /** POST webhook.test as this user, with their credentials, the way Rocket.Chat passes them on. */
     testAs(user: IUser | undefined, headers?: { [name: string]: string }): ReturnType<LocalHost['post']>;
     /**
-     * Another instance of the app over the same persistence and settings: a second server of a
-     * cluster, or the app after its runtime restarted. Nothing in memory is shared.
+     * Another instance of the app over the same persistence, settings and rooms: a second server of
+     * a cluster, or the app after its runtime restarted. Nothing of the app's memory is shared.
      */
     anotherInstance(): Promise<LocalHost>;
     /**
@@ -67,7 +67,7 @@ export async function startWorld(AppCtor: AppClass, options: { receiver?: Receiv
         },
         anotherInstance: async () => {
             const settings = Object.fromEntries(host.settings.provided().map((setting) => [setting.id, setting.value]));
-            const other = await LocalHost.load(AppCtor, { echoLogs: options.echoLogs, store: host.store, settings });
+            const other = await LocalHost.load(AppCtor, { echoLogs: options.echoLogs, store: host.store, settings, rooms: host.rooms });
             for (const id of ['Site_Url', 'Livechat_webhookUrl']) {
                 other.serverSettings.set(id, await host.serverSettings.getValueById(id));
             }

@@ -362,10 +362,17 @@ export class RuntimeHost {
     /**
      * What Rocket.Chat does when something happens in Omnichannel (Apps.triggerEvent): the engine's
      * listener manager hands the event to every app whose app.json implements the interface (for
-     * IPostMessageSent after the app's checkPostMessageSent).
+     * IPostMessageSent after the app's checkPostMessageSent). The engine's executeListener does not
+     * wait for IPostMessageSent (it answers at once and the app's calls go on): this host waits for
+     * the same work, so that tests and the benchmark know when the app is done with a message.
      */
     public async fireEvent(event: string, data: unknown): Promise<void> {
-        await this.manager.getListenerManager().executeListener(this.modules.AppInterface[event], data);
+        const listeners = this.manager.getListenerManager();
+        if (event === 'IPostMessageSent') {
+            await listeners.executePostMessageSent(data);
+            return;
+        }
+        await listeners.executeListener(this.modules.AppInterface[event], data);
     }
 
     public async fireJob(id: string, appId = this.appId): Promise<void> {

@@ -9,6 +9,7 @@ import * as path from 'path';
 import { Webhook } from 'standardwebhooks';
 
 import { closedConversation } from '../host/conversations';
+import { Omnichannel } from '../host/omnichannel';
 import { APP_USER, ALERTS_ROOM, GENERAL_ROOM, ROOT } from '../host/localHost';
 import { startPermissionHost } from '../host/permissionHost';
 import { ReceivedRequest, startReceiver } from '../host/receiver';
@@ -206,7 +207,6 @@ async function main(): Promise<void> {
             console.log(`   ${item.id}  ${item.event.padEnd(22)} ${String(item.status ?? '-').padEnd(4)} ${item.verdict.padEnd(9)} by ${item.by}${again}`);
         }
 
-        const appLines = host.logs.filter((entry) => entry.severity !== 'debug');
         console.log('\n9. Workspace readiness (GET webhook.readiness, slash `readiness`): what Rocket.Chat itself will send, with its');
         console.log('   Omnichannel → Webhooks set here as an admin would: this URL, "Send request on chat close" and "on visitor message"');
         host.serverSettings.set('Livechat_webhookUrl', receiverUrl);
@@ -217,6 +217,43 @@ async function main(): Promise<void> {
         const readinessReply = host.notifications[before];
         console.log(String(readinessReply ? readinessReply.message.text : '(no reply)').replace(/^/gm, '   '));
 
+        if (ownReceiver) {
+            console.log("\n10. Real traffic: a conversation, as Rocket.Chat tells the app of it (the engine's Omnichannel events), and what");
+            console.log('    Rocket.Chat sent the CRM of it with the switches above (slash `traffic`)');
+            const omnichannel = new Omnichannel(host);
+            await omnichannel.start('demo-traffic');
+            await omnichannel.take('demo-traffic');
+            await omnichannel.visitorSays('demo-traffic', 'Hi, my order A-1001 has not arrived');
+            await omnichannel.agentSays('demo-traffic', 'Let me check that for you');
+            await omnichannel.close('demo-traffic');
+            const trafficAt = host.notifications.length;
+            await host.command(USERS.admin, GENERAL_ROOM, ['traffic']);
+            console.log(String(host.notifications[trafficAt] ? host.notifications[trafficAt].message.text : '(no reply)').replace(/^/gm, '   '));
+
+            console.log('\n11. An outage: the CRM answers 503 while a conversation goes on (Rocket.Chat gives up after about 80 s), then');
+            console.log('    comes back; POST webhook.backfill sends again, once, what Rocket.Chat sent in that window');
+            await host.setAppSetting('webhook_url', '');
+            const outageStart = new Date().toISOString();
+            ownReceiver.behave({ status: 503, body: 'maintenance' });
+            await omnichannel.start('demo-outage');
+            await omnichannel.visitorSays('demo-outage', 'Anyone there?');
+            await omnichannel.close('demo-outage');
+            ownReceiver.behave({ status: 200, body: '{"crmId":"lead-43"}' });
+            const sentBefore = ownReceiver.requests.length;
+            const asAdmin = { user: USERS.admin, headers: credentialsOf(USERS.admin) };
+            const window = { from: outageStart, to: new Date().toISOString() };
+            const backfill = await host.api('post', 'webhook.backfill', { ...asAdmin, content: window });
+            console.log(`   POST webhook.backfill ${JSON.stringify(window)}\n   → HTTP ${backfill.status} ${backfill.content.reason}`);
+            for (const request of ownReceiver.requests.slice(sentBefore)) {
+                const body = JSON.parse(request.body);
+                console.log(`     the receiver got ${body.type} of ${body._id}, token ${request.headers['x-rocketchat-livechat-token'] ? 'set' : 'missing'}`);
+            }
+            const again = await host.api('post', 'webhook.backfill', { ...asAdmin, content: window });
+            console.log(`   the same again → HTTP ${again.status} ${again.content.reason}`);
+            await host.setAppSetting('webhook_url', receiverUrl);
+        }
+
+        const appLines = host.logs.filter((entry) => entry.severity !== 'debug');
         console.log(`\nApp log (the app's own lines):\n${appLines.map((entry) => `   [${entry.severity}] ${entry.text}`).join('\n')}`);
         console.log(`\nBridge methods the app needed that this host lacks: ${host.missing.length ? host.missing.join(', ') : 'none'}.`);
 
