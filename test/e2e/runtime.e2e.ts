@@ -71,6 +71,8 @@ describe('the app in the real Apps-Engine runtime', () => {
             'webhook.watch',
             'webhook.check',
             'webhook.readiness',
+            'webhook.traffic',
+            'webhook.backfill',
         ]);
         expect([...host.commands.keys()]).toEqual(['livechat-webhook-test']);
     });
