@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { LivechatWebhookTestApp } from '../LivechatWebhookTestApp';
 import { expectSample } from './fixtures';
 import { closedPort, startReceiver } from './host/receiver';
-import { startWorld, USERS, World } from './host/world';
+import { credentialsOf, startWorld, USERS, World } from './host/world';
 
 let world: World;
 
@@ -13,6 +13,24 @@ beforeEach(async () => {
 
 afterEach(async () => {
     await world.close();
+});
+
+describe("the examples Rocket.Chat's app page lists (Administration → Apps → the app → APIs)", () => {
+    it('every endpoint declares one for its method, with the credentials headers, and the endpoint takes it', async () => {
+        world.host.settings.set('tests_per_minute', 0);
+        const [api] = world.host.apis;
+        for (const endpoint of api.endpoints) {
+            const method = endpoint.get ? 'get' : 'post';
+            const example = endpoint.examples && endpoint.examples[method];
+            expect({ path: endpoint.path, declared: !!example }).toEqual({ path: endpoint.path, declared: true });
+            expect(Object.keys(example!.headers || {})).toEqual(expect.arrayContaining(['X-User-Id', 'X-Auth-Token']));
+            // Called as the example says (with a real user's credentials instead of the placeholders): never refused as malformed.
+            const call = { user: USERS.admin, headers: credentialsOf(USERS.admin), query: example!.query, content: example!.content };
+            const answer = method === 'get' ? await world.host.get(endpoint.path, call) : await world.host.post(endpoint.path, call);
+            expect({ path: endpoint.path, status: answer.status }).toEqual({ path: endpoint.path, status: expect.not.stringMatching(/./) });
+            expect([400, 500]).not.toContain(answer.status);
+        }
+    });
 });
 
 describe('registration', () => {

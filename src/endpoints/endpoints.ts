@@ -1,7 +1,7 @@
 // The app's REST endpoints, one row each: its path, its method and the use case it runs. Each needs
 // a logged-in user (the host answers 401 otherwise) and builds one call for the gate.
 import { IHttp, IModify, IPersistence, IRead } from '@rocket.chat/apps-engine/definition/accessors';
-import { ApiEndpoint, IApiEndpointInfo, IApiRequest, IApiResponse } from '@rocket.chat/apps-engine/definition/api';
+import { ApiEndpoint, IApiEndpointInfo, IApiExample, IApiRequest, IApiResponse } from '@rocket.chat/apps-engine/definition/api';
 import { IApp } from '@rocket.chat/apps-engine/definition/IApp';
 
 import { withCall } from '../call/call';
@@ -25,23 +25,36 @@ export interface Route {
     useCase: UseCase<any, Answer, any>;
     /** Work that may outlast the engine's 30 s: answered 202 with its id past the budget. */
     long?: boolean;
+    /** What Rocket.Chat's app page (Administration → Apps → the app → APIs) shows as the call to make. */
+    example: IApiExample;
 }
 
+/** Rocket.Chat's app page turns these into a curl line: the caller's own credentials go there. */
+const CREDENTIALS = { 'X-User-Id': '<your user id>', 'X-Auth-Token': '<your personal access token>' };
+const JSON_BODY = { ...CREDENTIALS, 'Content-Type': 'application/json' };
+
 export const ROUTES: Array<Route> = [
-    { path: 'webhook.test', method: 'post', useCase: TEST, long: true },
-    { path: 'webhook.events', method: 'get', useCase: EVENTS },
-    { path: 'webhook.deliveries', method: 'get', useCase: DELIVERIES },
-    { path: 'webhook.redeliver', method: 'post', useCase: REDELIVER, long: true },
-    { path: 'webhook.watch', method: 'get', useCase: WATCH_STATUS },
-    { path: 'webhook.check', method: 'post', useCase: CHECK, long: true },
-    { path: 'webhook.readiness', method: 'get', useCase: READINESS },
-    { path: 'webhook.traffic', method: 'get', useCase: TRAFFIC },
-    { path: 'webhook.backfill', method: 'post', useCase: BACKFILL, long: true },
+    { path: 'webhook.test', method: 'post', useCase: TEST, long: true, example: { headers: JSON_BODY, content: { event: 'Message' } } },
+    { path: 'webhook.events', method: 'get', useCase: EVENTS, example: { headers: CREDENTIALS } },
+    { path: 'webhook.deliveries', method: 'get', useCase: DELIVERIES, example: { headers: CREDENTIALS, query: { verdict: 'dropped', limit: '10' } } },
+    { path: 'webhook.redeliver', method: 'post', useCase: REDELIVER, long: true, example: { headers: JSON_BODY, content: { id: 'dlv_0123456789ab' } } },
+    { path: 'webhook.watch', method: 'get', useCase: WATCH_STATUS, example: { headers: CREDENTIALS } },
+    { path: 'webhook.check', method: 'post', useCase: CHECK, long: true, example: { headers: JSON_BODY, content: { events: ['LivechatSession', 'Message'] } } },
+    { path: 'webhook.readiness', method: 'get', useCase: READINESS, example: { headers: CREDENTIALS } },
+    { path: 'webhook.traffic', method: 'get', useCase: TRAFFIC, example: { headers: CREDENTIALS, query: { sent: 'false', limit: '20' } } },
+    {
+        path: 'webhook.backfill',
+        method: 'post',
+        useCase: BACKFILL,
+        long: true,
+        example: { headers: JSON_BODY, content: { from: '2026-12-06T09:00:00Z', to: '2026-12-06T10:00:00Z' } },
+    },
 ];
 
 abstract class RouteEndpoint extends ApiEndpoint {
     public authRequired = true;
     public path: string;
+    public examples: { [method: string]: IApiExample };
 
     constructor(
         app: IApp,
@@ -50,6 +63,7 @@ abstract class RouteEndpoint extends ApiEndpoint {
     ) {
         super(app);
         this.path = route.path;
+        this.examples = { [route.method]: route.example };
     }
 
     /** `this.app`: the app as the engine hands it to this call (on 1.62 a proxy holding the call's logger). */
