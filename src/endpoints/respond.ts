@@ -4,10 +4,15 @@ import { IApiRequest, IApiResponse } from '@rocket.chat/apps-engine/definition/a
 
 import type { CallerCredentials } from '../call/call';
 import { Answer } from '../gate/answers';
+import type { ExportFile } from '../history/export';
 import { localize } from '../i18n/text';
 
 /** The answer as the HTTP response: its status, and everything else as the JSON body. */
-export function respond(answer: Answer): IApiResponse {
+export function respond(answer: Answer & { file?: ExportFile }): IApiResponse {
+    if (answer.file) {
+        const { contentType, filename, body } = answer.file;
+        return { status: answer.httpStatus, headers: { 'Content-Type': contentType, 'Content-Disposition': `attachment; filename="${filename}"` }, content: body };
+    }
     const { httpStatus, ...content } = answer;
     const headers = answer.retryAfterSeconds === undefined ? undefined : { 'Retry-After': String(answer.retryAfterSeconds) };
     // REST answers are read by scripts as much as by people: English, with stable error codes.

@@ -3,6 +3,7 @@
 import { DeliveryReport } from '../delivery/report';
 import type { CheckBrief, CheckSummary, DeliveryDetail } from '../history/records';
 import type { HistoryStats } from '../history/stats';
+import type { ExportFile } from '../history/export';
 import type { EventType } from '../payloads/events';
 import { UrlSource } from '../network/url';
 import type { Text } from '../i18n/text';
@@ -94,6 +95,8 @@ export interface HistoryAnswer extends Answer {
     /** Over every kept delivery that matches the filters (not only the `limit` listed); checks are not counted. */
     stats?: HistoryStats;
     /** One delivery with the exact body sent and the headers, or one check with its steps, when asked for by id. */
+    /** With `format=csv|ndjson`: the listing as a file, sent as it is. */
+    file?: ExportFile;
     entry?: (DeliveryItem & Omit<DeliveryDetail, 'check'> & { bodyWithheld?: Text }) | (Omit<CheckItem, 'check'> & { check: CheckBrief & CheckSummary });
 }
 

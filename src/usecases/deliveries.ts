@@ -6,6 +6,7 @@ import { fieldsOf, invalid, isId, Parsed } from '../gate/fields';
 import type { UseCase } from '../gate/gate';
 import { roomOfSource, Verdict, VERDICTS } from '../delivery/report';
 import { HISTORY_LIMIT } from '../history/DeliveryHistory';
+import { EXPORT_FORMATS, ExportFormat, exportFile } from '../history/export';
 import { HistoryFilters, matches, statsOf } from '../history/stats';
 import { hiddenRooms, maySeeSource, toCheckItem, toDeliveryItem, withheld, WITHHELD } from '../history/visibility';
 import { EVENT_TYPES, parseEventType } from '../payloads/eventTypes';
@@ -17,13 +18,15 @@ export interface HistoryQuery {
     filters: HistoryFilters;
     /** How many of the matching deliveries to list (1 to HISTORY_LIMIT). */
     limit: number;
+    /** The listing as a file (csv, ndjson) rather than JSON. */
+    format?: ExportFormat;
 }
 
 const SOURCES = ['sample', 'room', 'watch', 'check', 'backfill'] as const;
 
-/** `GET webhook.deliveries` query: `id`, or `verdict`, `event`, `source` and `limit`; an unknown key or value is named. */
+/** `GET webhook.deliveries` query: `id`, or `verdict`, `event`, `source`, `limit` and `format`; an unknown key or value is named. */
 export function parseHistoryQuery(query: unknown, maxLimit = HISTORY_LIMIT): Parsed<HistoryQuery> {
-    const parsed = fieldsOf(query, ['id', 'verdict', 'event', 'source', 'limit'], '?verdict=dropped&limit=10', 'query parameter');
+    const parsed = fieldsOf(query, ['id', 'verdict', 'event', 'source', 'limit', 'format'], '?verdict=dropped&limit=10', 'query parameter');
     if (!parsed.ok) {
         return parsed;
     }
@@ -55,7 +58,11 @@ export function parseHistoryQuery(query: unknown, maxLimit = HISTORY_LIMIT): Par
     if (!Number.isInteger(limit) || limit < 1 || limit > maxLimit) {
         return bad('limit', t('input.wholeNumber', { max: maxLimit }));
     }
-    if (id !== undefined && (verdict || source || event || limitText !== undefined)) {
+    const format = text('format');
+    if (format === null || (format !== undefined && !['json', ...EXPORT_FORMATS].includes(format))) {
+        return bad('format', t('input.oneOf', { values: ['json', ...EXPORT_FORMATS].join(', ') }));
+    }
+    if (id !== undefined && (verdict || source || event || limitText !== undefined || format !== undefined)) {
         return invalid(t('input.idOrFilters'));
     }
     const filters: HistoryFilters = {
@@ -63,12 +70,13 @@ export function parseHistoryQuery(query: unknown, maxLimit = HISTORY_LIMIT): Par
         ...(event && event.ok && { event: event.event }),
         ...(source && { source: source as HistoryFilters['source'] }),
     };
-    return { ok: true, value: { ...(id && { id }), filters, limit } };
+    const file = format === 'csv' || format === 'ndjson' ? format : undefined;
+    return { ok: true, value: { ...(id && { id }), filters, limit, ...(file && { format: file }) } };
 }
 
 export const DELIVERIES: UseCase<HistoryQuery, HistoryAnswer> = {
     parse: (query) => parseHistoryQuery(query === undefined ? {} : query),
-    async run(stores, call, { id, filters, limit }) {
+    async run(stores, call, { id, filters, limit, format }) {
         const reader = call.read.getPersistenceReader();
         if (id !== undefined) {
             const entry = await stores.history.find(reader, call.persis, id, call.log);
@@ -103,10 +111,14 @@ export const DELIVERIES: UseCase<HistoryQuery, HistoryAnswer> = {
             return roomId !== undefined && hidden.has(roomId) ? withheld(item) : item;
         });
         const items = all.filter((item) => (item.kind === 'check' ? filters.source === 'check' || Object.keys(filters).length === 0 : matches(item, filters)));
+        const reason = plural(Object.keys(filters).length ? 'history.matching' : 'history.recorded', items.length);
+        if (format) {
+            return { success: true, httpStatus: 200, reason, file: exportFile(items.slice(0, limit), format, new Date()) };
+        }
         return {
             success: true,
             httpStatus: 200,
-            reason: plural(Object.keys(filters).length ? 'history.matching' : 'history.recorded', items.length),
+            reason,
             deliveries: items.slice(0, limit),
             stats: statsOf(items.filter((item): item is DeliveryItem => item.kind !== 'check')),
         };

@@ -267,6 +267,14 @@ describe('the app in the real Apps-Engine runtime', () => {
         expect(again.status).toBe(200);
         expect(again.content.delivery.redeliveryOf).toBe(newest.id);
         expect(receiver.requests[receiver.requests.length - 1].body).toBe(detail.content.entry.body);
+        // The export: a file with its own Content-Type through the engine's API bridge, the listing's rows in order.
+        const csv = await host.api('get', 'webhook.deliveries', { ...asAdmin, query: { format: 'csv' } });
+        expect(csv.status).toBe(200);
+        expect(csv.headers).toMatchObject({ 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': expect.stringMatching(/^attachment; filename=/) });
+        const now = await host.api('get', 'webhook.deliveries', asAdmin);
+        const rows = String(csv.content).trimEnd().split('\r\n');
+        expect(rows[0]).toMatch(/^id,kind,sentAt,event,verdict,status,/);
+        expect(rows.slice(1).map((row) => row.split(',')[0])).toEqual(now.content.deliveries.map((item: any) => item.id));
     });
 
     it('lists the event types', async () => {
