@@ -10,9 +10,10 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 
 import { LivechatWebhookTestApp } from '../LivechatWebhookTestApp';
 import { languageOf, readerLanguage } from '../src/i18n/language';
-import { render, t } from '../src/i18n/text';
+import { formatNumber, Lang, render, t } from '../src/i18n/text';
 import { startCrm } from './host/crm';
 import { ALERTS_ROOM, makeUser, ROOT } from './host/localHost';
+import { Omnichannel } from './host/omnichannel';
 import { startWorld, World } from './host/world';
 
 const LANGUAGES = ['en', 'pt-BR', 'es', 'de'];
@@ -34,7 +35,8 @@ const ENGLISH = new Set(
         'receiver delivered delivery deliveries failed failing sent send answer answered retried retries retry dropped refused none unknown ' +
         'steps step errors error running still health last history watch check ready not off on at by to in if than then there here ' +
         'setting settings try again tests event events run runs time page body request response headers signature should must can cannot ' +
-        'could does did missing wrong old minutes seconds nothing something deliver instead took took because while where who how'
+        'could does did missing wrong old minutes seconds nothing something deliver instead took took because while where who how ' +
+        'workspace median sent today conversations conversation closed taken'
     ).split(' '),
 );
 
@@ -51,12 +53,15 @@ function prose(text: string): string {
         .replace(/\b[a-z]+[A-Z]\w*\b|\b[A-Z][a-z]+[A-Z]\w*\b|\b[A-Z]{2,}\b/g, ' ');
 }
 
-function englishIn(text: string): Array<string> {
+/** Words English shares with German: not a sign of English in a German text. */
+const ALSO_GERMAN = new Set(['in', 'was', 'will', 'tests']);
+
+function englishIn(text: string, language = 'pt-BR'): Array<string> {
     return (
         prose(text)
             .toLowerCase()
             .match(/[a-zà-ÿ]+/g) || []
-    ).filter((word) => ENGLISH.has(word));
+    ).filter((word) => ENGLISH.has(word) && !(language === 'de' && ALSO_GERMAN.has(word)));
 }
 
 describe('the catalogue', () => {
@@ -158,9 +163,16 @@ describe("the reader's language", () => {
         }
         expect(render({ i18n: 'a.key.from.a.later.version' } as any, 'de')).toBe('a.key.from.a.later.version');
     });
+
+    it("writes numbers the reader's way: a decimal comma in pt-BR, es and de, no grouping", () => {
+        expect(['en', 'pt-BR', 'es', 'de'].map((language) => formatNumber(41.7, language as Lang))).toEqual(['41.7', '41,7', '41,7', '41,7']);
+        expect(['en', 'pt-BR', 'es', 'de'].map((language) => formatNumber(10000, language as Lang))).toEqual(['10000', '10000', '10000', '10000']);
+        expect(render(t('panel.rate', { percent: 14.3 }), 'de')).toContain('14,3');
+        expect(render(t('panel.rate', { percent: 14.3 }), 'en')).toContain('14.3');
+    });
 });
 
-describe('the surfaces, as a pt-BR reader sees them', () => {
+describe('the surfaces, as a pt-BR or de reader sees them', () => {
     let world: World;
     const reader = makeUser('leitora', ['user', 'admin'], 'pt-BR');
     const texts: Array<string> = [];
@@ -189,53 +201,75 @@ describe('the surfaces, as a pt-BR reader sees them', () => {
         );
     }
 
-    async function slash(...args: Array<string>): Promise<string> {
-        const before = world.host.notifier.toUsers.length;
-        await world.host.runCommand('livechat-webhook-test', reader, args);
-        const replies = world.host.notifier.toUsers.slice(before).map((reply) => reply.message);
-        texts.push(...replies.flatMap((message) => [String(message.text), ...textsOf(message.blocks)]));
-        return replies.map((message) => String(message.text)).join('\n');
-    }
-
-    it('slash replies, the check table, readiness, the watch, the panel, its form and a detail: no English but names and codes', async () => {
-        const crm = await startCrm({ kind: 'error-200', token: 'a-secret-token-of-the-crm' });
-        try {
-            world.host.settings.set('webhook_secret_token', 'a-secret-token-of-the-crm');
-            world.host.settings.set('tests_per_minute', 0);
-            await world.host.settingsApplied();
-            expect(await slash('help')).toContain('/livechat-webhook-test');
-            expect(await slash()).toMatch(/200/);
-            world.receiver.behave({ status: 500, body: 'boom' });
-            await slash('Message');
-            world.receiver.behave({ status: 401, body: 'invalid token' });
-            await slash('LeadCapture');
-            await slash('nothing-like-an-event');
-            await slash('history');
-            await slash('readiness');
-            await slash('watch');
-            world.host.settings.set('webhook_url', crm.url);
-            await world.host.settingsApplied();
-            const table = await slash('check');
-            expect(table).toContain('⛔');
-            // The panel, the form and a delivery's detail.
-            await world.host.runCommand('livechat-webhook-test', reader, ['panel']);
-            const panel = world.host.surfaces[world.host.surfaces.length - 1].view;
-            texts.push(...textsOf(panel));
-            await world.host.blockAction(reader, undefined, { actionId: 'livechat-webhook-test.panel.send', value: '' });
-            texts.push(...textsOf(world.host.surfaces[world.host.surfaces.length - 1].view));
-            const entry = (panel.blocks as Array<any>).find((block) => block.accessory);
-            await world.host.blockAction(reader, undefined, {
-                actionId: 'livechat-webhook-test.panel.delivery',
-                value: `details:${entry.accessory.blockId.replace(/^delivery-/, '')}`,
-            });
-            texts.push(...textsOf(world.host.surfaces[world.host.surfaces.length - 1].view));
-        } finally {
-            await crm.close();
-        }
-        expect(texts.length).toBeGreaterThan(50);
-        const english = texts.map((text) => ({ text, words: englishIn(text) })).filter((found) => found.words.length > 0);
-        expect(english).toEqual([]);
-    });
+    it.each(['pt-BR', 'de'])(
+        '%s: slash replies, the check table, readiness, the watch and its scheduled runs, traffic, the panel, its form and a detail: no English but names and codes',
+        async (language) => {
+            const person = makeUser(language === 'de' ? 'leserin' : 'leitora', ['user', 'admin'], language);
+            const slash = async (...args: Array<string>): Promise<string> => {
+                const before = world.host.notifier.toUsers.length;
+                await world.host.runCommand('livechat-webhook-test', person, args);
+                const replies = world.host.notifier.toUsers.slice(before).map((reply) => reply.message);
+                texts.push(...replies.flatMap((message) => [String(message.text), ...textsOf(message.blocks)]));
+                return replies.map((message) => String(message.text)).join('\n');
+            };
+            const crm = await startCrm({ kind: 'error-200', token: 'a-secret-token-of-the-crm' });
+            try {
+                world.host.settings.set('webhook_secret_token', 'a-secret-token-of-the-crm');
+                world.host.settings.set('tests_per_minute', 0);
+                await world.host.settingsApplied();
+                expect(await slash('help')).toContain('/livechat-webhook-test');
+                expect(await slash()).toMatch(/200/);
+                world.receiver.behave({ status: 500, body: 'boom' });
+                await slash('Message');
+                world.receiver.behave({ status: 401, body: 'invalid token' });
+                await slash('LeadCapture');
+                await slash('nothing-like-an-event');
+                // Scheduled runs of the watch: the history names the watch, not a person.
+                world.host.settings.set('watch_interval_minutes', 5);
+                await world.host.settingsApplied();
+                await world.host.fireJob('webhook-watch');
+                world.receiver.behave({ status: 200 });
+                await world.host.fireJob('webhook-watch');
+                await slash('history');
+                // Real traffic, with a switch off while its events happen.
+                world.host.serverSettings.set('Livechat_webhookUrl', world.receiver.url);
+                world.host.serverSettings.set('Livechat_webhook_on_close', true);
+                const omnichannel = new Omnichannel(world.host);
+                await omnichannel.start('lc-i18n-1');
+                await omnichannel.take('lc-i18n-1');
+                await omnichannel.visitorSays('lc-i18n-1', 'olá');
+                await omnichannel.close('lc-i18n-1');
+                await slash('traffic');
+                await slash('readiness');
+                await slash('watch');
+                world.host.settings.set('webhook_url', crm.url);
+                await world.host.settingsApplied();
+                const table = await slash('check');
+                expect(table).toContain('⛔');
+                // The panel, the form and a delivery's detail (the newest is the watch's).
+                await world.host.runCommand('livechat-webhook-test', person, ['panel']);
+                const panel = world.host.surfaces[world.host.surfaces.length - 1].view;
+                texts.push(...textsOf(panel));
+                await world.host.blockAction(person, undefined, { actionId: 'livechat-webhook-test.panel.send', value: '' });
+                texts.push(...textsOf(world.host.surfaces[world.host.surfaces.length - 1].view));
+                const entries = (panel.blocks as Array<any>).filter((block) => block.accessory && block.accessory.type === 'overflow');
+                for (const entry of entries.slice(0, 3)) {
+                    await world.host.blockAction(person, undefined, {
+                        actionId: 'livechat-webhook-test.panel.delivery',
+                        value: `details:${entry.accessory.blockId.replace(/^delivery-/, '')}`,
+                    });
+                    texts.push(...textsOf(world.host.surfaces[world.host.surfaces.length - 1].view));
+                }
+            } finally {
+                await crm.close();
+            }
+            expect(texts.length).toBeGreaterThan(50);
+            const english = texts.map((text) => ({ text, words: englishIn(text, language) })).filter((found) => found.words.length > 0);
+            expect(english).toEqual([]);
+            // Figures in the reader's way of writing them: a decimal comma, and no English abbreviation for the median.
+            expect(texts.filter((text) => /\d\.\d+ ?%|\bp50\b/.test(text))).toEqual([]);
+        },
+    );
 
     it("a watch alert in the room speaks the workspace's language; the REST answer stays English for the same reader", async () => {
         world.host.serverSettings.set('Language', 'de');

@@ -61,7 +61,7 @@ describe('the panel', () => {
         });
         const shown = texts(surface.view);
         // The test workspace has no Webhook URL of its own: Rocket.Chat itself sends nothing.
-        expect(shown[0]).toMatch(/^\*Workspace\*: ⛔ Rocket.Chat sends nothing\nRocket.Chat sends nothing: the workspace has no Webhook URL/);
+        expect(shown[0]).toMatch(/^\*Workspace\*: ⛔ Rocket.Chat sends nothing: the workspace has no Webhook URL/);
         expect(shown[1]).toMatch(/^\*Target\*: `127\.0\.0\.1:\d+` \(from the app's Webhook URL\)$/);
         expect(shown[2]).toMatch(/^\*Last test\*: ✅ delivered · LivechatSession · 200 · /);
         expect(shown[3]).toBe('*Health watch*: off');
@@ -71,6 +71,13 @@ describe('the panel', () => {
         const delivery = (surface.view.blocks as Array<any>).find((block) => block.accessory);
         expect(delivery.accessory).toMatchObject({ type: 'overflow', actionId: 'livechat-webhook-test.panel.delivery' });
         expect(delivery.accessory.options.map((option: any) => option.text.text)).toEqual(['Send again', 'Details']);
+    });
+
+    it("writes the workspace's line as two sentences: what Rocket.Chat sends, then the first finding", async () => {
+        world.host.serverSettings.set('Livechat_webhookUrl', 'https://crm.example.com/hook');
+        world.host.serverSettings.set('Livechat_webhook_on_close', true);
+        const shown = texts((await openPanel()).view);
+        expect(shown[0]).toMatch(/^\*Workspace\*: ⚠️ Rocket\.Chat sends 2 of 9 events, to another URL than the one tested\. You are testing a URL /);
     });
 
     it('is refused, privately and with no view, to a user without the permission', async () => {

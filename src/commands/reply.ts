@@ -10,7 +10,7 @@ import type { WatchRunOutcome } from '../watch/view';
 import type { BackfillAnswer } from '../usecases/backfill';
 import type { TrafficAnswer } from '../usecases/traffic';
 import { eventLine, summaryOf } from '../traffic/counts';
-import { watchStateLabel } from '../watch/messages';
+import { byScheduledWatch, watchStateLabel } from '../watch/messages';
 import { DeliveryReport, Verdict } from '../delivery/report';
 import { urlHost } from '../network/url';
 import { code } from '../util/markdown';
@@ -157,7 +157,8 @@ export function formatHistory(items: Array<HistoryItem>, limit: number, lang: La
         const result = item.status === undefined ? verdict : `${item.status} ${verdict}`;
         const time = item.durationMs === undefined ? '' : ` · ${item.durationMs} ms`;
         const again = item.redeliveryOf ? ` · ${r(t('reply.again', { id: item.redeliveryOf }))}` : '';
-        return `\`${item.id}\` · ${when} · ${item.event} · ${result}${time} · ${r(t('reply.by', { by: item.by }))}${again}`;
+        const by = byScheduledWatch(item) ? t('reply.byWatch') : t('reply.by', { by: item.by });
+        return `\`${item.id}\` · ${when} · ${item.event} · ${result}${time} · ${r(by)}${again}`;
     });
     const summary = figures ? ` (${figures})` : '';
     return [r(t('reply.historyTitle', { shown: lines.length, total: items.length, summary })), ...lines].join('\n');

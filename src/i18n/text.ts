@@ -67,12 +67,24 @@ function sentence(key: string, lang: Lang): string {
     return own !== undefined ? own : ((CATALOGUES.en as { [key: string]: string | undefined })[key] ?? key);
 }
 
+const NUMBER_FORMATS = new Map<Lang, Intl.NumberFormat>();
+
+/** A number as the reader writes it ("41,7" in pt-BR, es and de); no grouping, so ids, ports and years read as they are. */
+export function formatNumber(value: number, lang: Lang): string {
+    let format = NUMBER_FORMATS.get(lang);
+    if (!format) {
+        format = new Intl.NumberFormat(lang, { useGrouping: false, maximumFractionDigits: 3 });
+        NUMBER_FORMATS.set(lang, format);
+    }
+    return Number.isFinite(value) ? format.format(value) : String(value);
+}
+
 function renderArg(arg: Arg, lang: Lang): string {
     if (typeof arg === 'string') {
         return arg;
     }
     if (typeof arg === 'number') {
-        return String(arg);
+        return formatNumber(arg, lang);
     }
     if (isList(arg)) {
         const items = arg.list.map((item) => renderArg(item, lang));

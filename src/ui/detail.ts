@@ -11,7 +11,7 @@ type Entry = NonNullable<HistoryAnswer['entry']>;
 type DeliveryEntry = Exclude<Entry, { kind: 'check' }>;
 type CheckEntry = Extract<Entry, { kind: 'check' }>;
 import { code } from '../util/markdown';
-import { when } from '../watch/messages';
+import { byScheduledWatch, when } from '../watch/messages';
 import { DETAIL_VIEW_ID, MARKS, plain, statusOf, text } from './views';
 import { verdictLabel } from '../delivery/labels';
 import { Lang, render, t, Text } from '../i18n/text';
@@ -42,7 +42,7 @@ function detailView(appId: string, item: DeliveryEntry, lang: Lang) {
             fields: [
                 text(`*URL*\n${item.url ? code(item.url) : '-'}`),
                 text(`*${r(t('detail.sent'))}*\n${item.sentAt ? when(item.sentAt) : r(t('common.notSent'))}`),
-                text(`*${r(t('detail.by'))}*\n${item.by}`),
+                text(`*${r(t('detail.by'))}*\n${byScheduledWatch(item) ? r(t('actor.watch')) : item.by}`),
                 text(`*${r(t('detail.rules'))}*\n${r(t(item.rules === 'legacy' ? 'detail.rulesLegacy' : 'detail.rulesCurrent'))}`),
             ],
         },

@@ -10,7 +10,7 @@ import type { HistoryStats } from '../history/stats';
 import type { DeliveryItem, HistoryItem } from '../gate/answers';
 import type { WatchAnswer } from '../watch/view';
 import { code } from '../util/markdown';
-import { pauseLine, watchStateLabel, when } from '../watch/messages';
+import { byScheduledWatch, pauseLine, watchStateLabel, when } from '../watch/messages';
 import type { Readiness } from '../readiness/judge';
 import { readinessHeadline } from '../readiness/messages';
 import { FORM } from './form';
@@ -78,7 +78,7 @@ export function panelView(model: PanelModel) {
         const first = model.readiness.findings.find((finding) => finding.severity !== 'info');
         blocks.push({
             type: 'section',
-            text: text(`${label('panel.workspace')}: ${r(readinessHeadline(model.readiness))}${first ? `\n${r(first.hint)}` : ''}`),
+            text: text(`${label('panel.workspace')}: ${workspaceLine(model.readiness, first && first.hint, r)}`),
         });
     }
     blocks.push({
@@ -154,7 +154,7 @@ export function panelView(model: PanelModel) {
         blocks.push({
             type: 'section',
             blockId: `delivery-${item.id}`,
-            text: text(`${line}\n${r(item.sentAt ? t('panel.sentBy', { when: when(item.sentAt), by: item.by }) : t('panel.notSentBy', { by: item.by }))}`),
+            text: text(`${line}\n${r(sentBy(item, when))}`),
             accessory: {
                 type: 'overflow',
                 appId,
@@ -259,4 +259,21 @@ function watchLine(lang: Lang, watch?: WatchAnswer): string {
     const paused = watch.paused ? `\n${r(pauseLine({ runId: watch.paused.runId, at: watch.paused.since }))}` : '';
     const since = watch.since ? ` ${r(t('panel.since', { when: when(watch.since) }))}` : '';
     return `${marks[state]} ${r(watchStateLabel(state))}${since}${uptime}${paused}`;
+}
+
+/** "<when> · by <who>", the scheduled watch named in the reader's language. */
+function sentBy(item: HistoryItem, whenOf: (iso: string) => string): Message {
+    const watch = byScheduledWatch(item);
+    if (!item.sentAt) {
+        return watch ? t('panel.notSentByWatch') : t('panel.notSentBy', { by: item.by });
+    }
+    return watch ? t('panel.sentByWatch', { when: whenOf(item.sentAt) }) : t('panel.sentBy', { when: whenOf(item.sentAt), by: item.by });
+}
+
+/** The headline and the first finding as two sentences; when Rocket.Chat sends nothing, the finding alone says so and why. */
+function workspaceLine(readiness: Readiness, hint: Text | undefined, r: (text: Text) => string): string {
+    if (!hint) {
+        return r(readinessHeadline(readiness));
+    }
+    return readiness.sends === false ? `⛔ ${r(hint)}` : `${r(readinessHeadline(readiness))}. ${r(hint)}`;
 }

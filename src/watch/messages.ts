@@ -12,6 +12,14 @@ import { uptimeOf, WatchChange, WatchState } from './state';
 import type { Pause } from './WatchStore';
 import type { Readiness } from '../readiness/judge';
 
+/** Who the history names for a scheduled run (REST shows it as it is; the panel and replies name the watch in the reader's language). */
+export const WATCH_ACTOR = 'watch';
+
+/** A run the scheduler started, not a person (a person's Test now is recorded with their username). */
+export function byScheduledWatch(item: { by: string; source: { kind: string } }): boolean {
+    return item.by === WATCH_ACTOR && item.source.kind === 'watch';
+}
+
 export const WATCH_NOW_ACTION_ID = 'livechat-webhook-test.watch-now';
 
 export interface Message {

@@ -23,6 +23,7 @@ import { Pause, urlKeyOf } from './WatchStore';
 import { Counts, countsOf } from '../traffic/counts';
 import { eventsOf } from '../traffic/journal';
 import { render, t, Text } from '../i18n/text';
+import { WATCH_ACTOR } from './messages';
 
 /** `id`: the run's delivery id, when the caller names it before the run ends. */
 export type Trigger = { kind: 'schedule' } | { kind: 'manual'; by: string; id?: string };
@@ -112,7 +113,7 @@ async function runNow(stores: Stores, call: Call, trigger: Trigger): Promise<Wat
     const now = new Date();
     const id = (trigger.kind === 'manual' && trigger.id) || newDeliveryId();
     const payload = { event: config.event, body: JSON.stringify(buildEventSample(config.event, now)), source: { kind: 'watch' as const } };
-    const by = trigger.kind === 'manual' ? trigger.by : 'watch';
+    const by = trigger.kind === 'manual' ? trigger.by : WATCH_ACTOR;
     const ready = usableSettings(settings);
     const timeoutMs = 'timeoutMs' in ready ? ready.timeoutMs : 0;
     const mark = await stores.watchStore.start(call.persis, { id, startedAt: now.getTime(), deadline: now.getTime() + timeoutMs + START_GRACE_MS });
