@@ -311,6 +311,6 @@ describe('filters and stats', () => {
         await world.primePermissionTable();
         await world.host.runCommand('livechat-webhook-test', USERS.admin, ['history']);
         const text = world.host.notifier.toUsers[0].message.text as string;
-        expect(text.split('\n')[0]).toMatch(/^Last 6 of 6 deliveries \(50 % delivered, p50 \d+ ms\)/);
+        expect(text.split('\n')[0]).toMatch(/^Last 6 of 6 deliveries \(50 % delivered, median \d+ ms\)/);
     });
 });

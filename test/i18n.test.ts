@@ -54,7 +54,7 @@ function prose(text: string): string {
 }
 
 /** Words English shares with German: not a sign of English in a German text. */
-const ALSO_GERMAN = new Set(['in', 'was', 'will', 'tests']);
+const ALSO_GERMAN = new Set(['in', 'was', 'will', 'tests', 'median']);
 
 function englishIn(text: string, language = 'pt-BR'): Array<string> {
     return (

@@ -65,7 +65,7 @@ describe('the panel', () => {
         expect(shown[1]).toMatch(/^\*Target\*: `127\.0\.0\.1:\d+` \(from the app's Webhook URL\)$/);
         expect(shown[2]).toMatch(/^\*Last test\*: ✅ delivered · LivechatSession · 200 · /);
         expect(shown[3]).toBe('*Health watch*: off');
-        expect(shown[4]).toMatch(/^\*History\*: 1 delivery · 100 % delivered · p50 \d+ ms$/);
+        expect(shown[4]).toMatch(/^\*History\*: 1 delivery · 100 % delivered · median \d+ ms$/);
         expect(shown[5]).toBe('*Last 24 h*: no Omnichannel event yet');
         expect(shown[6]).toBe('Send test | Check receiver | Refresh');
         const delivery = (surface.view.blocks as Array<any>).find((block) => block.accessory);

@@ -146,7 +146,7 @@ export function formatHistory(items: Array<HistoryItem>, limit: number, lang: La
         return r(t('reply.noHistory'));
     }
     const rate = stats && stats.successRate !== null ? r(t('panel.rate', { percent: Math.round(stats.successRate * 1000) / 10 })) : undefined;
-    const p50 = stats && stats.p50Ms !== null ? `p50 ${stats.p50Ms} ms` : undefined;
+    const p50 = stats && stats.p50Ms !== null ? r(t('panel.median', { ms: stats.p50Ms })) : undefined;
     const figures = [rate, p50].filter(Boolean).join(', ');
     const lines = items.slice(0, limit).map((item) => {
         const when = item.sentAt ? item.sentAt.replace('T', ' ').replace(/\.\d+Z$/, 'Z') : r(t('common.notSent'));

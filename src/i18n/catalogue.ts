@@ -193,6 +193,7 @@ const en = {
     'panel.noneYet': 'none yet',
     'panel.healthWatch': 'Health watch',
     'panel.rate': '{percent} % delivered',
+    'panel.median': 'median {ms} ms',
     'panel.noDeliveriesYet': 'no deliveries yet',
     'panel.history': 'History',
     'panel.deliveries.one': '{count} delivery',
@@ -506,7 +507,7 @@ const ptBR = {
     'list.or': 'ou',
     'report.assumedRules':
         '(Foram assumidas as regras de entrega atuais: {note}; defina delivery_rules como Antigas se este servidor repetir toda resposta que não seja 200.)',
-    'report.spacingWorkspace': 'com {ms} ms de intervalo (4 × o Livechat_http_timeout do workspace)',
+    'report.spacingWorkspace': 'com {ms} ms de intervalo (4 × o Livechat_http_timeout do espaço de trabalho)',
     'report.spacingApp': 'com {ms} ms de intervalo (4 × o webhook_timeout_ms do app)',
     'report.spacing': 'com {ms} ms de intervalo (4 × o tempo limite)',
     'report.retries': 'o Rocket.Chat tentaria mais {more} vezes, {spacing}, e então desistiria',
@@ -515,9 +516,9 @@ const ptBR = {
         'Não foi possível conectar: {retries}. Verifique o nome do host, a porta e se o receptor está em execução e acessível a partir do servidor do Rocket.Chat.',
     'report.redirectLoop': 'A URL redireciona mais de 5 vezes (um ciclo de redirecionamentos?): {retries}. Aponte a URL do webhook para o endereço final.',
     'report.hostRefused':
-        'a verificação de SSRF do workspace recusou a URL ou um de seus redirecionamentos; adicione o host à configuração SSRF_Allowlist do workspace, e à allowed_private_hosts do app, se ele for mesmo o seu receptor',
+        'a verificação de SSRF do espaço de trabalho recusou a URL ou um de seus redirecionamentos; adicione o host à configuração SSRF_Allowlist do espaço de trabalho, e à allowed_private_hosts do app, se ele for mesmo o seu receptor',
     'report.hostRefusedName':
-        'a verificação de SSRF do workspace recusou {host} (ou um de seus redirecionamentos). Ou o nome não é resolvido a partir do servidor do Rocket.Chat (confira a grafia e o DNS: as entregas reais também não o alcançariam), ou ele é resolvido para um endereço privado: adicione o host à configuração SSRF_Allowlist do workspace, e à allowed_private_hosts do app, se ele for mesmo o seu receptor',
+        'a verificação de SSRF do espaço de trabalho recusou {host} (ou um de seus redirecionamentos). Ou o nome não é resolvido a partir do servidor do Rocket.Chat (confira a grafia e o DNS: as entregas reais também não o alcançariam), ou ele é resolvido para um endereço privado: adicione o host à configuração SSRF_Allowlist do espaço de trabalho, e à allowed_private_hosts do app, se ele for mesmo o seu receptor',
     'report.refused': 'Nada foi enviado: {reason}. (A política de rede deste app é propositalmente mais rígida que a das entregas do Rocket.Chat.)',
     'report.legacyRetried': '{why}. Este servidor repete toda resposta que não seja 200: {retries}, então o receptor pode recebê-la várias e várias vezes.',
     'report.not200': 'Responda 200, não {status}',
@@ -544,7 +545,7 @@ const ptBR = {
         'a solicitação não levava credenciais; se o receptor espera um token secreto, defina a configuração "Token secreto" do app (cabeçalho X-RocketChat-Livechat-Token)',
     'report.invalidUrl': 'Corrija a URL do webhook ({reason}): o Rocket.Chat tentaria {attempts} vezes e falharia em todas.',
     'report.urlNotSet':
-        'Defina uma URL de webhook (a configuração "URL do webhook" do app ou a URL do webhook do Omnichannel do workspace): sem ela, o Rocket.Chat não envia nada.',
+        'Defina uma URL de webhook (a configuração "URL do webhook" do app ou a URL do webhook do Omnichannel do espaço de trabalho): sem ela, o Rocket.Chat não envia nada.',
     'common.status': 'Status',
     'common.noUrl': '(sem URL)',
     'verdict.delivered': 'entregue',
@@ -580,7 +581,7 @@ const ptBR = {
     'watch.pausedLine':
         'A execução {run}, iniciada em {started}, nunca terminou: o app parou enquanto ela rodava (a resposta de um receptor ou uma reinicialização pode tê-lo derrubado). As execuções agendadas estão pausadas para que isso não aconteça a cada ciclo; Testar agora executa uma vez e retoma o monitoramento.',
     'watch.sendsAgainTitle': '✅ O Rocket.Chat voltou a enviar webhooks',
-    'watch.stoppedTitle': '🛑 O Rocket.Chat parou de enviar webhooks: configurações do workspace',
+    'watch.stoppedTitle': '🛑 O Rocket.Chat parou de enviar webhooks: configurações do espaço de trabalho',
     'watch.sendsAgainLine': '{events} voltaram a ser enviados.',
     'watch.stoppedLine': '{why} O receptor pode estar bem: os eventos reais não chegam mais até ele.',
     'watch.noEventGoesOut': 'Nenhum evento é enviado.',
@@ -600,7 +601,7 @@ const ptBR = {
     'check.ready': '✅ Receptor pronto: {steps} etapas, nenhum erro',
     'check.notReady.one': '⛔ Receptor não está pronto: {count} erro em {steps} etapas',
     'check.notReady.other': '⛔ Receptor não está pronto: {count} erros em {steps} etapas',
-    'check.notSentHere': 'não enviado por este workspace',
+    'check.notSentHere': 'não enviado por este espaço de trabalho',
     'check.problems': 'Problemas:',
     'check.stepCount.one': '{count} etapa',
     'check.stepCount.other': '{count} etapas',
@@ -616,7 +617,7 @@ const ptBR = {
     'step.wrongSignature': 'com uma assinatura errada',
     'step.staleSignature': 'com uma assinatura de 10 minutos atrás',
     'step.duplicate': 'uma duplicata (o mesmo webhook-id de novo)',
-    'step.workspace': 'Workspace',
+    'step.workspace': 'Espaço de trabalho',
     'stepVerdict.refusedAsItShould': 'recusado como deveria',
     'stepVerdict.refusedWith200': 'recusado com 200',
     'stepVerdict.accepted': 'aceito',
@@ -626,9 +627,9 @@ const ptBR = {
     'stepVerdict.skipped': 'pulado',
     'check.notRun': 'Não executado: o prazo da verificação terminou antes.',
     'check.inconclusiveToken':
-        'Inconclusivo: o mesmo payload enviado corretamente também não foi aceito, então isso não diz nada sobre a verificação de token do receptor. Corrija essa etapa primeiro.',
+        'Inconclusivo: a mesma carga útil enviada corretamente também não foi aceita, então isso não diz nada sobre a verificação de token do receptor. Corrija essa etapa primeiro.',
     'check.inconclusiveSignature':
-        'Inconclusivo: o mesmo payload enviado corretamente também não foi aceito, então isso não diz nada sobre a verificação de assinatura do receptor. Corrija essa etapa primeiro.',
+        'Inconclusivo: a mesma carga útil enviada corretamente também não foi aceita, então isso não diz nada sobre a verificação de assinatura do receptor. Corrija essa etapa primeiro.',
     'check.acceptsNoToken':
         'O receptor aceita entregas sem o token: qualquer pessoa que descubra a URL pode escrever no CRM. Recuse uma solicitação sem X-RocketChat-Livechat-Token (401).',
     'check.acceptsWrongToken':
@@ -651,8 +652,9 @@ const ptBR = {
     'check.needsSignature':
         'O receptor recusou a entrega sem assinatura ({status}), mas aceitou a assinada. As entregas reais do Rocket.Chat nunca são assinadas (levam apenas X-RocketChat-Livechat-Token): ele recusaria todos os eventos reais. Torne a assinatura opcional nele.',
     'check.payloadRefusedQuoted':
-        'O receptor recusou este payload ({status}), embora tenha aceitado o mesmo token em outras etapas, então o problema não é o token: a resposta dele diz {answer}.',
-    'check.payloadRefused': 'O receptor recusou este payload ({status}), embora tenha aceitado o mesmo token em outras etapas, então o problema não é o token.',
+        'O receptor recusou esta carga útil ({status}), embora tenha aceitado o mesmo token em outras etapas, então o problema não é o token: a resposta dele diz {answer}.',
+    'check.payloadRefused':
+        'O receptor recusou esta carga útil ({status}), embora tenha aceitado o mesmo token em outras etapas, então o problema não é o token.',
     'check.notDelivered': 'Não entregue.',
     'check.slow': 'Levou {ms} ms, mais da metade do tempo limite de {timeout} ms: responda 200 primeiro e faça o trabalho demorado depois.',
     'check.crmHtml': 'O 200 traz uma página HTML: o Rocket.Chat a salva como o crmData da conversa',
@@ -661,7 +663,7 @@ const ptBR = {
     'check.crmWarningOn':
         '{warning} (em {count} etapas: {steps}); responda 200 com um corpo JSON curto (ou nenhum), e um status de erro quando os dados não forem aceitos.',
     'check.crmWarning': '{warning}; responda 200 com um corpo JSON curto (ou nenhum), e um status de erro quando os dados não forem aceitos.',
-    'check.notCounted': 'Não enviado por este workspace (desativado: {settings}), então não é contado: {hint}',
+    'check.notCounted': 'Não enviado por este espaço de trabalho (desativado: {settings}), então não é contado: {hint}',
     'check.sampleOnlyChokedQuoted':
         'Só o exemplo de teste fixo do Rocket.Chat falha aqui; o mesmo evento, como as entregas reais o enviam, foi entregue, então o tráfego real está bem, mas o próprio botão Enviar teste do Rocket.Chat falharia. O receptor travou em: {fields} (a resposta dele: {answer}). Leia esses campos com um valor padrão.',
     'check.sampleOnlyChoked':
@@ -673,7 +675,7 @@ const ptBR = {
     'dedup.advice':
         'O receptor também respondeu 200 a uma duplicata. O Rocket.Chat repete uma entrega após um tempo esgotado, um 5xx ou um 429, reenviando o mesmo corpo, e as entregas reais não levam webhook-id (só os testes assinados deste app levam): elimine as duplicatas de {event} usando {on}.',
     'dedup.Message':
-        'o id da mensagem (messages[0]._id; cada entrega Message leva uma mensagem): o _id do payload é o da conversa, então _id e type descartariam todas as mensagens de uma conversa depois da primeira',
+        'o id da mensagem (messages[0]._id; cada entrega Message leva uma mensagem): o _id da carga útil é o da conversa, então _id e type descartariam todas as mensagens de uma conversa depois da primeira',
     'dedup.LivechatSession': 'type e _id (a conversa): uma conversa é encerrada uma única vez',
     'dedup.conversation': 'type e _id (a conversa)',
     'dedup.LivechatSessionTaken': 'type, _id (a conversa) e servedBy._id: uma conversa é assumida de novo após uma transferência',
@@ -689,17 +691,18 @@ const ptBR = {
     'common.close': 'Fechar',
     'panel.title': 'Webhook',
     'panel.refresh': 'Atualizar',
-    'panel.workspace': 'Workspace',
+    'panel.workspace': 'Espaço de trabalho',
     'panel.target': 'Destino',
     'panel.targetFrom': '{host} (origem: {source})',
     'panel.fromAppSetting': 'a URL do webhook do app',
-    'panel.fromWorkspaceSetting': 'a URL do webhook do Omnichannel do workspace',
+    'panel.fromWorkspaceSetting': 'a URL do webhook do Omnichannel do espaço de trabalho',
     'panel.fromRequest': 'esta solicitação',
     'panel.noTarget': 'nenhuma URL de webhook definida',
     'panel.lastTest': 'Último teste',
     'panel.noneYet': 'nenhum ainda',
     'panel.healthWatch': 'Monitoramento',
     'panel.rate': '{percent} % entregues',
+    'panel.median': 'mediana {ms} ms',
     'panel.noDeliveriesYet': 'nenhuma entrega ainda',
     'panel.history': 'Histórico',
     'panel.deliveries.one': '{count} entrega',
@@ -722,7 +725,7 @@ const ptBR = {
     'panel.watchUptime.other': 'disponibilidade {percent} % ({count} execuções)',
     'panel.since': 'desde {when}',
     'form.event': 'Evento',
-    'form.room': 'ID da sala do Omnichannel (opcional): monta o payload a partir dessa conversa',
+    'form.room': 'ID da sala do Omnichannel (opcional): monta a carga útil a partir dessa conversa',
     'form.url': 'Outra URL (opcional): enviada sem o token secreto e sem assinatura',
     'form.title': 'Enviar um teste',
     'form.send': 'Enviar',
@@ -783,16 +786,17 @@ const ptBR = {
     'reply.byWatch': 'pelo monitoramento',
     'reply.historyTitle': 'Últimas {shown} de {total} entregas{summary}, da mais recente para a mais antiga (`redeliver <id>` reenvia uma):',
     'help.intro':
-        '{command} envia um payload de exemplo do webhook do Omnichannel e informa o que as entregas reais do Rocket.Chat fariam com a resposta do receptor. Só você vê as respostas.',
+        '{command} envia uma carga útil de exemplo do webhook do Omnichannel e informa o que as entregas reais do Rocket.Chat fariam com a resposta do receptor. Só você vê as respostas.',
     'help.test': '• `{command}` envia o exemplo de teste do próprio Rocket.Chat (`LivechatSession`).',
     'help.event': '• `{command} <event>` envia um exemplo de outro evento: {events}.',
-    'help.room': '• `{command} room [event]` monta o payload a partir desta sala do Omnichannel (o visitante, o agente e as últimas 100 mensagens).',
+    'help.room': '• `{command} room [event]` monta a carga útil a partir desta sala do Omnichannel (o visitante, o agente e as últimas 100 mensagens).',
     'help.url':
         '• `{command} url <https://…> [event] [room]` testa outra URL que não a salva (a mesma política de rede se aplica), sem o token secreto e sem assinatura: os segredos vão apenas para a URL salva.',
     'help.history': '• `{command} history` lista as últimas {lines} entregas; `{command} redeliver <id>` reenvia uma delas.',
     'help.check':
         '• `{command} check [url <https://…>]` verifica o receptor: todos os eventos, se ele recusa token ou assinatura ausentes ou errados, e a velocidade dele.',
-    'help.readiness': '• `{command} readiness` mostra o que as entregas reais do workspace enviam (cada evento e a configuração que o controla) e para onde.',
+    'help.readiness':
+        '• `{command} readiness` mostra o que as entregas reais do espaço de trabalho enviam (cada evento e a configuração que o controla) e para onde.',
     'help.traffic':
         '• `{command} traffic` mostra o que o Rocket.Chat enviou ao seu CRM nas últimas 24 h, por evento, e por que o resto não foi; `{command} backfill <de> <até>` reenvia o que ele enviou nessa janela (horários ISO), uma única vez.',
     'traffic.title': '*Tráfego do Omnichannel, últimas 24 h*: {summary}',
@@ -805,7 +809,7 @@ const ptBR = {
     'help.panel': '• `{command} panel` abre o painel Webhook: destino, último teste, monitoramento, histórico e botões para tudo isso.',
     'help.help': '• `{command} help` mostra esta ajuda.',
     'help.receiver':
-        'O receptor é a configuração "URL do webhook" do app ou, se ela estiver vazia, a URL do webhook do Omnichannel do workspace. Ele precisa responder HTTP 200: o Rocket.Chat descarta outras respostas 2xx/3xx/4xx e repete 5xx, 429, tempos esgotados e erros de rede.',
+        'O receptor é a configuração "URL do webhook" do app ou, se ela estiver vazia, a URL do webhook do Omnichannel do espaço de trabalho. Ele precisa responder HTTP 200: o Rocket.Chat descarta outras respostas 2xx/3xx/4xx e repete 5xx, 429, tempos esgotados e erros de rede.',
     'help.permission': 'Você precisa da permissão {permission}.',
     'command.panelNeedsClient':
         'O painel precisa de um cliente do Rocket.Chat capaz de abrir as telas de apps: execute o comando na versão web ou no aplicativo para desktop.',
@@ -818,13 +822,13 @@ const ptBR = {
     'readiness.notHttp': 'não é uma URL http(s) ({protocol})',
     'readiness.notUrl': 'não é uma URL',
     'readiness.omnichannelOff': 'O Rocket.Chat não envia nada: o Omnichannel está desativado (Livechat_enabled).',
-    'readiness.noUrl': 'O Rocket.Chat não envia nada: o workspace não tem URL do webhook (Omnichannel → Webhooks, Livechat_webhookUrl).',
-    'readiness.urlUnreadable': 'Não foi possível ler a URL do webhook do workspace (Livechat_webhookUrl): não se sabe o que o Rocket.Chat envia.',
-    'readiness.urlUnusable': 'O Rocket.Chat não envia nada: não é possível entregar à URL do webhook do workspace (Livechat_webhookUrl): {why}.',
+    'readiness.noUrl': 'O Rocket.Chat não envia nada: o espaço de trabalho não tem URL do webhook (Omnichannel → Webhooks, Livechat_webhookUrl).',
+    'readiness.urlUnreadable': 'Não foi possível ler a URL do webhook do espaço de trabalho (Livechat_webhookUrl): não se sabe o que o Rocket.Chat envia.',
+    'readiness.urlUnusable': 'O Rocket.Chat não envia nada: não é possível entregar à URL do webhook do espaço de trabalho (Livechat_webhookUrl): {why}.',
     'readiness.allFlagsOff':
         'O Rocket.Chat não envia (quase) nada: todas as configurações "Enviar solicitação …" de Omnichannel → Webhooks estão desativadas; só LivechatEdit, que não tem nenhuma, é enviado. Ative os eventos de que seu receptor precisa.',
     'readiness.otherUrl':
-        'Você está testando uma URL à qual o Rocket.Chat não entrega: o app testa {tested}, mas as entregas reais do workspace vão para {url} (Livechat_webhookUrl).',
+        'Você está testando uma URL à qual o Rocket.Chat não entrega: o app testa {tested}, mas as entregas reais do espaço de trabalho vão para {url} (Livechat_webhookUrl).',
     'readiness.leadCapture':
         'LeadCapture está ativado (Livechat_webhook_on_capture, que não aparece na página Webhooks): o Rocket.Chat o envia de novo na maioria das mensagens do visitante.',
     'readiness.secretToken':
@@ -839,16 +843,16 @@ const ptBR = {
     'readiness.timeoutUnknown': 'desconhecido',
     'readiness.timeout': '{ms} ms (Livechat_http_timeout); novas tentativas a cada {spacing} ms',
     'readiness.timeoutLine': 'Tempo limite das entregas reais: {timeout}',
-    'readiness.title': 'Prontidão do workspace: {headline}',
-    'readiness.heading': 'Prontidão do workspace:',
+    'readiness.title': 'Prontidão do espaço de trabalho: {headline}',
+    'readiness.heading': 'Prontidão do espaço de trabalho:',
     'outcome.answered200': 'O receptor respondeu 200 em {ms} ms.',
     'outcome.answeredStatus': 'O receptor respondeu {status}; o Rocket.Chat considera entregue apenas um 200.',
     'outcome.timeout': 'O receptor não respondeu em {ms} ms ({setting}).',
     'outcome.unreachable': 'Não foi possível alcançar o receptor: {message}.',
     'outcome.redirects': 'O receptor redirecionou mais de 5 vezes.',
     'outcome.ssrfName':
-        'A verificação de SSRF do workspace recusou {host} (o nome não é resolvido, ou é resolvido para um endereço privado) ou um de seus redirecionamentos; nada foi entregue.',
-    'outcome.ssrf': 'A verificação de SSRF do workspace recusou a URL ou um de seus redirecionamentos; nada foi entregue.',
+        'A verificação de SSRF do espaço de trabalho recusou {host} (o nome não é resolvido, ou é resolvido para um endereço privado) ou um de seus redirecionamentos; nada foi entregue.',
+    'outcome.ssrf': 'A verificação de SSRF do espaço de trabalho recusou a URL ou um de seus redirecionamentos; nada foi entregue.',
     'input.notObject': 'O corpo precisa ser um objeto JSON, por exemplo {example}.',
     'input.tooLarge': 'O corpo é maior que {kib} KiB.',
     'input.unknownFields.one': 'Campo desconhecido {names}: esta solicitação aceita apenas {allowed}.',
@@ -874,10 +878,10 @@ const ptBR = {
         'Uma verificação do receptor envia {cost} solicitações e conta como {counts} testes: somada aos testes que você executou no último minuto, passa de {limit} ({setting}); tente novamente em {seconds} s.',
     'access.rateLimited': 'Você executou {limit} testes no último minuto ({setting}); tente novamente em {seconds} s.',
     'settings.testsPerMinute': 'A configuração {setting} precisa ser um número inteiro a partir de 0 (sem limite).',
-    'send.noUrl': 'Nenhuma URL de webhook: defina a configuração {setting} do app ou a URL do webhook do Omnichannel do workspace.',
+    'send.noUrl': 'Nenhuma URL de webhook: defina a configuração {setting} do app ou a URL do webhook do Omnichannel do espaço de trabalho.',
     'send.unusableUrl': 'A URL do webhook não pode ser usada ({source}): {reason}.',
     'send.sourceApp': 'configuração {setting} do app',
-    'send.sourceWorkspace': 'URL do webhook do Omnichannel do workspace',
+    'send.sourceWorkspace': 'URL do webhook do Omnichannel do espaço de trabalho',
     'send.sourceRequest': 'informada na solicitação',
     'send.secretsWithheld': 'Enviado sem o token secreto e sem assinatura: os segredos vão apenas para a URL do webhook salva.',
     'input.roomId': '"roomId" precisa ser o id de uma sala do Omnichannel (letras, dígitos, "-" ou "_").',
@@ -899,13 +903,13 @@ const ptBR = {
     'permission.readerUnusable':
         'Não foi possível verificar a permissão {permission}, então nada foi enviado: o leitor de permissões do app está configurado, mas não pode ser usado: {problem}. Peça a um administrador para corrigi-lo.',
     'permission.noCredentials':
-        'Não foi possível verificar a permissão {permission}, então nada foi enviado: comandos de barra, o painel e os botões não levam credenciais para ler a tabela de permissões do workspace, nenhum leitor de permissões está configurado e nenhuma tabela foi lida nas últimas 24 h. Peça a um administrador para configurar o leitor de permissões do app (as configurações permission_reader_user_id e permission_reader_token), ou chame uma vez um dos endpoints do app com seus X-User-Id e X-Auth-Token (por exemplo GET webhook.events) e tente novamente.',
+        'Não foi possível verificar a permissão {permission}, então nada foi enviado: comandos de barra, o painel e os botões não levam credenciais para ler a tabela de permissões do espaço de trabalho, nenhum leitor de permissões está configurado e nenhuma tabela foi lida nas últimas 24 h. Peça a um administrador para configurar o leitor de permissões do app (as configurações permission_reader_user_id e permission_reader_token), ou chame uma vez um dos endpoints do app com seus X-User-Id e X-Auth-Token (por exemplo GET webhook.events) e tente novamente.',
     'permission.readerRefused':
-        'Não foi possível verificar a permissão {permission}, então nada foi enviado: o workspace recusou o token do leitor de permissões ({failure}). Peça a um administrador para verificar as configurações permission_reader_user_id e permission_reader_token.',
+        'Não foi possível verificar a permissão {permission}, então nada foi enviado: o espaço de trabalho recusou o token do leitor de permissões ({failure}). Peça a um administrador para verificar as configurações permission_reader_user_id e permission_reader_token.',
     'permission.tableRefused':
-        'Não foi possível verificar a permissão {permission}, então nada foi enviado: o workspace se recusou a mostrar sua tabela de permissões ({failure}). Tente novamente em um minuto.',
+        'Não foi possível verificar a permissão {permission}, então nada foi enviado: o espaço de trabalho se recusou a mostrar sua tabela de permissões ({failure}). Tente novamente em um minuto.',
     'permission.unreachable':
-        'Não foi possível verificar a permissão {permission}, então nada foi enviado: {failure}. Verifique se a configuração de servidor Site_Url é o próprio endereço deste workspace.',
+        'Não foi possível verificar a permissão {permission}, então nada foi enviado: {failure}. Verifique se a configuração de servidor Site_Url é o próprio endereço deste espaço de trabalho.',
     'lookup.siteUrlEmpty': 'a configuração de servidor Site_Url está vazia',
     'lookup.siteUrlInvalid': 'a configuração de servidor Site_Url não é uma URL http(s)',
     'lookup.unreachable': 'não foi possível alcançar permissions.listAll',
@@ -931,7 +935,7 @@ const ptBR = {
         '{host} é um endereço de loopback, privado, link-local ou de metadados; se ele for mesmo o seu receptor, adicione-o à configuração allowed_private_hosts do app',
     'room.notFound':
         'Nenhuma conversa do Omnichannel que você possa ver tem esse id (use um id de sala da lista Conversas atuais do Omnichannel, ou omita a sala).',
-    'history.withheld': 'O payload é de uma conversa que você não pode ver: ele não é mostrado, nem a resposta do receptor a ele.',
+    'history.withheld': 'A carga útil é de uma conversa que você não pode ver: ela não é mostrada, nem a resposta do receptor a ela.',
     'check.running': 'Sua verificação do receptor {id} ainda está em andamento (desde {since}); aguarde até que ela termine.',
     'check.readyReason': 'Pronto: {steps} etapas, nenhum erro.',
     'check.notReadyReason.one': 'Não está pronto: {count} erro em {steps} etapas.',
@@ -945,7 +949,7 @@ const ptBR = {
     'settings.watchFailures': 'A configuração {setting} precisa ser um número inteiro de 1 a {max}.',
     'history.notFound': 'Nenhuma entrega "{id}" no histórico (ele guarda apenas as últimas {limit}).',
     'history.isCheck': '"{id}" é uma verificação do receptor, não uma entrega: execute a verificação de novo.',
-    'history.tooLarge': 'A entrega "{id}" era grande demais para que seu payload fosse guardado; execute um novo teste.',
+    'history.tooLarge': 'A entrega "{id}" era grande demais para que sua carga útil fosse guardada; execute um novo teste.',
     'history.noSuchId': 'Nenhuma entrega com esse id no histórico.',
     'history.oneDelivery': 'Uma entrega registrada, com o corpo exato e os cabeçalhos.',
     'history.recorded.one': '{count} entrega registrada, da mais recente para a mais antiga.',
@@ -993,7 +997,7 @@ const ptBR = {
     'input.backfillIds': '"ids" precisa ser uma lista de 1 a {max} ids de eventos de GET webhook.traffic (evt_ e 12 dígitos hexadecimais).',
     'input.backfillWindow': '"from" e "to" precisam ser horários, "from" antes de "to", por exemplo {example}.',
     'backfill.otherUrl':
-        'Um reenvio substitui as entregas do próprio Rocket.Chat, então só vai para onde elas vão: o app testa {saved}, a URL do webhook do workspace (Omnichannel → Webhooks) é {workspace}. Deixe-as iguais ou limpe o webhook_url do app.',
+        'Um reenvio substitui as entregas do próprio Rocket.Chat, então só vai para onde elas vão: o app testa {saved}, a URL do webhook do espaço de trabalho (Omnichannel → Webhooks) é {workspace}. Deixe-as iguais ou limpe o webhook_url do app.',
     'backfill.unknownIds.one': 'Nenhum evento {ids} no registro de tráfego (ele guarda 7 dias, no máximo 10 000 eventos).',
     'backfill.unknownIds.other': 'Nenhum dos eventos {ids} no registro de tráfego (ele guarda 7 dias, no máximo 10 000 eventos).',
     'backfill.tooMany': '{count} eventos a reenviar: no máximo {max} de cada vez. Informe uma janela menor, ou os ids.',
@@ -1090,17 +1094,17 @@ const es = {
     'watch.recoveredHeading': '✅ Webhook recuperado:',
     'watch.recoveredAfter.one': 'Recuperado tras {after} y {count} ejecución fallida (fallaba desde {since}).',
     'watch.recoveredAfter.other': 'Recuperado tras {after} y {count} ejecuciones fallidas (fallaba desde {since}).',
-    'watch.pausedTitle': '⏸️ Vigilancia del webhook en pausa',
+    'watch.pausedTitle': '⏸️ Monitoreo del webhook en pausa',
     'watch.pausedLine':
-        'La ejecución {run}, iniciada el {started}, nunca terminó: la app se detuvo mientras se ejecutaba (la respuesta de un receptor o un reinicio pueden haberla tumbado). Las ejecuciones programadas están en pausa para que esto no ocurra en cada ciclo; "Probar ahora" ejecuta una vez y reanuda la vigilancia.',
+        'La ejecución {run}, iniciada el {started}, nunca terminó: la app se detuvo mientras se ejecutaba (la respuesta de un receptor o un reinicio pueden haberla tumbado). Las ejecuciones programadas están en pausa para que esto no ocurra en cada ciclo; "Probar ahora" ejecuta una vez y reanuda el monitoreo.',
     'watch.sendsAgainTitle': '✅ Rocket.Chat vuelve a enviar webhooks',
     'watch.stoppedTitle': '🛑 Rocket.Chat dejó de enviar webhooks: la configuración del espacio de trabajo',
     'watch.sendsAgainLine': 'Se vuelven a enviar: {events}.',
     'watch.stoppedLine': '{why} Puede que el receptor esté bien: los eventos reales ya no le llegan.',
     'watch.noEventGoesOut': 'No se envía ningún evento.',
-    'watch.headline': 'Vigilancia: {state}',
-    'watch.headlineSince': 'Vigilancia: {state} desde {since}',
-    'watch.headlineOff': 'Vigilancia: desactivada (watch_interval_minutes es 0)',
+    'watch.headline': 'Monitoreo: {state}',
+    'watch.headlineSince': 'Monitoreo: {state} desde {since}',
+    'watch.headlineOff': 'Monitoreo: desactivado (watch_interval_minutes es 0)',
     'watch.noRunsYet': 'aún sin ejecuciones',
     'watch.uptime': 'entregas correctas en {delivered} de {runs} ejecuciones ({percent} %)',
     'watch.none': 'ninguna',
@@ -1109,7 +1113,7 @@ const es = {
     'watch.fieldUptime': 'Disponibilidad',
     'watch.fieldLastRun': 'Última ejecución',
     'watch.fieldFailuresInARow': 'Fallos seguidos',
-    'watch.pauseLine': '⏸️ En pausa desde {since}: la ejecución {run} nunca terminó. "Probar ahora" ejecuta una vez y reanuda la vigilancia.',
+    'watch.pauseLine': '⏸️ En pausa desde {since}: la ejecución {run} nunca terminó. "Probar ahora" ejecuta una vez y reanuda el monitoreo.',
     'watch.testNow': 'Probar ahora',
     'check.ready': '✅ Receptor listo: {steps} pasos, sin fallos',
     'check.notReady.one': '⛔ Receptor no listo: {count} fallo en {steps} pasos',
@@ -1213,8 +1217,9 @@ const es = {
     'panel.noTarget': 'no hay ninguna URL de webhook definida',
     'panel.lastTest': 'Última prueba',
     'panel.noneYet': 'ninguna todavía',
-    'panel.healthWatch': 'Vigilancia',
+    'panel.healthWatch': 'Monitoreo',
     'panel.rate': '{percent} % entregadas',
+    'panel.median': 'mediana {ms} ms',
     'panel.noDeliveriesYet': 'aún no hay entregas',
     'panel.history': 'Historial',
     'panel.deliveries.one': '{count} entrega',
@@ -1232,7 +1237,7 @@ const es = {
     'panel.watchUnknown': 'desconocido',
     'panel.watchHealthy': 'en buen estado',
     'panel.watchFailing': 'con fallos',
-    'panel.watchOff': 'desactivada',
+    'panel.watchOff': 'desactivado',
     'panel.watchUptime.one': 'disponibilidad {percent} % ({count} ejecución)',
     'panel.watchUptime.other': 'disponibilidad {percent} % ({count} ejecuciones)',
     'panel.since': 'desde {when}',
@@ -1276,7 +1281,7 @@ const es = {
     'reply.stillRunningCheck':
         '⏳ La comprobación del receptor {id} sigue en curso: recibirá aquí su resultado cuando termine, y quedará guardado en el historial.',
     'reply.stillRunningWatch':
-        '⏳ La ejecución de vigilancia {id} sigue en curso: recibirá aquí su resultado cuando termine, y quedará guardado en el historial.',
+        '⏳ La ejecución de monitoreo {id} sigue en curso: recibirá aquí su resultado cuando termine, y quedará guardado en el historial.',
     'reply.stillRunningBackfill':
         '⏳ El reenvío {id} sigue en curso: el resultado se le enviará aquí cuando termine; cada evento enviado queda en el historial.',
     'reply.redeliveryOf': '(reenvío de {id})',
@@ -1287,9 +1292,9 @@ const es = {
     'reply.urlHost': 'Host de la URL',
     'reply.changeFailing': 'empezó a fallar',
     'reply.changeRecovered': 'recuperado',
-    'reply.watchState': 'Vigilancia: {state}.',
-    'reply.watchChanged': 'Vigilancia: {state} ({change}).',
-    'reply.watchChangedPosted': 'Vigilancia: {state} ({change}; publicado en la sala de alertas).',
+    'reply.watchState': 'Monitoreo: {state}.',
+    'reply.watchChanged': 'Monitoreo: {state} ({change}).',
+    'reply.watchChangedPosted': 'Monitoreo: {state} ({change}; publicado en la sala de alertas).',
     'reply.watchResumed': 'Las ejecuciones programadas se reanudan.',
     'reply.noHistory': 'Aún no hay entregas registradas: ejecute primero `/livechat-webhook-test`.',
     'reply.again': 'reenvío de {id}',
@@ -1316,8 +1321,8 @@ const es = {
     'traffic.unknown': 'desconocido: el servidor no lo dijo',
     'traffic.room': '*Esta conversación*: {summary}',
     'panel.traffic': 'Últimas 24 h',
-    'help.watch': '• `{command} watch` muestra la vigilancia (estado, disponibilidad, última ejecución); `{command} watch now` la ejecuta de inmediato.',
-    'help.panel': '• `{command} panel` abre el panel Webhook: destino, última prueba, vigilancia, historial y botones para todo ello.',
+    'help.watch': '• `{command} watch` muestra el monitoreo (estado, disponibilidad, última ejecución); `{command} watch now` lo ejecuta de inmediato.',
+    'help.panel': '• `{command} panel` abre el panel Webhook: destino, última prueba, monitoreo, historial y botones para todo ello.',
     'help.help': '• `{command} help` muestra esta ayuda.',
     'help.receiver':
         'El receptor es el ajuste "URL del webhook" de la app o, si está vacío, la URL de webhook de Omnichannel del espacio de trabajo. Debe responder HTTP 200: Rocket.Chat descarta las demás respuestas 2xx/3xx/4xx y reintenta los 5xx, 429, tiempos agotados y errores de red.',
@@ -1325,7 +1330,7 @@ const es = {
     'command.panelNeedsClient': 'El panel necesita un cliente de Rocket.Chat que abra vistas de apps: ejecute el comando desde la app web o de escritorio.',
     'command.checkUsage': 'Uso: `{command} check` o `{command} check url <https://…>`.',
     'command.checking': 'Comprobando {steps} pasos…',
-    'command.watchUsage': '`{command} watch` muestra la vigilancia; `{command} watch now` la ejecuta de inmediato.',
+    'command.watchUsage': '`{command} watch` muestra el monitoreo; `{command} watch now` lo ejecuta de inmediato.',
     'command.giveUrl': 'Indique la URL que quiere probar: `{command} url https://crm.example.com/hook`.',
     'command.tooManyArguments': 'Demasiados argumentos.',
     'command.typeHelp': 'Escriba `{command} help` para ver el uso.',
@@ -1376,7 +1381,7 @@ const es = {
     'input.empty.one': '{names} está vacío: indique un valor u omita el campo.',
     'input.empty.other': '{names} están vacíos: indique un valor u omita esos campos.',
     'running.check': 'La comprobación del receptor {id} sigue en curso {when}: GET webhook.deliveries?id={id} muestra su resultado cuando termine.',
-    'running.watch': 'La ejecución de vigilancia {id} sigue en curso {when}: GET webhook.watch la muestra cuando termine.',
+    'running.watch': 'La ejecución de monitoreo {id} sigue en curso {when}: GET webhook.watch la muestra cuando termine.',
     'running.delivery': 'La entrega {id} sigue en curso {when}: GET webhook.deliveries?id={id} muestra su resultado cuando termine.',
     'running.backfill': 'El reenvío {id} sigue en curso {when}: cada evento que envía aparece en GET webhook.deliveries?source=backfill.',
     'running.since': 'desde {at}',
@@ -1450,10 +1455,10 @@ const es = {
     'check.notReadyReason.one': 'No listo: {count} fallo en {steps} pasos.',
     'check.notReadyReason.other': 'No listo: {count} fallos en {steps} pasos.',
     'answer.panel': 'El panel.',
-    'watch.cannotRun': 'La vigilancia no puede ejecutarse: {reason}',
-    'watch.stillGoing': 'La ejecución anterior de la vigilancia sigue en curso.',
-    'watch.paused': 'La vigilancia está en pausa: la ejecución {run} nunca terminó. "Probar ahora" la ejecuta una vez y la reanuda.',
-    'settings.watchInterval': 'El ajuste {setting} debe ser un número entero de minutos de 1 a {max}, o 0 (desactivada).',
+    'watch.cannotRun': 'El monitoreo no puede ejecutarse: {reason}',
+    'watch.stillGoing': 'La ejecución anterior del monitoreo sigue en curso.',
+    'watch.paused': 'El monitoreo está en pausa: la ejecución {run} nunca terminó. "Probar ahora" lo ejecuta una vez y lo reanuda.',
+    'settings.watchInterval': 'El ajuste {setting} debe ser un número entero de minutos de 1 a {max}, o 0 (desactivado).',
     'settings.watchEvent': 'El ajuste {setting} no es un tipo de evento; eventos válidos: {events}.',
     'settings.watchFailures': 'El ajuste {setting} debe ser un número entero de 1 a {max}.',
     'history.notFound': 'No hay ninguna entrega "{id}" en el historial (solo guarda las últimas {limit}).',
@@ -1468,8 +1473,8 @@ const es = {
     'answer.events': '{count} tipos de evento.',
     'answer.allowed': 'Permitido.',
     'answer.internal': 'La prueba no pudo ejecutarse por un fallo inesperado; el registro de la app tiene los detalles.',
-    'watch.tests': 'La vigilancia prueba {event} cada {minutes} min; estado del webhook: {state}.',
-    'watch.off': 'La vigilancia está desactivada (watch_interval_minutes es 0).',
+    'watch.tests': 'El monitoreo prueba {event} cada {minutes} min; estado del webhook: {state}.',
+    'watch.off': 'El monitoreo está desactivado (watch_interval_minutes es 0).',
     'rules.noVersion': 'no se pudo leer la versión del servidor',
     'rules.notVersion': 'la versión del servidor "{version}" no es un número de versión',
     'rules.only710': 'el servidor solo indica 7.10, y de 7.10.0 a 7.10.3 todavía se reintenta toda respuesta salvo 200',
@@ -1532,7 +1537,7 @@ const de = {
     'list.or': 'oder',
     'report.assumedRules':
         '(Aktuelle Zustellregeln angenommen: {note}; setzen Sie delivery_rules auf „Alt“, wenn dieser Server jede Antwort außer 200 wiederholt.)',
-    'report.spacingWorkspace': 'im Abstand von {ms} ms (4 × Livechat_http_timeout des Workspace)',
+    'report.spacingWorkspace': 'im Abstand von {ms} ms (4 × Livechat_http_timeout des Arbeitsbereichs)',
     'report.spacingApp': 'im Abstand von {ms} ms (4 × webhook_timeout_ms der App)',
     'report.spacing': 'im Abstand von {ms} ms (4 × Zeitlimit)',
     'report.retries': 'Rocket.Chat würde es noch {more}-mal versuchen, {spacing}, und dann aufgeben',
@@ -1542,9 +1547,9 @@ const de = {
         'Keine Verbindung möglich: {retries}. Prüfen Sie den Hostnamen, den Port und ob der Empfänger läuft und vom Rocket.Chat-Server aus erreichbar ist.',
     'report.redirectLoop': 'Die URL leitet mehr als 5-mal weiter (eine Schleife?): {retries}. Tragen Sie als Webhook-URL die endgültige Adresse ein.',
     'report.hostRefused':
-        'die SSRF-Prüfung des Workspace hat die URL oder eine ihrer Weiterleitungen abgelehnt; fügen Sie den Host der Workspace-Einstellung SSRF_Allowlist und der App-Einstellung allowed_private_hosts hinzu, wenn es wirklich Ihr Empfänger ist',
+        'die SSRF-Prüfung des Arbeitsbereichs hat die URL oder eine ihrer Weiterleitungen abgelehnt; fügen Sie den Host der Einstellung SSRF_Allowlist des Arbeitsbereichs und der App-Einstellung allowed_private_hosts hinzu, wenn es wirklich Ihr Empfänger ist',
     'report.hostRefusedName':
-        'die SSRF-Prüfung des Workspace hat {host} (oder eine seiner Weiterleitungen) abgelehnt. Entweder lässt sich der Name vom Rocket.Chat-Server aus nicht auflösen (prüfen Sie Schreibweise und DNS: auch echte Zustellungen würden ihn nicht erreichen), oder er wird zu einer privaten Adresse aufgelöst: fügen Sie den Host der Workspace-Einstellung SSRF_Allowlist und der App-Einstellung allowed_private_hosts hinzu, wenn es wirklich Ihr Empfänger ist',
+        'die SSRF-Prüfung des Arbeitsbereichs hat {host} (oder eine seiner Weiterleitungen) abgelehnt. Entweder lässt sich der Name vom Rocket.Chat-Server aus nicht auflösen (prüfen Sie Schreibweise und DNS: auch echte Zustellungen würden ihn nicht erreichen), oder er wird zu einer privaten Adresse aufgelöst: fügen Sie den Host der Einstellung SSRF_Allowlist des Arbeitsbereichs und der App-Einstellung allowed_private_hosts hinzu, wenn es wirklich Ihr Empfänger ist',
     'report.refused':
         'Es wurde nichts gesendet: {reason}. (Die Netzwerkrichtlinie dieser App ist absichtlich strenger als die der Zustellungen von Rocket.Chat.)',
     'report.legacyRetried': '{why}. Dieser Server wiederholt jede Antwort außer 200: {retries}; der Empfänger erhält sie also womöglich immer wieder.',
@@ -1572,7 +1577,7 @@ const de = {
         'die Anfrage enthielt keine Zugangsdaten; wenn der Empfänger ein geheimes Token erwartet, setzen Sie die App-Einstellung „Geheimes Token“ (Header X-RocketChat-Livechat-Token)',
     'report.invalidUrl': 'Korrigieren Sie die Webhook-URL ({reason}): Rocket.Chat würde es {attempts}-mal versuchen und jedes Mal scheitern.',
     'report.urlNotSet':
-        'Legen Sie eine Webhook-URL fest (die App-Einstellung „Webhook-URL“ oder die Omnichannel-Webhook-URL des Workspace): ohne sie sendet Rocket.Chat nichts.',
+        'Legen Sie eine Webhook-URL fest (die App-Einstellung „Webhook-URL“ oder die Omnichannel-Webhook-URL des Arbeitsbereichs): ohne sie sendet Rocket.Chat nichts.',
     'common.status': 'Status',
     'common.noUrl': '(keine URL)',
     'verdict.delivered': 'zugestellt',
@@ -1608,7 +1613,7 @@ const de = {
     'watch.pausedLine':
         'Lauf {run}, gestartet am {started}, wurde nie beendet: die App wurde während des Laufs angehalten (die Antwort eines Empfängers oder ein Neustart könnte sie lahmgelegt haben). Geplante Läufe sind pausiert, damit das nicht bei jedem Takt geschieht; „Jetzt testen“ führt einen Lauf aus und setzt die Überwachung fort.',
     'watch.sendsAgainTitle': '✅ Rocket.Chat sendet wieder Webhooks',
-    'watch.stoppedTitle': '🛑 Rocket.Chat sendet keine Webhooks mehr: Einstellungen des Workspace',
+    'watch.stoppedTitle': '🛑 Rocket.Chat sendet keine Webhooks mehr: Einstellungen des Arbeitsbereichs',
     'watch.sendsAgainLine': '{events} werden wieder gesendet.',
     'watch.stoppedLine': '{why} Der Empfänger ist womöglich in Ordnung: echte Ereignisse erreichen ihn nicht mehr.',
     'watch.noEventGoesOut': 'Es wird kein Ereignis gesendet.',
@@ -1628,7 +1633,7 @@ const de = {
     'check.ready': '✅ Empfänger bereit: {steps} Schritte, kein Fehler',
     'check.notReady.one': '⛔ Empfänger nicht bereit: {count} Fehler in {steps} Schritten',
     'check.notReady.other': '⛔ Empfänger nicht bereit: {count} Fehler in {steps} Schritten',
-    'check.notSentHere': 'von diesem Workspace nicht gesendet',
+    'check.notSentHere': 'von diesem Arbeitsbereich nicht gesendet',
     'check.problems': 'Probleme:',
     'check.stepCount.one': '{count} Schritt',
     'check.stepCount.other': '{count} Schritte',
@@ -1644,7 +1649,7 @@ const de = {
     'step.wrongSignature': 'mit einer falschen Signatur',
     'step.staleSignature': 'mit einer 10 Minuten alten Signatur',
     'step.duplicate': 'ein Duplikat (dieselbe webhook-id noch einmal)',
-    'step.workspace': 'Workspace',
+    'step.workspace': 'Arbeitsbereich',
     'stepVerdict.refusedAsItShould': 'wie erwartet abgelehnt',
     'stepVerdict.refusedWith200': 'mit 200 abgelehnt',
     'stepVerdict.accepted': 'angenommen',
@@ -1654,9 +1659,9 @@ const de = {
     'stepVerdict.skipped': 'übersprungen',
     'check.notRun': 'Nicht ausgeführt: die Frist der Prüfung ist vorher abgelaufen.',
     'check.inconclusiveToken':
-        'Nicht aussagekräftig: dieselbe Payload wurde auch bei korrektem Versand nicht angenommen; das sagt also nichts über die Token-Prüfung des Empfängers aus. Beheben Sie zuerst den Fehler in jenem Schritt.',
+        'Nicht aussagekräftig: dieselben Nutzdaten wurden auch bei korrektem Versand nicht angenommen; das sagt also nichts über die Token-Prüfung des Empfängers aus. Beheben Sie zuerst den Fehler in jenem Schritt.',
     'check.inconclusiveSignature':
-        'Nicht aussagekräftig: dieselbe Payload wurde auch bei korrektem Versand nicht angenommen; das sagt also nichts über die Signaturprüfung des Empfängers aus. Beheben Sie zuerst den Fehler in jenem Schritt.',
+        'Nicht aussagekräftig: dieselben Nutzdaten wurden auch bei korrektem Versand nicht angenommen; das sagt also nichts über die Signaturprüfung des Empfängers aus. Beheben Sie zuerst den Fehler in jenem Schritt.',
     'check.acceptsNoToken':
         'Der Empfänger nimmt Zustellungen ohne das Token an: wer die URL kennt, kann ins CRM schreiben. Lehnen Sie eine Anfrage ohne X-RocketChat-Livechat-Token ab (401).',
     'check.acceptsWrongToken':
@@ -1679,9 +1684,9 @@ const de = {
     'check.needsSignature':
         'Der Empfänger hat die Zustellung ohne Signatur abgelehnt ({status}), signiert aber angenommen. Echte Zustellungen von Rocket.Chat sind nie signiert (sie tragen nur X-RocketChat-Livechat-Token): er würde jedes echte Ereignis ablehnen. Machen Sie die Signatur für echte Zustellungen optional.',
     'check.payloadRefusedQuoted':
-        'Der Empfänger hat diese Payload abgelehnt ({status}), obwohl er dasselbe Token in anderen Schritten angenommen hat; das Token ist also nicht das Problem. Seine Antwort lautet {answer}.',
+        'Der Empfänger hat diese Nutzdaten abgelehnt ({status}), obwohl er dasselbe Token in anderen Schritten angenommen hat; das Token ist also nicht das Problem. Seine Antwort lautet {answer}.',
     'check.payloadRefused':
-        'Der Empfänger hat diese Payload abgelehnt ({status}), obwohl er dasselbe Token in anderen Schritten angenommen hat; das Token ist also nicht das Problem.',
+        'Der Empfänger hat diese Nutzdaten abgelehnt ({status}), obwohl er dasselbe Token in anderen Schritten angenommen hat; das Token ist also nicht das Problem.',
     'check.notDelivered': 'Nicht zugestellt.',
     'check.slow':
         'Dauerte {ms} ms, mehr als die Hälfte des Zeitlimits von {timeout} ms: antworten Sie zuerst mit 200 und erledigen Sie die langsame Arbeit danach.',
@@ -1692,7 +1697,7 @@ const de = {
         '{warning} (in {count} Schritten: {steps}); antworten Sie mit 200 und kurzem JSON-Inhalt (oder ohne Inhalt), und mit einem Fehlerstatus, wenn die Daten nicht übernommen wurden.',
     'check.crmWarning':
         '{warning}; antworten Sie mit 200 und kurzem JSON-Inhalt (oder ohne Inhalt), und mit einem Fehlerstatus, wenn die Daten nicht übernommen wurden.',
-    'check.notCounted': 'Von diesem Workspace nicht gesendet ({settings} aus), daher nicht gezählt: {hint}',
+    'check.notCounted': 'Von diesem Arbeitsbereich nicht gesendet ({settings} aus), daher nicht gezählt: {hint}',
     'check.sampleOnlyChokedQuoted':
         'Nur das feste Testbeispiel von Rocket.Chat scheitert hier; dasselbe Ereignis in der Form echter Zustellungen wurde zugestellt, echter Verkehr ist also in Ordnung, doch die Schaltfläche „Test senden“ von Rocket.Chat selbst würde scheitern. Der Empfänger scheiterte an: {fields} (seine Antwort: {answer}). Sehen Sie für diese Felder einen Standardwert vor.',
     'check.sampleOnlyChoked':
@@ -1704,16 +1709,17 @@ const de = {
     'dedup.advice':
         'Der Empfänger hat auch auf ein Duplikat mit 200 geantwortet. Rocket.Chat wiederholt eine Zustellung nach einer Zeitüberschreitung, einer 5xx oder einer 429 mit demselben Inhalt, und echte Zustellungen tragen keine webhook-id (nur die signierten Tests dieser App): deduplizieren Sie {event} nach {on}.',
     'dedup.Message':
-        'der ID der Nachricht (messages[0]._id; jede Message-Zustellung trägt genau eine Nachricht): die _id der Payload ist die der Unterhaltung, mit _id und type würde also jede Nachricht nach der ersten einer Unterhaltung verworfen',
+        'der ID der Nachricht (messages[0]._id; jede Message-Zustellung trägt genau eine Nachricht): die _id der Nutzdaten ist die der Unterhaltung, mit _id und type würde also jede Nachricht nach der ersten einer Unterhaltung verworfen',
     'dedup.LivechatSession': 'type und _id (der Unterhaltung): eine Unterhaltung wird nur einmal geschlossen',
     'dedup.conversation': 'type und _id (der Unterhaltung)',
     'dedup.LivechatSessionTaken': 'type, _id (der Unterhaltung) und servedBy._id: nach einer Weiterleitung wird eine Unterhaltung erneut übernommen',
     'dedup.LivechatSessionForwarded':
         'type, _id, servedBy._id, departmentId und oldServedBy._id / oldDepartmentId: eine Unterhaltung kann viele Male weitergeleitet werden',
     'dedup.LivechatEdit':
-        'einem Hash des gesamten Inhalts: Bearbeitungen einer Unterhaltung wiederholen sich ohne eigenen Schlüssel, und ein erneuter Versuch sendet dieselben Bytes noch einmal',
-    'dedup.LeadCapture': '_id, visitor.email und visitor.phone (oder einem Hash des Inhalts): Rocket.Chat sendet es bei den meisten Besuchernachrichten erneut',
-    'dedup.LivechatOfflineMessage': 'einem Hash des gesamten Inhalts (es hat keine ID; sein sentAt bleibt bei einem erneuten Versuch gleich)',
+        'einem Hashwert des gesamten Inhalts: Bearbeitungen einer Unterhaltung wiederholen sich ohne eigenen Schlüssel, und ein erneuter Versuch sendet dieselben Bytes noch einmal',
+    'dedup.LeadCapture':
+        '_id, visitor.email und visitor.phone (oder einem Hashwert des Inhalts): Rocket.Chat sendet es bei den meisten Besuchernachrichten erneut',
+    'dedup.LivechatOfflineMessage': 'einem Hashwert des gesamten Inhalts (es hat keine ID; sein sentAt bleibt bei einem erneuten Versuch gleich)',
     'dedup.default': 'type und _id',
     'common.notSent': 'nicht gesendet',
     'common.sendAgain': 'Erneut senden',
@@ -1721,17 +1727,18 @@ const de = {
     'common.close': 'Schließen',
     'panel.title': 'Webhook',
     'panel.refresh': 'Aktualisieren',
-    'panel.workspace': 'Workspace',
+    'panel.workspace': 'Arbeitsbereich',
     'panel.target': 'Ziel',
     'panel.targetFrom': '{host} (aus {source})',
     'panel.fromAppSetting': 'der Webhook-URL der App',
-    'panel.fromWorkspaceSetting': 'der Omnichannel-Webhook-URL des Workspace',
+    'panel.fromWorkspaceSetting': 'der Omnichannel-Webhook-URL des Arbeitsbereichs',
     'panel.fromRequest': 'dieser Anfrage',
     'panel.noTarget': 'keine Webhook-URL festgelegt',
     'panel.lastTest': 'Letzter Test',
     'panel.noneYet': 'noch keiner',
     'panel.healthWatch': 'Überwachung',
     'panel.rate': '{percent} % zugestellt',
+    'panel.median': 'Median {ms} ms',
     'panel.noDeliveriesYet': 'noch keine Zustellungen',
     'panel.history': 'Verlauf',
     'panel.deliveries.one': '{count} Zustellung',
@@ -1754,7 +1761,7 @@ const de = {
     'panel.watchUptime.other': 'Verfügbarkeit {percent} % ({count} Läufe)',
     'panel.since': 'seit {when}',
     'form.event': 'Ereignis',
-    'form.room': 'Omnichannel-Raum-ID (optional): die Payload aus dieser Unterhaltung erstellen',
+    'form.room': 'Omnichannel-Raum-ID (optional): die Nutzdaten aus dieser Unterhaltung erstellen',
     'form.url': 'Andere URL (optional): wird ohne das geheime Token und unsigniert gesendet',
     'form.title': 'Einen Test senden',
     'form.send': 'Senden',
@@ -1814,17 +1821,17 @@ const de = {
     'reply.byWatch': 'von der Überwachung',
     'reply.historyTitle': 'Die letzten {shown} von {total} Zustellungen{summary}, neueste zuerst (`redeliver <id>` sendet eine erneut):',
     'help.intro':
-        '{command} sendet eine Beispiel-Payload des Omnichannel-Webhooks und sagt Ihnen, was echte Zustellungen von Rocket.Chat mit der Antwort des Empfängers tun würden. Nur Sie sehen die Antworten.',
+        '{command} sendet Beispiel-Nutzdaten des Omnichannel-Webhooks und sagt Ihnen, was echte Zustellungen von Rocket.Chat mit der Antwort des Empfängers tun würden. Nur Sie sehen die Antworten.',
     'help.test': '• `{command}` sendet das eigene Testbeispiel von Rocket.Chat (`LivechatSession`).',
     'help.event': '• `{command} <event>` sendet ein Beispiel eines anderen Ereignisses: {events}.',
-    'help.room': '• `{command} room [event]` erstellt die Payload aus diesem Omnichannel-Raum (mit Besucher, Agent und den letzten 100 Nachrichten).',
+    'help.room': '• `{command} room [event]` erstellt die Nutzdaten aus diesem Omnichannel-Raum (mit Besucher, Agent und den letzten 100 Nachrichten).',
     'help.url':
         '• `{command} url <https://…> [event] [room]` testet eine andere URL als die gespeicherte (es gilt dieselbe Netzwerkrichtlinie), ohne das geheime Token und unsigniert: Geheimnisse gehen nur an die gespeicherte URL.',
     'help.history': '• `{command} history` listet die letzten {lines} Zustellungen auf; `{command} redeliver <id>` sendet eine davon erneut.',
     'help.check':
         '• `{command} check [url <https://…>]` prüft den Empfänger: jedes Ereignis, ob er ein fehlendes oder falsches Token bzw. eine fehlende oder falsche Signatur ablehnt, seine Geschwindigkeit.',
     'help.readiness':
-        '• `{command} readiness` zeigt, was die echten Zustellungen des Workspace senden (jedes Ereignis und die Einstellung, die darüber entscheidet) und wohin.',
+        '• `{command} readiness` zeigt, was die echten Zustellungen des Arbeitsbereichs senden (jedes Ereignis und die Einstellung, die darüber entscheidet) und wohin.',
     'help.traffic':
         '• `{command} traffic` zeigt, was Rocket.Chat Ihrem CRM in den letzten 24 h gesendet hat, je Ereignis, und warum der Rest nicht hinausging; `{command} backfill <von> <bis>` sendet erneut, was es in diesem Zeitfenster gesendet hat (ISO-Zeiten), einmal.',
     'traffic.title': '*Omnichannel-Verkehr, letzte 24 h*: {summary}',
@@ -1834,12 +1841,13 @@ const de = {
     'traffic.room': '*Diese Unterhaltung*: {summary}',
     'panel.traffic': 'Letzte 24 h',
     'help.watch': '• `{command} watch` zeigt die Überwachung (Zustand, Verfügbarkeit, letzter Lauf); `{command} watch now` führt sie sofort aus.',
-    'help.panel': '• `{command} panel` öffnet das Webhook-Panel: Ziel, letzter Test, Überwachung, Verlauf und Schaltflächen für all das.',
+    'help.panel': '• `{command} panel` öffnet das Webhook-Bedienfeld: Ziel, letzter Test, Überwachung, Verlauf und Schaltflächen für all das.',
     'help.help': '• `{command} help` zeigt diese Hilfe.',
     'help.receiver':
-        'Der Empfänger ist die App-Einstellung „Webhook-URL“, andernfalls die Omnichannel-Webhook-URL des Workspace. Er muss mit HTTP 200 antworten: Rocket.Chat verwirft andere 2xx-/3xx-/4xx-Antworten und wiederholt bei 5xx, 429, Zeitüberschreitungen und Netzwerkfehlern.',
+        'Der Empfänger ist die App-Einstellung „Webhook-URL“, andernfalls die Omnichannel-Webhook-URL des Arbeitsbereichs. Er muss mit HTTP 200 antworten: Rocket.Chat verwirft andere 2xx-/3xx-/4xx-Antworten und wiederholt bei 5xx, 429, Zeitüberschreitungen und Netzwerkfehlern.',
     'help.permission': 'Sie benötigen die Berechtigung {permission}.',
-    'command.panelNeedsClient': 'Das Panel braucht einen Rocket.Chat-Client, der App-Ansichten öffnet: führen Sie den Befehl in der Web- oder Desktop-App aus.',
+    'command.panelNeedsClient':
+        'Das Bedienfeld braucht einen Rocket.Chat-Client, der App-Ansichten öffnet: führen Sie den Befehl in der Web- oder Desktop-App aus.',
     'command.checkUsage': 'Verwendung: `{command} check` oder `{command} check url <https://…>`.',
     'command.checking': '{steps} Schritte werden geprüft…',
     'command.watchUsage': '`{command} watch` zeigt die Überwachung; `{command} watch now` führt sie sofort aus.',
@@ -1849,13 +1857,13 @@ const de = {
     'readiness.notHttp': 'sie ist keine http(s)-URL ({protocol})',
     'readiness.notUrl': 'sie ist keine URL',
     'readiness.omnichannelOff': 'Rocket.Chat sendet nichts: Omnichannel ist ausgeschaltet (Livechat_enabled).',
-    'readiness.noUrl': 'Rocket.Chat sendet nichts: der Workspace hat keine Webhook-URL (Omnichannel → Webhooks, Livechat_webhookUrl).',
-    'readiness.urlUnreadable': 'Die Webhook-URL des Workspace (Livechat_webhookUrl) konnte nicht gelesen werden: was Rocket.Chat sendet, ist unbekannt.',
-    'readiness.urlUnusable': 'Rocket.Chat sendet nichts: an die Webhook-URL des Workspace (Livechat_webhookUrl) kann nicht zugestellt werden: {why}.',
+    'readiness.noUrl': 'Rocket.Chat sendet nichts: der Arbeitsbereich hat keine Webhook-URL (Omnichannel → Webhooks, Livechat_webhookUrl).',
+    'readiness.urlUnreadable': 'Die Webhook-URL des Arbeitsbereichs (Livechat_webhookUrl) konnte nicht gelesen werden: was Rocket.Chat sendet, ist unbekannt.',
+    'readiness.urlUnusable': 'Rocket.Chat sendet nichts: an die Webhook-URL des Arbeitsbereichs (Livechat_webhookUrl) kann nicht zugestellt werden: {why}.',
     'readiness.allFlagsOff':
         'Rocket.Chat sendet (fast) nichts: jede Einstellung „Anforderung senden für …“ unter Omnichannel → Webhooks ist ausgeschaltet; nur LivechatEdit, das keine eigene hat, wird gesendet. Schalten Sie die Ereignisse ein, die Ihr Empfänger braucht.',
     'readiness.otherUrl':
-        'Sie testen eine URL, an die Rocket.Chat nicht zustellt: die App testet {tested}, die echten Zustellungen des Workspace gehen an {url} (Livechat_webhookUrl).',
+        'Sie testen eine URL, an die Rocket.Chat nicht zustellt: die App testet {tested}, die echten Zustellungen des Arbeitsbereichs gehen an {url} (Livechat_webhookUrl).',
     'readiness.leadCapture':
         'LeadCapture ist eingeschaltet (Livechat_webhook_on_capture, nicht auf der Seite „Webhooks“ angezeigt): Rocket.Chat sendet es bei den meisten Besuchernachrichten erneut.',
     'readiness.secretToken':
@@ -1870,16 +1878,16 @@ const de = {
     'readiness.timeoutUnknown': 'unbekannt',
     'readiness.timeout': '{ms} ms (Livechat_http_timeout); Wiederholungen im Abstand von {spacing} ms',
     'readiness.timeoutLine': 'Zeitlimit echter Zustellungen: {timeout}',
-    'readiness.title': 'Bereitschaft des Workspace: {headline}',
-    'readiness.heading': 'Bereitschaft des Workspace:',
+    'readiness.title': 'Bereitschaft des Arbeitsbereichs: {headline}',
+    'readiness.heading': 'Bereitschaft des Arbeitsbereichs:',
     'outcome.answered200': 'Der Empfänger hat in {ms} ms mit 200 geantwortet.',
     'outcome.answeredStatus': 'Der Empfänger hat mit {status} geantwortet; Rocket.Chat wertet nur 200 als zugestellt.',
     'outcome.timeout': 'Der Empfänger hat nicht innerhalb von {ms} ms geantwortet ({setting}).',
     'outcome.unreachable': 'Der Empfänger war nicht erreichbar: {message}.',
     'outcome.redirects': 'Der Empfänger hat mehr als 5-mal weitergeleitet.',
     'outcome.ssrfName':
-        'Die SSRF-Prüfung des Workspace hat {host} (nicht auflösbar oder zu einer privaten Adresse aufgelöst) oder eine seiner Weiterleitungen abgelehnt; es wurde nichts zugestellt.',
-    'outcome.ssrf': 'Die SSRF-Prüfung des Workspace hat die URL oder eine ihrer Weiterleitungen abgelehnt; es wurde nichts zugestellt.',
+        'Die SSRF-Prüfung des Arbeitsbereichs hat {host} (nicht auflösbar oder zu einer privaten Adresse aufgelöst) oder eine seiner Weiterleitungen abgelehnt; es wurde nichts zugestellt.',
+    'outcome.ssrf': 'Die SSRF-Prüfung des Arbeitsbereichs hat die URL oder eine ihrer Weiterleitungen abgelehnt; es wurde nichts zugestellt.',
     'input.notObject': 'Der Inhalt der Anfrage muss ein JSON-Objekt sein, z. B. {example}.',
     'input.tooLarge': 'Der Inhalt der Anfrage ist größer als {kib} KiB.',
     'input.unknownFields.one': 'Unbekanntes Feld {names}: diese Anfrage akzeptiert nur {allowed}.',
@@ -1905,10 +1913,10 @@ const de = {
         'Eine Empfängerprüfung sendet {cost} Anfragen und zählt als {counts} Tests: zusammen mit den Tests, die Sie in der letzten Minute ausgeführt haben, sind das mehr als {limit} ({setting}); versuchen Sie es in {seconds} s erneut.',
     'access.rateLimited': 'Sie haben in der letzten Minute {limit} Tests ausgeführt ({setting}); versuchen Sie es in {seconds} s erneut.',
     'settings.testsPerMinute': 'Die Einstellung {setting} muss eine ganze Zahl ab 0 (keine Grenze) sein.',
-    'send.noUrl': 'Keine Webhook-URL: legen Sie die App-Einstellung {setting} oder die Omnichannel-Webhook-URL des Workspace fest.',
+    'send.noUrl': 'Keine Webhook-URL: legen Sie die App-Einstellung {setting} oder die Omnichannel-Webhook-URL des Arbeitsbereichs fest.',
     'send.unusableUrl': 'Die Webhook-URL aus {source} ist nicht verwendbar: {reason}.',
     'send.sourceApp': 'der App-Einstellung {setting}',
-    'send.sourceWorkspace': 'der Omnichannel-Webhook-URL des Workspace',
+    'send.sourceWorkspace': 'der Omnichannel-Webhook-URL des Arbeitsbereichs',
     'send.sourceRequest': 'der Anfrage',
     'send.secretsWithheld': 'Ohne das geheime Token und unsigniert gesendet: Geheimnisse gehen nur an die gespeicherte Webhook-URL.',
     'input.roomId': '"roomId" muss die ID eines Omnichannel-Raums sein (Buchstaben, Ziffern, "-" oder "_").',
@@ -1930,13 +1938,13 @@ const de = {
     'permission.readerUnusable':
         'Die Berechtigung {permission} konnte nicht geprüft werden, daher wurde nichts gesendet: der Berechtigungsleser der App ist eingerichtet, aber nicht verwendbar: {problem}. Bitten Sie einen Administrator, das zu beheben.',
     'permission.noCredentials':
-        'Die Berechtigung {permission} konnte nicht geprüft werden, daher wurde nichts gesendet: Slash-Befehle, das Panel und Schaltflächen bringen keine Zugangsdaten mit, um die Berechtigungstabelle des Workspace zu lesen, es ist kein Berechtigungsleser eingerichtet, und in den letzten 24 h wurde keine Tabelle gelesen. Bitten Sie einen Administrator, den Berechtigungsleser der App einzurichten (die Einstellungen permission_reader_user_id und permission_reader_token), oder rufen Sie einmal einen der Endpunkte der App mit Ihren Headern X-User-Id und X-Auth-Token auf (z. B. GET webhook.events) und versuchen Sie es dann erneut.',
+        'Die Berechtigung {permission} konnte nicht geprüft werden, daher wurde nichts gesendet: Slash-Befehle, das Bedienfeld und Schaltflächen bringen keine Zugangsdaten mit, um die Berechtigungstabelle des Arbeitsbereichs zu lesen, es ist kein Berechtigungsleser eingerichtet, und in den letzten 24 h wurde keine Tabelle gelesen. Bitten Sie einen Administrator, den Berechtigungsleser der App einzurichten (die Einstellungen permission_reader_user_id und permission_reader_token), oder rufen Sie einmal einen der Endpunkte der App mit Ihren Headern X-User-Id und X-Auth-Token auf (z. B. GET webhook.events) und versuchen Sie es dann erneut.',
     'permission.readerRefused':
-        'Die Berechtigung {permission} konnte nicht geprüft werden, daher wurde nichts gesendet: der Workspace hat das Token des Berechtigungslesers abgelehnt ({failure}). Bitten Sie einen Administrator, die Einstellungen permission_reader_user_id und permission_reader_token zu prüfen.',
+        'Die Berechtigung {permission} konnte nicht geprüft werden, daher wurde nichts gesendet: der Arbeitsbereich hat das Token des Berechtigungslesers abgelehnt ({failure}). Bitten Sie einen Administrator, die Einstellungen permission_reader_user_id und permission_reader_token zu prüfen.',
     'permission.tableRefused':
-        'Die Berechtigung {permission} konnte nicht geprüft werden, daher wurde nichts gesendet: der Workspace hat die Anzeige seiner Berechtigungstabelle verweigert ({failure}). Versuchen Sie es in einer Minute erneut.',
+        'Die Berechtigung {permission} konnte nicht geprüft werden, daher wurde nichts gesendet: der Arbeitsbereich hat die Anzeige seiner Berechtigungstabelle verweigert ({failure}). Versuchen Sie es in einer Minute erneut.',
     'permission.unreachable':
-        'Die Berechtigung {permission} konnte nicht geprüft werden, daher wurde nichts gesendet: {failure}. Prüfen Sie, ob die Servereinstellung Site_Url die eigene Adresse dieses Workspace ist.',
+        'Die Berechtigung {permission} konnte nicht geprüft werden, daher wurde nichts gesendet: {failure}. Prüfen Sie, ob die Servereinstellung Site_Url die eigene Adresse dieses Arbeitsbereichs ist.',
     'lookup.siteUrlEmpty': 'die Servereinstellung Site_Url ist leer',
     'lookup.siteUrlInvalid': 'die Servereinstellung Site_Url ist keine http(s)-URL',
     'lookup.unreachable': 'permissions.listAll war nicht erreichbar',
@@ -1965,12 +1973,12 @@ const de = {
     'room.notFound':
         'Keine Omnichannel-Unterhaltung mit dieser ID, die Sie sehen dürfen (eine Raum-ID aus der Omnichannel-Liste „Aktuelle Chats“, oder lassen Sie den Raum weg).',
     'history.withheld':
-        'Die Payload stammt aus einer Unterhaltung, die Sie nicht sehen dürfen: sie wird nicht angezeigt, ebenso wenig die Antwort des Empfängers darauf.',
+        'Die Nutzdaten stammen aus einer Unterhaltung, die Sie nicht sehen dürfen: sie werden nicht angezeigt, ebenso wenig die Antwort des Empfängers darauf.',
     'check.running': 'Ihre Empfängerprüfung {id} läuft noch (seit {since}); warten Sie, bis sie endet.',
     'check.readyReason': 'Bereit: {steps} Schritte, kein Fehler.',
     'check.notReadyReason.one': 'Nicht bereit: {count} Fehler in {steps} Schritten.',
     'check.notReadyReason.other': 'Nicht bereit: {count} Fehler in {steps} Schritten.',
-    'answer.panel': 'Das Panel.',
+    'answer.panel': 'Das Bedienfeld.',
     'watch.cannotRun': 'Die Überwachung kann nicht laufen: {reason}',
     'watch.stillGoing': 'Der vorherige Überwachungslauf läuft noch.',
     'watch.paused': 'Die Überwachung ist pausiert: Lauf {run} wurde nie beendet. „Jetzt testen“ führt sie einmal aus und setzt sie fort.',
@@ -1979,7 +1987,7 @@ const de = {
     'settings.watchFailures': 'Die Einstellung {setting} muss eine ganze Zahl zwischen 1 und {max} sein.',
     'history.notFound': 'Keine Zustellung "{id}" im Verlauf (er bewahrt nur die letzten {limit} auf).',
     'history.isCheck': '"{id}" ist eine Empfängerprüfung, keine Zustellung: führen Sie stattdessen die Prüfung erneut aus.',
-    'history.tooLarge': 'Die Zustellung "{id}" war zu groß, um ihre Payload aufzubewahren; führen Sie stattdessen einen neuen Test aus.',
+    'history.tooLarge': 'Die Zustellung "{id}" war zu groß, um ihre Nutzdaten aufzubewahren; führen Sie stattdessen einen neuen Test aus.',
     'history.noSuchId': 'Keine Zustellung mit dieser ID im Verlauf.',
     'history.oneDelivery': 'Eine aufgezeichnete Zustellung, mit dem exakten Inhalt und den Headern.',
     'history.recorded.one': '{count} aufgezeichnete Zustellung, neueste zuerst.',
@@ -2027,7 +2035,7 @@ const de = {
     'input.backfillIds': '"ids" muss eine Liste von 1 bis {max} Ereignis-IDs aus GET webhook.traffic sein (evt_ und 12 Hexadezimalziffern).',
     'input.backfillWindow': '"from" und "to" müssen Zeitpunkte sein, "from" vor "to", z. B. {example}.',
     'backfill.otherUrl':
-        'Ein Nachsenden ersetzt die Zustellungen von Rocket.Chat selbst und geht daher nur dorthin, wohin diese gehen: die App testet {saved}, die Webhook-URL des Workspace (Omnichannel → Webhooks) ist {workspace}. Gleichen Sie sie an oder leeren Sie webhook_url der App.',
+        'Ein Nachsenden ersetzt die Zustellungen von Rocket.Chat selbst und geht daher nur dorthin, wohin diese gehen: die App testet {saved}, die Webhook-URL des Arbeitsbereichs (Omnichannel → Webhooks) ist {workspace}. Gleichen Sie sie an oder leeren Sie webhook_url der App.',
     'backfill.unknownIds.one': 'Kein Ereignis {ids} im Verkehrsprotokoll (es hält 7 Tage, höchstens 10 000 Ereignisse).',
     'backfill.unknownIds.other': 'Keine Ereignisse {ids} im Verkehrsprotokoll (es hält 7 Tage, höchstens 10 000 Ereignisse).',
     'backfill.tooMany': '{count} Ereignisse zum erneuten Senden: höchstens {max} auf einmal. Geben Sie ein kürzeres Zeitfenster oder ihre IDs an.',

@@ -110,7 +110,7 @@ export function panelView(model: PanelModel) {
     blocks.push({
         type: 'section',
         text: text(
-            `${label('panel.history')}: ${r(plural('panel.deliveries', stats ? stats.total : 0))} · ${rate}${stats && stats.p50Ms !== null ? ` · p50 ${stats.p50Ms} ms` : ''}`,
+            `${label('panel.history')}: ${r(plural('panel.deliveries', stats ? stats.total : 0))} · ${rate}${stats && stats.p50Ms !== null ? ` · ${r(t('panel.median', { ms: stats.p50Ms }))}` : ''}`,
         ),
     });
     if (model.traffic) {
