@@ -3,7 +3,6 @@
 // server's permissions.listAll; runs tests as an admin and prints the reports. With --serve it keeps
 // serving the app's endpoints on localhost, with Rocket.Chat's authentication, for curl, plus a small
 // admin endpoint of this host's own (/_host/app-settings) to change the app's settings.
-import * as http from 'http';
 import * as path from 'path';
 
 import { Webhook } from 'standardwebhooks';
@@ -16,8 +15,22 @@ import { ReceivedRequest, startReceiver } from '../host/receiver';
 import { AUTH_TOKENS, credentialsOf, LOOPBACK, USERS } from '../host/world';
 import { packagedZipPath } from '../host/zipLoader';
 import { ApiResult, RuntimeHost } from './runtimeHost';
+import { Served, serveApp } from './serve';
+import { startCrm } from '../host/crm';
 
 const DEMO_TOKEN = 'demo-secret-token';
+/** Omnichannel → Webhooks, every "Send request on …" switch. */
+const WEBHOOK_FLAGS = [
+    'Livechat_webhook_on_start',
+    'Livechat_webhook_on_close',
+    'Livechat_webhook_on_chat_taken',
+    'Livechat_webhook_on_chat_queued',
+    'Livechat_webhook_on_forward',
+    'Livechat_webhook_on_offline_msg',
+    'Livechat_webhook_on_visitor_message',
+    'Livechat_webhook_on_agent_message',
+    'Livechat_webhook_on_capture',
+];
 const DEMO_SIGNING_SECRET = 'whsec_ZGVtby1zaWduaW5nLXNlY3JldC0xMjM0NTY=';
 
 interface Options {
@@ -55,7 +68,23 @@ function parseOptions(argv: Array<string>): Options {
     return options;
 }
 
+/** Terminal colour codes (the engine's and Deno's lines among what is printed). */
+const ANSI = /\u001b\[[0-9;?]*[A-Za-z]/g;
+
+/** Piped or written to a file, the output holds no colour codes: what a colour-blind pipe would show as raw escapes. */
+function plainWhenPiped(): void {
+    for (const stream of [process.stdout, process.stderr]) {
+        if (stream.isTTY) {
+            continue;
+        }
+        process.env.NO_COLOR = '1';
+        const write = stream.write.bind(stream) as (chunk: unknown, ...rest: Array<unknown>) => boolean;
+        stream.write = ((chunk: unknown, ...rest: Array<unknown>) => write(typeof chunk === 'string' ? chunk.replace(ANSI, '') : chunk, ...rest)) as typeof stream.write;
+    }
+}
+
 async function main(): Promise<void> {
+    plainWhenPiped();
     const options = parseOptions(process.argv.slice(2));
     const ownReceiver = options.receiver ? undefined : await startReceiver({ status: 200, body: '{"crmId":"lead-42"}' });
     const receiverUrl = options.receiver || (ownReceiver as { url: string }).url;
@@ -67,10 +96,14 @@ async function main(): Promise<void> {
     const receiverHost = new URL(receiverUrl).hostname;
     const allowed = [...new Set([LOOPBACK, receiverHost])].join(',');
     host.http.ssrfAllowlist = allowed;
-    let server: http.Server | undefined;
+    let served: Served | undefined;
+    const extras: Array<{ close(): Promise<void> }> = [];
 
     const stop = async () => {
-        server?.close();
+        await served?.close();
+        for (const extra of extras) {
+            await extra.close();
+        }
         await host.stop();
         await ownReceiver?.close();
         await permissionHost.close();
@@ -200,9 +233,10 @@ async function main(): Promise<void> {
             ownReceiver.behave({ status: 200, body: '{"crmId":"lead-42"}' });
         }
 
-        console.log('\n8. GET webhook.deliveries');
         const history = await host.api('get', 'webhook.deliveries', { user: USERS.admin, headers: credentialsOf(USERS.admin) });
-        for (const item of history.content.deliveries.slice(0, 6)) {
+        const shown = Math.min(6, history.content.deliveries.length);
+        console.log(`\n8. GET webhook.deliveries: the newest ${shown} of ${history.content.deliveries.length} recorded`);
+        for (const item of history.content.deliveries.slice(0, shown)) {
             const again = item.redeliveryOf ? ` (again ${item.redeliveryOf})` : '';
             console.log(`   ${item.id}  ${item.event.padEnd(22)} ${String(item.status ?? '-').padEnd(4)} ${item.verdict.padEnd(9)} by ${item.by}${again}`);
         }
@@ -257,98 +291,77 @@ async function main(): Promise<void> {
         console.log(`\nApp log (the app's own lines):\n${appLines.map((entry) => `   [${entry.severity}] ${entry.text}`).join('\n')}`);
         console.log(`\nBridge methods the app needed that this host lacks: ${host.missing.length ? host.missing.join(', ') : 'none'}.`);
 
-        if (options.serve) {
-            // A person trying it should meet the limits a workspace has: the rate limit back on, a room that is not Omnichannel.
-            await host.setAppSetting('tests_per_minute', options.testsPerMinute);
-            host.rooms.addRoom(GENERAL_ROOM);
-            server = await serve(host, options.port);
-            const root = `http://127.0.0.1:${options.port}`;
-            const base = `${root}/api/apps/public/${host.appId}`;
-            const auth = `-H 'X-User-Id: ${USERS.admin.id}' -H 'X-Auth-Token: ${AUTH_TOKENS[USERS.admin.id]}'`;
-            const json = `-H 'Content-Type: application/json'`;
-            console.log(`\nServing the app's endpoints as Rocket.Chat would, until Ctrl-C (tests_per_minute=${options.testsPerMinute}):`);
-            console.log(`   curl -s -X POST ${base}/webhook.test ${auth} ${json} -d '{"event":"Message"}'`);
-            console.log(`   curl -s -X POST ${base}/webhook.test ${auth} ${json} -d '{"roomId":"demo-room"}'    # an Omnichannel conversation`);
-            console.log(`   curl -s -X POST ${base}/webhook.test ${auth} ${json} -d '{"roomId":"GENERAL"}'      # a channel: 404 error-room-not-found`);
-            console.log(
-                `   for i in $(seq ${options.testsPerMinute + 1}); do curl -s -o /dev/null -w '%{http_code} ' -X POST ${base}/webhook.test ${auth}; done; echo   # 429 once ${options.testsPerMinute} tests ran this minute (the lines above count too)`,
-            );
-            console.log(`   curl -s ${base}/webhook.deliveries ${auth}`);
-            console.log(`   curl -s ${base}/webhook.events ${auth}`);
-            console.log("   The app's settings, as an admin changes them (this host's own endpoint, not Rocket.Chat's):");
-            console.log(`   curl -s ${root}/_host/app-settings`);
-            console.log(
-                `   curl -s -X POST ${root}/_host/app-settings ${json} -d '{"webhook_timeout_ms": 0}'   # then a test answers 400 error-invalid-setting`,
-            );
-            console.log(`   curl -s -X POST ${root}/_host/app-settings ${json} -d '{"webhook_timeout_ms": 5000, "tests_per_minute": 0}'`);
-            console.log(
-                `   Users: ${Object.values(USERS)
-                    .map((user) => `${user.username} (${user.id} / ${AUTH_TOKENS[user.id]})`)
-                    .join(', ')}`,
-            );
-            await new Promise<void>((resolve) => {
-                process.once('SIGINT', () => resolve());
-                process.once('SIGTERM', () => resolve());
-            });
-            console.log('\nStopping.');
+        const zipShown = path.relative(process.cwd(), zipPath) || zipPath;
+        if (!options.serve) {
+            console.log('\nNext:');
+            console.log(`   Install it: ${zipShown} is the app. In Rocket.Chat, Administration → Marketplace → Private Apps → Upload private app`);
+            console.log('   (Administration → Apps on older versions); accept the permissions it asks for; then type /livechat-webhook-test panel.');
+            console.log('   Try its endpoints with curl against this host: npm start -- --serve');
+            console.log('   The tests: npm test (npm run test:fast for the quick ones; npm run e2e for the three engines).');
+            return;
         }
+        // A person trying it should meet the limits a workspace has: the rate limit back on, a room that is not Omnichannel.
+        await host.setAppSetting('tests_per_minute', options.testsPerMinute);
+        host.rooms.addRoom(GENERAL_ROOM);
+        // The demo's receiver from here on is written as a CRM's should be: it refuses a missing or wrong token, so
+        // a check says ready. A second one checks nothing: a check of it shows the errors on purpose.
+        const crm = await startCrm({ kind: 'good', token: DEMO_TOKEN });
+        extras.push(crm);
+        const careless = await startReceiver({ status: 200, body: 'OK', contentType: 'text/plain' }, '/careless');
+        extras.push(careless);
+        await host.setAppSetting('webhook_url', crm.url);
+        host.serverSettings.set('Livechat_webhookUrl', crm.url);
+        for (const flag of WEBHOOK_FLAGS) {
+            host.serverSettings.set(flag, true);
+        }
+        served = await serveApp(host, options.port, (method, pathname, body) =>
+            pathname === '/_host/app-settings' ? appSettings(host, method, body) : Promise.resolve(undefined),
+        );
+        const root = `http://127.0.0.1:${served.port}`;
+        const base = served.base;
+        const as = (user: { id: string }) => `-H 'X-User-Id: ${user.id}' -H 'X-Auth-Token: ${AUTH_TOKENS[user.id]}'`;
+        const auth = as(USERS.admin);
+        const json = `-H 'Content-Type: application/json'`;
+        console.log(`\nServing the app's endpoints as Rocket.Chat would, until Ctrl-C (tests_per_minute=${options.testsPerMinute}).`);
+        console.log(`   receiver  ${crm.url} (checks the token: a check says ready); ${careless.url} checks nothing`);
+        console.log('   Tests and history:');
+        console.log(`   curl -s -X POST ${base}/webhook.test ${auth} ${json} -d '{"event":"Message"}'`);
+        console.log(`   curl -s -X POST ${base}/webhook.test ${auth} ${json} -d '{"roomId":"demo-room"}'    # an Omnichannel conversation`);
+        console.log(`   curl -s -X POST ${base}/webhook.test ${auth} ${json} -d '{"roomId":"GENERAL"}'      # a channel: 404, and it does not count against the limit`);
+        console.log(
+            `   for i in $(seq ${options.testsPerMinute + 1}); do curl -s -o /dev/null -w '%{http_code} ' -X POST ${base}/webhook.test ${auth}; done; echo   # 429 once ${options.testsPerMinute} tests ran this minute (the lines above count too)`,
+        );
+        console.log(`   curl -s ${base}/webhook.deliveries ${auth}`);
+        console.log(`   curl -s '${base}/webhook.deliveries?format=csv' ${auth}     # the history as a spreadsheet (format=ndjson: one JSON a line)`);
+        console.log(`   curl -s ${base}/webhook.events ${auth}`);
+        console.log(`   The workspace, the receiver, the watch and real traffic (as ${USERS.manager.username}: a check counts as a minute's tests):`);
+        const manager = as(USERS.manager);
+        console.log(`   curl -s ${base}/webhook.readiness ${manager}`);
+        console.log(`   curl -s -X POST ${base}/webhook.check ${manager} ${json} -d '{}'     # ready: the receiver refuses a missing or wrong token`);
+        console.log(`   curl -s -X POST ${base}/webhook.check ${manager} ${json} -d '{"url":"${careless.url}"}'     # a minute later: not ready, on purpose`);
+        console.log(`   curl -s ${base}/webhook.watch ${manager}`);
+        console.log(`   curl -s ${base}/webhook.traffic ${manager}`);
+        console.log('   What Rocket.Chat answers itself, before the app:');
+        console.log(`   curl -s -i -X POST ${base}/webhook.test ${auth} ${json} -d '{"event":'     # malformed JSON: Express's 400 page (HTML)`);
+        console.log(`   curl -s -i -X POST ${base}/webhook.test     # no credentials: 401`);
+        console.log("   The app's settings, as an admin changes them (this host's own endpoint, not Rocket.Chat's):");
+        console.log(`   curl -s ${root}/_host/app-settings`);
+        console.log(`   curl -s -X POST ${root}/_host/app-settings ${json} -d '{"webhook_timeout_ms": 0}'   # then a test answers 400 error-invalid-setting`);
+        console.log(`   curl -s -X POST ${root}/_host/app-settings ${json} -d '{"webhook_timeout_ms": 5000, "tests_per_minute": 0}'`);
+        console.log(
+            `   Users: ${Object.values(USERS)
+                .map((user) => `${user.username} (${user.id} / ${AUTH_TOKENS[user.id]})`)
+                .join(', ')}`,
+        );
+        console.log(`\nNext: install ${zipShown} in Rocket.Chat (Administration → Marketplace → Private Apps → Upload private app) and accept its permissions.`);
+        await new Promise<void>((resolve) => {
+            process.once('SIGINT', () => resolve());
+            process.once('SIGTERM', () => resolve());
+        });
+        console.log('\nStopping.');
     } finally {
         await stop();
     }
-}
-
-/** The app's public endpoints behind Rocket.Chat's authentication: 401 unless X-User-Id/X-Auth-Token match a user. */
-async function serve(host: RuntimeHost, port: number): Promise<http.Server> {
-    const prefix = `/api/apps/public/${host.appId}/`;
-    const server = http.createServer((req, res) => {
-        const chunks: Array<Buffer> = [];
-        req.on('data', (chunk: Buffer) => chunks.push(chunk));
-        req.on('end', async () => {
-            const send = (status: number, body: unknown, headers: { [name: string]: string } = {}) => {
-                res.writeHead(status, { 'Content-Type': 'application/json', ...headers });
-                res.end(JSON.stringify(body));
-            };
-            const url = new URL(req.url || '/', `http://127.0.0.1:${port}`);
-            const method = (req.method || 'GET').toLowerCase();
-            if (url.pathname === '/_host/app-settings') {
-                return appSettings(host, method, Buffer.concat(chunks).toString('utf8')).then(({ status, body }) => send(status, body));
-            }
-            // Rocket.Chat hands every method to the engine, which answers 500 for one the endpoint lacks.
-            if (!url.pathname.startsWith(prefix) || !['get', 'post', 'put', 'delete'].includes(method)) {
-                return send(404, { success: false, error: 'Not found' });
-            }
-            const userId = String(req.headers['x-user-id'] || '');
-            const user = Object.values(USERS).find((candidate) => candidate.id === userId && AUTH_TOKENS[userId] === req.headers['x-auth-token']);
-            if (!user) {
-                return send(401, { status: 'error', message: 'You must be logged in to do this.' });
-            }
-            let content: unknown = {};
-            if (chunks.length) {
-                try {
-                    content = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-                } catch {
-                    return send(400, { success: false, error: 'The body is not valid JSON.' });
-                }
-            }
-            try {
-                const headers = Object.fromEntries(Object.entries(req.headers).map(([name, value]) => [name, String(value)]));
-                const result = await host.api(method as 'get' | 'post' | 'put' | 'delete', url.pathname.slice(prefix.length), {
-                    user,
-                    headers,
-                    content,
-                    query: Object.fromEntries(url.searchParams),
-                });
-                send(result.status, result.content, result.headers || {});
-            } catch (error) {
-                send(500, { success: false, error: error instanceof Error ? error.message : 'error' });
-            }
-        });
-    });
-    await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(port, '127.0.0.1', resolve);
-    });
-    return server;
 }
 
 /** GET lists the app's settings (passwords shown as set or not), POST {id: value, ...} changes them as the admin's settings page does. */

@@ -1,0 +1,129 @@
+// The app's public endpoints over HTTP as Rocket.Chat serves them (apps/meteor/app/apps/server/bridges/
+// router.ts and api.ts): body-parser (urlencoded, then json) before anything else, so a malformed JSON
+// body gets Express's own 400 page before the app or authentication runs; `res.sendStatus(404)` for
+// an unknown app or path; Rocket.Chat's 401 without a valid X-User-Id/X-Auth-Token; then the app's
+// answer sent as Express sends it (`res.set(headers).status(status).send(content)`).
+import * as http from 'http';
+import { AddressInfo } from 'net';
+
+import { AUTH_TOKENS, USERS } from '../host/world';
+import { RuntimeHost } from './runtimeHost';
+
+/** Express's final handler for a 400 in production (NODE_ENV=production, as Rocket.Chat's image runs). */
+export const EXPRESS_BAD_REQUEST =
+    '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>Error</title>\n</head>\n<body>\n<pre>Bad Request</pre>\n</body>\n</html>\n';
+
+export interface Served {
+    server: http.Server;
+    port: number;
+    /** `http://127.0.0.1:<port>/api/apps/public/<app id>` */
+    base: string;
+    close(): Promise<void>;
+}
+
+/** `port` 0: any free port. `extra` answers paths of this host's own (e.g. /_host/app-settings) before Rocket.Chat's routes. */
+export async function serveApp(
+    host: RuntimeHost,
+    port: number,
+    extra?: (method: string, path: string, body: string) => Promise<{ status: number; body: unknown } | undefined>,
+): Promise<Served> {
+    const prefix = `/api/apps/public/${host.appId}/`;
+    const server = http.createServer((req, res) => {
+        const chunks: Array<Buffer> = [];
+        req.on('data', (chunk: Buffer) => chunks.push(chunk));
+        req.on('end', async () => {
+            const raw = Buffer.concat(chunks).toString('utf8');
+            const url = new URL(req.url || '/', 'http://127.0.0.1');
+            const method = (req.method || 'GET').toLowerCase();
+            const sendJson = (status: number, body: unknown) => {
+                res.writeHead(status, { 'Content-Type': 'application/json' });
+                res.end(JSON.stringify(body));
+            };
+            const own = extra ? await extra(method, url.pathname, raw) : undefined;
+            if (own) {
+                return sendJson(own.status, own.body);
+            }
+            if (!url.pathname.startsWith('/api/apps/public/')) {
+                return sendStatus(res, 404);
+            }
+            const body = parseBody(req.headers['content-type'], raw);
+            if (body === undefined) {
+                res.writeHead(400, {
+                    'Content-Type': 'text/html; charset=utf-8',
+                    'Content-Security-Policy': "default-src 'none'",
+                    'X-Content-Type-Options': 'nosniff',
+                });
+                return res.end(EXPRESS_BAD_REQUEST);
+            }
+            if (!url.pathname.startsWith(prefix)) {
+                return sendStatus(res, 404);
+            }
+            const userId = String(req.headers['x-user-id'] || '');
+            const user = Object.values(USERS).find((candidate) => candidate.id === userId && AUTH_TOKENS[userId] === req.headers['x-auth-token']);
+            if (!user) {
+                return sendJson(401, { status: 'error', message: 'You must be logged in to do this.' });
+            }
+            try {
+                const headers = Object.fromEntries(Object.entries(req.headers).map(([name, value]) => [name, String(value)]));
+                const result = await host.api(method as 'get' | 'post' | 'put' | 'delete', url.pathname.slice(prefix.length), {
+                    user,
+                    headers,
+                    content: body,
+                    query: Object.fromEntries(url.searchParams),
+                });
+                // Express's res.send: a string goes as it is (text/html unless the app set a type), anything else as JSON.
+                const given = result.headers || {};
+                const typed = Object.keys(given).some((name) => name.toLowerCase() === 'content-type');
+                const text = typeof result.content === 'string';
+                res.writeHead(result.status, {
+                    ...(typed ? {} : { 'Content-Type': text ? 'text/html; charset=utf-8' : 'application/json; charset=utf-8' }),
+                    ...given,
+                });
+                res.end(text ? result.content : result.content === undefined ? '' : JSON.stringify(result.content));
+            } catch (error) {
+                res.writeHead(500, { 'Content-Type': 'text/html; charset=utf-8' });
+                res.end(error instanceof Error ? error.message : 'error');
+            }
+        });
+    });
+    await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, '127.0.0.1', resolve);
+    });
+    const bound = (server.address() as AddressInfo).port;
+    return {
+        server,
+        port: bound,
+        base: `http://127.0.0.1:${bound}/api/apps/public/${host.appId}`,
+        close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    };
+}
+
+/** What body-parser leaves in req.body: undefined when it refuses the body (Express then answers 400). */
+function parseBody(contentType: string | undefined, raw: string): unknown {
+    const type = (contentType || '').split(';')[0].trim().toLowerCase();
+    if (!raw) {
+        return {};
+    }
+    if (type === 'application/json' || type.endsWith('+json')) {
+        // body-parser's strict mode: only an object or an array at the top.
+        const first = raw.trimStart()[0];
+        if (first !== '{' && first !== '[') {
+            return undefined;
+        }
+        try {
+            return JSON.parse(raw);
+        } catch {
+            return undefined;
+        }
+    }
+    if (type === 'application/x-www-form-urlencoded') {
+        return Object.fromEntries(new URLSearchParams(raw));
+    }
+    return {};
+}
+
+function sendStatus(res: http.ServerResponse, status: number): void {
+    res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8' });
+    res.end(http.STATUS_CODES[status] || String(status));
+}
