@@ -16,7 +16,7 @@ import { AUTH_TOKENS, credentialsOf, LOOPBACK, USERS } from '../host/world';
 import { packagedZipPath } from '../host/zipLoader';
 import { e2eEngine, EngineVersion } from '../runtime/engines';
 import { RuntimeHost } from '../runtime/runtimeHost';
-import { EXPRESS_BAD_REQUEST, serveApp } from '../runtime/serve';
+import { EXPRESS_BAD_REQUEST, httpRequest, serveApp } from '../runtime/serve';
 
 /** The engine under test: E2E_ENGINE (1.58.1, 1.59.0 or 1.62.0), default 1.58.1. */
 const ENGINE = e2eEngine();
@@ -288,19 +288,17 @@ describe('the app in the real Apps-Engine runtime', () => {
         try {
             const sentBefore = receiver.requests.length;
             const headers = { 'X-User-Id': USERS.admin.id, 'X-Auth-Token': AUTH_TOKENS[USERS.admin.id], 'Content-Type': 'application/json' };
-            const malformed = await fetch(`${served.base}/webhook.test`, { method: 'POST', headers, body: '{"event":' });
-            expect(malformed.status).toBe(400);
-            expect(malformed.headers.get('content-type')).toBe('text/html; charset=utf-8');
-            expect(await malformed.text()).toBe(EXPRESS_BAD_REQUEST);
-            const anonymous = await fetch(`${served.base}/webhook.test`, { method: 'POST' });
-            expect([anonymous.status, await anonymous.json()]).toEqual([401, { status: 'error', message: 'You must be logged in to do this.' }]);
+            const malformed = await httpRequest(`${served.base}/webhook.test`, { method: 'POST', headers, body: '{"event":' });
+            expect([malformed.status, malformed.headers['content-type'], malformed.text]).toEqual([400, 'text/html; charset=utf-8', EXPRESS_BAD_REQUEST]);
+            const anonymous = await httpRequest(`${served.base}/webhook.test`, { method: 'POST' });
+            expect([anonymous.status, JSON.parse(anonymous.text)]).toEqual([401, { status: 'error', message: 'You must be logged in to do this.' }]);
             expect(receiver.requests.length).toBe(sentBefore);
-            const sent = await fetch(`${served.base}/webhook.test`, { method: 'POST', headers, body: '{"event":"Message"}' });
-            expect([sent.status, ((await sent.json()) as any).delivery.event]).toEqual([200, 'Message']);
-            const file = await fetch(`${served.base}/webhook.deliveries?format=ndjson&limit=1`, { headers });
-            expect(file.headers.get('content-type')).toBe('application/x-ndjson; charset=utf-8');
-            expect(file.headers.get('content-disposition')).toMatch(/^attachment; filename="webhook-deliveries-.+\.ndjson"$/);
-            expect(JSON.parse((await file.text()).trim())).toMatchObject({ kind: 'delivery', event: 'Message', verdict: 'delivered', status: 200 });
+            const sent = await httpRequest(`${served.base}/webhook.test`, { method: 'POST', headers, body: '{"event":"Message"}' });
+            expect([sent.status, JSON.parse(sent.text).delivery.event]).toEqual([200, 'Message']);
+            const file = await httpRequest(`${served.base}/webhook.deliveries?format=ndjson&limit=1`, { headers });
+            expect(file.headers['content-type']).toBe('application/x-ndjson; charset=utf-8');
+            expect(file.headers['content-disposition']).toMatch(/^attachment; filename="webhook-deliveries-.+\.ndjson"$/);
+            expect(JSON.parse(file.text.trim())).toMatchObject({ kind: 'delivery', event: 'Message', verdict: 'delivered', status: 200 });
         } finally {
             await served.close();
         }

@@ -127,3 +127,19 @@ function sendStatus(res: http.ServerResponse, status: number): void {
     res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8' });
     res.end(http.STATUS_CODES[status] || String(status));
 }
+
+/** One plain HTTP request, as curl sends it (the test's own client: no retries, no redirects). */
+export function httpRequest(
+    url: string,
+    init: { method?: string; headers?: { [name: string]: string }; body?: string } = {},
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; text: string }> {
+    return new Promise((resolve, reject) => {
+        const request = http.request(url, { method: init.method || 'GET', headers: init.headers }, (response) => {
+            const chunks: Array<Buffer> = [];
+            response.on('data', (chunk: Buffer) => chunks.push(chunk));
+            response.on('end', () => resolve({ status: response.statusCode || 0, headers: response.headers, text: Buffer.concat(chunks).toString('utf8') }));
+        });
+        request.on('error', reject);
+        request.end(init.body);
+    });
+}
