@@ -33,6 +33,22 @@ describe('the rate limit', () => {
         expect(world.receiver.requests).toHaveLength(10);
     });
 
+    it('does not count a request refused before anything is sent: bad input (400), an unknown conversation or delivery (404), a backfill to another URL (409)', async () => {
+        const asAdmin = { user: USERS.admin, headers: credentialsOf(USERS.admin) };
+        const refused = [
+            await world.host.post('webhook.test', { ...asAdmin, content: { event: 'Nope' } }),
+            await world.host.post('webhook.test', { ...asAdmin, content: { roomId: 'no-such-room' } }),
+            await world.host.post('webhook.redeliver', { ...asAdmin, content: { id: 'dlv_000000000000' } }),
+            await world.host.post('webhook.check', { ...asAdmin, content: { events: ['Nope'] } }),
+            await world.host.post('webhook.backfill', { ...asAdmin, content: { from: '2026-12-06T09:00:00Z', to: '2026-12-06T10:00:00Z' } }),
+        ];
+        expect(refused.map((response) => response.status)).toEqual([400, 404, 404, 400, 409]);
+        for (let index = 0; index < 10; index++) {
+            expect((await world.testAs(USERS.admin)).status).toBe(200);
+        }
+        expect((await world.testAs(USERS.admin)).status).toBe(429);
+    });
+
     it('counts per user', async () => {
         world.host.settings.set('tests_per_minute', 1);
         expect((await world.testAs(USERS.admin)).status).toBe(200);

@@ -187,6 +187,62 @@ ReactDOM.render(
             // Nothing drawn: no element, or only empty wrappers (a divider's <hr> is something).
             empty: !(element.textContent || '').trim() && !element.querySelector('hr, input, textarea, select, button, img'),
         }));
-        document.body.dataset.ready = '1';
+        // The icon font (and any other web font) must have loaded before its glyphs can be told apart.
+        document.fonts.ready.then(() => {
+            (window as any).MISSING_GLYPHS = missingGlyphs();
+            document.body.dataset.ready = '1';
+        });
     },
 );
+
+/**
+ * The characters no font on this machine draws, per surface (the page shows an empty box for them).
+ * Each is drawn on a canvas in its element's own font and compared with a code point no font has
+ * (U+10FFFD): the same pixels mean the browser fell back to the missing-glyph box for both.
+ */
+function missingGlyphs(): Array<{ surface: string; char: string }> {
+    const size = 48;
+    const canvas = document.createElement('canvas');
+    canvas.width = size;
+    canvas.height = size;
+    const context = canvas.getContext('2d', { willReadFrequently: true }) as CanvasRenderingContext2D;
+    const draw = (font: string, text: string): string => {
+        context.clearRect(0, 0, size, size);
+        context.font = font;
+        context.textBaseline = 'top';
+        context.fillStyle = '#000';
+        context.fillText(text, 4, 4);
+        return Array.from(context.getImageData(0, 0, size, size).data).join(',');
+    };
+    const nothing = new Map<string, string>();
+    const drawn = new Map<string, boolean>();
+    const missing: Array<{ surface: string; char: string }> = [];
+    for (const section of Array.from(document.querySelectorAll('section[data-surface]'))) {
+        const surface = section.getAttribute('data-surface') || '';
+        const reported = new Set<string>();
+        const walker = document.createTreeWalker(section, NodeFilter.SHOW_TEXT);
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+            const style = getComputedStyle(node.parentElement as Element);
+            const font = `${style.fontStyle} ${style.fontWeight} 32px ${style.fontFamily}`;
+            for (const char of Array.from(node.textContent || '')) {
+                const point = char.codePointAt(0) || 0;
+                // ASCII, spaces, and the joiners and selectors that are no glyph of their own.
+                if (point < 0x80 || /\s/.test(char) || point === 0x200d || (point >= 0xfe00 && point <= 0xfe0f) || (point >= 0x300 && point < 0x370)) {
+                    continue;
+                }
+                const key = `${font}|${char}`;
+                if (!drawn.has(key)) {
+                    if (!nothing.has(font)) {
+                        nothing.set(font, draw(font, String.fromCodePoint(0x10fffd)));
+                    }
+                    drawn.set(key, draw(font, char) !== nothing.get(font));
+                }
+                if (!drawn.get(key) && !reported.has(char)) {
+                    reported.add(char);
+                    missing.push({ surface, char });
+                }
+            }
+        }
+    }
+    return missing;
+}

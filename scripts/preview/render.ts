@@ -77,6 +77,11 @@ export async function renderSurfaces(surfaces: Array<Surface>, screenshots?: str
                 problems.push(`${block.block}: rendered nothing`);
             }
         }
+        const missing: Array<{ surface: string; char: string }> = await page.evaluate('window.MISSING_GLYPHS');
+        for (const { surface, char } of missing) {
+            const point = (char.codePointAt(0) || 0).toString(16).toUpperCase().padStart(4, '0');
+            problems.push(`${surface}: no font on this machine draws U+${point} ${char} (install fonts-noto-color-emoji for emoji)`);
+        }
         const expected = surfaces.reduce((sum, surface) => sum + surface.blocks.length, 0);
         if (report.length !== expected) {
             problems.push(`${report.length} blocks on the page, ${expected} expected`);

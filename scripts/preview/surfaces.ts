@@ -1,9 +1,10 @@
 // Every surface the app builds, made by driving the app in the local host as a user would: the panel
 // empty, healthy and failing, the Send test form, a delivery detail, the slash reply for each verdict,
-// the check table, the watch alert and recovery.
+// the check table, real traffic, readiness, the watch alert and recovery.
 import { LivechatWebhookTestApp } from '../../LivechatWebhookTestApp';
 import { startCrm } from '../../test/host/crm';
 import { ALERTS_ROOM, GENERAL_ROOM, makeUser } from '../../test/host/localHost';
+import { Omnichannel } from '../../test/host/omnichannel';
 import { startWorld, USERS, World } from '../../test/host/world';
 import { Surface } from './surface';
 
@@ -76,6 +77,18 @@ export async function collectSurfaces(): Promise<Array<Surface>> {
         await slash('check');
         reply('check-table', 'The receiver check (the receiver answers 204 to Message)');
 
+        // Real traffic: a conversation as Rocket.Chat tells the app of it (lead capture is off here).
+        const omnichannel = new Omnichannel(host);
+        await omnichannel.start('lc-preview-1');
+        await omnichannel.take('lc-preview-1');
+        await omnichannel.visitorSays('lc-preview-1', 'Hi, my order has not arrived');
+        await omnichannel.agentSays('lc-preview-1', 'Let me check that for you');
+        await omnichannel.close('lc-preview-1');
+        await slash('traffic');
+        reply('reply-traffic', "Slash reply: the last 24 h of real traffic, and why some of it was not sent");
+        await slash('readiness');
+        reply('reply-readiness', 'Slash reply: what Rocket.Chat itself sends, and where');
+
         host.settings.set('watch_interval_minutes', 5);
         host.settings.set('watch_alert_room', 'webhook-alerts');
         host.settings.set('watch_event', 'LivechatSession');
@@ -104,9 +117,13 @@ export async function collectSurfaces(): Promise<Array<Surface>> {
         posted('watch-alert', 'Health watch: the alert in #webhook-alerts');
         await slash('panel');
         view('panel-failing', 'The Webhook panel: failing');
+        // A conversation while the CRM is down: the recovery names what the outage may have lost.
+        await omnichannel.start('lc-preview-2');
+        await omnichannel.visitorSays('lc-preview-2', 'Anyone there?');
+        await omnichannel.close('lc-preview-2');
         world.receiver.behave({ status: 200 });
         await host.fireJob('webhook-watch');
-        posted('watch-recovery', 'Health watch: the recovery');
+        posted('watch-recovery', 'Health watch: the recovery, with what the outage may have lost and a button to send it again');
 
         // The same surfaces for readers who chose Portuguese or German; the alert in the workspace's language.
         host.settings.set('webhook_url', crm.url);

@@ -14,6 +14,8 @@ const EXPECTED = [
     'reply-not-sent',
     'reply-refused',
     'check-table',
+    'reply-traffic',
+    'reply-readiness',
     'panel-healthy',
     'send-form',
     'detail',
@@ -44,6 +46,8 @@ describe('the app in Rocket.Chat UIKit renderer', () => {
         expect(text('reply-retried')).toMatch(/503/);
         expect(text('detail')).toMatch(/X-RocketChat-Livechat-Token: \*\*\*/);
         expect(text('watch-recovery')).toMatch(/recovered/i);
+        expect(text('reply-traffic')).toMatch(/Livechat_webhook_on_capture/);
+        expect(text('panel-healthy')).toMatch(/Last 24 h/);
         // The reader's language (the alert: the workspace's).
         expect(text('check-table-pt-BR')).toMatch(/Receptor/);
         expect(text('check-table-de')).toMatch(/Empfänger/);
@@ -60,7 +64,7 @@ describe('the app in Rocket.Chat UIKit renderer', () => {
         }
     });
 
-    it('renders every block of every surface: no render error, no empty block', async () => {
+    it('renders every block of every surface: no render error, no empty block, no character without a font (every emoji draws)', async () => {
         const { blocks, problems } = await renderSurfaces(surfaces);
         expect(problems).toEqual([]);
         expect(blocks).toBe(surfaces.reduce((sum, surface) => sum + surface.blocks.length, 0));
@@ -74,13 +78,16 @@ describe('the app in Rocket.Chat UIKit renderer', () => {
             blocks: [
                 { type: 'nonsense' },
                 { type: 'actions', elements: [{ type: 'button', actionId: 'no-text' }] },
-                { type: 'section', text: { type: 'mrkdwn', text: '*fine*' } },
+                { type: 'section', text: { type: 'mrkdwn', text: '*fine* ✅ ação' } },
+                // Linear B: a script no font on a CI machine has; the page would draw an empty box.
+                { type: 'section', text: { type: 'mrkdwn', text: 'a glyph no font has: \u{10000}' } },
             ],
         };
         const { problems } = await renderSurfaces([broken]);
-        expect(problems.filter((problem) => problem.startsWith('broken:'))).toEqual([
+        expect(problems.filter((problem) => problem.startsWith('broken'))).toEqual([
             'broken:0:nonsense: rendered nothing',
             expect.stringMatching(/^broken:1:actions: Render error: /),
+            'broken: no font on this machine draws U+10000 \u{10000} (install fonts-noto-color-emoji for emoji)',
         ]);
     });
 });
