@@ -11,6 +11,7 @@ import * as path from 'path';
 import AdmZip from 'adm-zip';
 import * as ts from 'typescript';
 
+import { BenchRun } from './benchReport';
 import { closedConversation } from '../test/host/conversations';
 import { APP_USER, GENERAL_ROOM, ROOT } from '../test/host/localHost';
 import { Omnichannel } from '../test/host/omnichannel';
@@ -27,12 +28,7 @@ const TOKEN = 'bench-runtime-token';
 const REFERENCE_ID = '5b0e7c2a-8f3d-4a61-9c7e-2d4f6a8b1c3e';
 
 const asAdmin = { user: USERS.admin, headers: credentialsOf(USERS.admin) };
-const lines: Array<{ met: boolean }> = [];
-
-function report(name: string, value: string, target: string, met: boolean): void {
-    lines.push({ met });
-    console.log(`${met ? 'met ' : 'MISS'}  ${name}: ${value} (target ${target})`);
-}
+const bench = new BenchRun('runtime', 'Livechat Webhook Test runtime benchmark (apps-engine 1.58.1 AppManager + Deno)', 'npm run bench:runtime');
 
 function median(values: Array<number>): number {
     const sorted = [...values].sort((a, b) => a - b);
@@ -173,10 +169,10 @@ async function compare({ host, receiver, referenceId }: Setup, label: string, sa
         receiver.requests.length = 0;
     }
     const ratio = median(appTimes) / median(referenceTimes);
-    console.log(
+    bench.log(
         `${label}: webhook.test median ${median(appTimes).toFixed(2)} ms; reference.test median ${median(referenceTimes).toFixed(2)} ms (${samples} each, interleaved)`,
     );
-    report(`runtime webhook.test / reference, medians, ${label}`, ratio.toFixed(2), '<= 1.15', ratio <= 1.15);
+    bench.report(`runtime webhook.test / reference, medians, ${label}`, ratio.toFixed(2), '<= 1.15', ratio <= 1.15);
 
     await sleep(50);
     const before = host.roundTrips().length;
@@ -186,9 +182,9 @@ async function compare({ host, receiver, referenceId }: Setup, label: string, sa
     await sleep(50);
     const trips = host.roundTrips().slice(before);
     const besidesHttp = trips.filter((method) => !/getHttpBridge/.test(method)).length;
-    console.log(`   round trips of one warm webhook.test: ${count(trips)}`);
-    console.log(`   round trips of one reference.test:    ${count(host.roundTrips(referenceId).slice(referenceBefore))}`);
-    report(`round trips of a warm webhook.test besides the HTTP call, ${label}`, String(besidesHttp), '<= 1', besidesHttp <= 1);
+    bench.log(`   round trips of one warm webhook.test: ${count(trips)}`);
+    bench.log(`   round trips of one reference.test:    ${count(host.roundTrips(referenceId).slice(referenceBefore))}`);
+    bench.report(`round trips of a warm webhook.test besides the HTTP call, ${label}`, String(besidesHttp), '<= 1', besidesHttp <= 1);
 }
 
 /**
@@ -211,8 +207,13 @@ async function trafficFigures({ host, receiver }: Setup): Promise<void> {
         times.push(await timed(() => host.fireEvent('IPostMessageSent', channel(index))));
     }
     const channelTrips = host.roundTrips().length - trips;
-    report('1 000 channel messages: storage and settings calls from the app', String(channelTrips), '0', channelTrips === 0);
-    report('a channel message in the real runtime (the engine asking the app), median of 1 000', `${median(times).toFixed(3)} ms`, '< 1 ms', median(times) < 1);
+    bench.report('1 000 channel messages: storage and settings calls from the app', String(channelTrips), '0', channelTrips === 0);
+    bench.report(
+        'a channel message in the real runtime (the engine asking the app), median of 1 000',
+        `${median(times).toFixed(3)} ms`,
+        '< 1 ms',
+        median(times) < 1,
+    );
 
     const visitor = (index: number) => ({
         id: `omni-${index}-${Math.random().toString(36).slice(2)}`,
@@ -228,8 +229,13 @@ async function trafficFigures({ host, receiver }: Setup): Promise<void> {
     await host.fireEvent('IPostMessageSent', visitor(0));
     await sleep(50);
     const eventTrips = host.roundTrips().slice(before);
-    console.log(`   round trips of an Omnichannel event: ${count(eventTrips)}`);
-    report('round trips of an Omnichannel event (its workspace settings read a moment before)', String(eventTrips.length), '1 write', eventTrips.length === 1);
+    bench.log(`   round trips of an Omnichannel event: ${count(eventTrips)}`);
+    bench.report(
+        'round trips of an Omnichannel event (its workspace settings read a moment before)',
+        String(eventTrips.length),
+        '1 write',
+        eventTrips.length === 1,
+    );
 
     const isJournal = (record: (typeof host.store.records)[number]) => record.associations.some((key) => key.id === 'livechat-webhook-test:journal');
     const template = host.store.records.find(isJournal)!;
@@ -253,7 +259,7 @@ async function trafficFigures({ host, receiver }: Setup): Promise<void> {
         large.push(await timed(() => host.fireEvent('IPostMessageSent', visitor(round))));
     }
     const ratio = median(large) / median(small);
-    report(
+    bench.report(
         'an Omnichannel event with 10 000 journaled / with 10, medians of 60',
         `${ratio.toFixed(2)} (${median(large).toFixed(2)} / ${median(small).toFixed(2)} ms)`,
         '<= 1.10 (flat)',
@@ -264,7 +270,6 @@ async function trafficFigures({ host, receiver }: Setup): Promise<void> {
 }
 
 async function main(): Promise<void> {
-    console.log(`Livechat Webhook Test runtime benchmark: node ${process.version}, apps-engine 1.58.1 AppManager + Deno\n`);
     const known = await setUp('8.0.1');
     try {
         const { host, receiver } = known;
@@ -313,11 +318,11 @@ async function main(): Promise<void> {
             receiver.requests.length = 0;
         }
         const roomRatio = median(fullTimes) / median(emptyTimes);
-        console.log(
+        bench.log(
             `room test (${Math.round(bodyBytes / 1024)} KB payload): median ${median(emptyTimes).toFixed(2)} ms with an empty history, ` +
                 `${median(fullTimes).toFixed(2)} ms with ${full.filter((record) => record.associations.some((key) => /:delivery$/.test(key.id))).length} room payloads kept (${ROOM_SAMPLES} each, interleaved)`,
         );
-        report('room test with a full history / with an empty one, medians', roomRatio.toFixed(2), '<= 1.05', roomRatio <= 1.05);
+        bench.report('room test with a full history / with an empty one, medians', roomRatio.toFixed(2), '<= 1.05', roomRatio <= 1.05);
     } finally {
         await known.close();
     }
@@ -328,8 +333,7 @@ async function main(): Promise<void> {
     } finally {
         await unknown.close();
     }
-    const missed = lines.filter((line) => !line.met).length;
-    console.log(`\n${lines.length - missed} of ${lines.length} targets met.`);
+    bench.finish();
 }
 
 main().then(

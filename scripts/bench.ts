@@ -6,6 +6,7 @@ import { LivechatWebhookTestApp } from '../LivechatWebhookTestApp';
 import { HISTORY_LIMIT } from '../src/history/DeliveryHistory';
 import { buildDeliveryHeaders } from '../src/delivery/delivery';
 import { buildSamplePayload } from '../src/payloads/hostSample';
+import { BenchRun } from './benchReport';
 import { closedConversation } from '../test/host/conversations';
 import { startReceiver } from '../test/host/receiver';
 import { GENERAL_ROOM } from '../test/host/localHost';
@@ -13,6 +14,7 @@ import { Omnichannel } from '../test/host/omnichannel';
 import { AUTH_TOKENS, credentialsOf, startWorld, USERS } from '../test/host/world';
 
 const asAdmin = { user: USERS.admin, headers: credentialsOf(USERS.admin) };
+const bench = new BenchRun('local', 'Livechat Webhook Test benchmark (local host)', 'npm run bench');
 
 const SAMPLES = 300;
 const WARM_UP = 30;
@@ -20,14 +22,6 @@ const CONCURRENT = 200;
 const HEAP_RUNS = 2000;
 /** A database or IPC round trip; setTimeout's floor is 1 ms (the runtime's measured IPC round trip is ~0.45 ms). */
 const PERSISTENCE_LATENCY_MS = 1;
-
-type Line = { name: string; value: string; target: string; met: boolean };
-const lines: Array<Line> = [];
-
-function report(name: string, value: string, target: string, met: boolean): void {
-    lines.push({ name, value, target, met });
-    console.log(`${met ? 'met ' : 'MISS'}  ${name}: ${value} (target ${target})`);
-}
 
 function median(values: Array<number>): number {
     const sorted = [...values].sort((a, b) => a - b);
@@ -59,7 +53,6 @@ async function main(): Promise<void> {
     host.store.copies = false;
     host.settings.set('webhook_secret_token', 'bench-token');
     host.settings.set('tests_per_minute', 0);
-    console.log(`Livechat Webhook Test benchmark: node ${process.version}, ${process.platform}/${process.arch}\n`);
     try {
         // 1. The endpoint's `post`, called as the engine calls it, against a raw IHttp POST of the same
         //    payload to the same receiver with the same options (the host's SSRF check included).
@@ -91,10 +84,10 @@ async function main(): Promise<void> {
         }
         const ratio = median(endpointTimes) / median(rawTimes);
         const overheadMs = median(endpointTimes) - median(rawTimes);
-        console.log(
+        bench.log(
             `endpoint post: median ${median(endpointTimes).toFixed(3)} ms; raw IHttp POST: median ${median(rawTimes).toFixed(3)} ms (${SAMPLES} each, permission look-up cached)`,
         );
-        report('endpoint / raw POST, medians, receiver answering at once', `${ratio.toFixed(2)} (+${overheadMs.toFixed(3)} ms)`, '<= 1.10', ratio <= 1.1);
+        bench.report('endpoint / raw POST, medians, receiver answering at once', `${ratio.toFixed(2)} (+${overheadMs.toFixed(3)} ms)`, '<= 1.10', ratio <= 1.1);
 
         // The app's own work alone: the same post with an IHttp that answers 200 at once, without a network.
         // (get stays the host's: the permission look-up goes through it; a spread would lose the class's methods.)
@@ -119,7 +112,7 @@ async function main(): Promise<void> {
                 await appOnly();
             }
         });
-        console.log(`the app's own work per test (an IHttp that answers at once, history and log included): ${((appMs * 1000) / appRuns).toFixed(1)} µs`);
+        bench.log(`the app's own work per test (an IHttp that answers at once, history and log included): ${((appMs * 1000) / appRuns).toFixed(1)} µs`);
 
         // The same against a receiver that takes 5 ms, closer to a CRM on the same network.
         receiver.behave({ status: 200, delayMs: 5 });
@@ -131,7 +124,7 @@ async function main(): Promise<void> {
         }
         receiver.behave({ status: 200 });
         const slowRatio = median(slowEndpoint) / median(slowRaw);
-        report(
+        bench.report(
             'endpoint / raw POST, medians, receiver answering in 5 ms',
             `${slowRatio.toFixed(2)} (${median(slowEndpoint).toFixed(2)} / ${median(slowRaw).toFixed(2)} ms)`,
             '<= 1.10',
@@ -165,7 +158,7 @@ async function main(): Promise<void> {
                     rawPosts.push(await timed(raw));
                 }
                 const r = median(appTimes) / median(rawPosts);
-                report(
+                bench.report(
                     `endpoint / raw POST, medians, persistence costs included (${PERSISTENCE_LATENCY_MS} ms a call, copies), ${label}, receiver answering ${delayMs ? `in ${delayMs} ms` : 'at once'}`,
                     `${r.toFixed(2)} (${median(appTimes).toFixed(3)} / ${median(rawPosts).toFixed(3)} ms)`,
                     '<= 1.10',
@@ -187,7 +180,7 @@ async function main(): Promise<void> {
             }
             await new Promise((resolve) => setTimeout(resolve, 200));
         });
-        console.log(
+        bench.log(
             `   (the full history: ${deliveryRecords().length} delivery records, room payloads of ${Math.round(median(roomBytes) / 1024)} KB; the store has ${host.store.records.length} records)`,
         );
         host.store.latencyMs = 0;
@@ -221,7 +214,7 @@ async function main(): Promise<void> {
             ['an answer with 50 long headers', longHeaders],
             ['version unknown (/api/info answers 404)', unknown],
         ] as Array<[string, number]>) {
-            report(`persistence calls of a warm test, ${label}`, String(calls), '<= 1', calls <= 1);
+            bench.report(`persistence calls of a warm test, ${label}`, String(calls), '<= 1', calls <= 1);
         }
 
         // 1d. Real traffic: a channel's message (the check answers no, with no I/O), an Omnichannel event
@@ -239,7 +232,7 @@ async function main(): Promise<void> {
         await hung.close();
         host.settings.set('webhook_url', receiver.url);
         host.settings.set('webhook_timeout_ms', 5000);
-        report(
+        bench.report(
             'answer with a hung receiver, 500 ms timeout (worst of 3)',
             `${Math.max(...hangTimes).toFixed(0)} ms`,
             '<= 600 ms',
@@ -269,10 +262,10 @@ async function main(): Promise<void> {
         ).deliveries as Array<any>;
         const kept = history.filter((item) => ids.has(item.id)).length;
         const received = receiver.requests.length - before;
-        console.log(
+        bench.log(
             `${CONCURRENT} concurrent tests in ${burst.toFixed(0)} ms: ${answered} answered 200, receiver got ${received}, history keeps ${kept} of them`,
         );
-        report(
+        bench.report(
             `${CONCURRENT} concurrent tests`,
             `${answered} answered, ${kept}/${HISTORY_LIMIT} history slots filled by them`,
             `all answered, history full`,
@@ -296,12 +289,11 @@ async function main(): Promise<void> {
         host.logger.entries.length = 0;
         gc();
         const growthMb = (process.memoryUsage().heapUsed - heapBefore) / 1024 / 1024;
-        report(`heap growth over ${HEAP_RUNS} tests`, `${growthMb.toFixed(2)} MB`, '< 10 MB', growthMb < 10);
+        bench.report(`heap growth over ${HEAP_RUNS} tests`, `${growthMb.toFixed(2)} MB`, '< 10 MB', growthMb < 10);
     } finally {
         await world.close();
     }
-    const missed = lines.filter((line) => !line.met).length;
-    console.log(`\n${lines.length - missed} of ${lines.length} targets met.`);
+    bench.finish();
 }
 
 async function trafficFigures(world: Awaited<ReturnType<typeof startWorld>>): Promise<void> {
@@ -318,8 +310,8 @@ async function trafficFigures(world: Awaited<ReturnType<typeof startWorld>>): Pr
         }
     });
     const calls = host.store.calls - before.store + host.serverSettings.reads.length - before.settings;
-    report('1 000 channel messages: storage and settings calls', String(calls), '0', calls === 0);
-    report('a channel message, the local host (the check alone)', `${((channelMs * 1000) / 1000).toFixed(1)} µs`, '< 1 ms', channelMs / 1000 < 1);
+    bench.report('1 000 channel messages: storage and settings calls', String(calls), '0', calls === 0);
+    bench.report('a channel message, the local host (the check alone)', `${((channelMs * 1000) / 1000).toFixed(1)} µs`, '< 1 ms', channelMs / 1000 < 1);
 
     host.store.latencyMs = PERSISTENCE_LATENCY_MS;
     host.store.copies = true;
@@ -334,7 +326,7 @@ async function trafficFigures(world: Awaited<ReturnType<typeof startWorld>>): Pr
     await host.fireEvent('IPostMessageSent', visitorMessage(-1));
     const callsBefore = host.store.calls;
     await host.fireEvent('IPostMessageSent', visitorMessage(0));
-    report(
+    bench.report(
         'storage calls of an Omnichannel event (its workspace settings read a moment before)',
         String(host.store.calls - callsBefore),
         '1 write',
@@ -368,7 +360,7 @@ async function trafficFigures(world: Awaited<ReturnType<typeof startWorld>>): Pr
         large.push(await timed(() => host.fireEvent('IPostMessageSent', visitorMessage(round))));
     }
     const ratio = median(large) / median(small);
-    report(
+    bench.report(
         'an Omnichannel event with 10 000 journaled / with 10, medians of 40',
         `${ratio.toFixed(2)} (${median(large).toFixed(3)} / ${median(small).toFixed(3)} ms)`,
         '<= 1.10 (flat)',

@@ -124,7 +124,10 @@ describe('the history export', () => {
             }
         }
         const asAgent = { user: USERS.agent, headers: credentialsOf(USERS.agent) };
-        const rows = ((await exported({ format: 'ndjson', source: 'room' }, asAgent)).content as string).trim().split('\n').map((line) => JSON.parse(line));
+        const rows = ((await exported({ format: 'ndjson', source: 'room' }, asAgent)).content as string)
+            .trim()
+            .split('\n')
+            .map((line) => JSON.parse(line));
         expect(rows.map((row) => row.roomId)).toEqual(['withheld']);
         expect((await exported({ format: 'csv' }, asAgent)).content).not.toContain('lc-export-1');
     });

@@ -85,7 +85,7 @@ export async function collectSurfaces(): Promise<Array<Surface>> {
         await omnichannel.agentSays('lc-preview-1', 'Let me check that for you');
         await omnichannel.close('lc-preview-1');
         await slash('traffic');
-        reply('reply-traffic', "Slash reply: the last 24 h of real traffic, and why some of it was not sent");
+        reply('reply-traffic', 'Slash reply: the last 24 h of real traffic, and why some of it was not sent');
         await slash('readiness');
         reply('reply-readiness', 'Slash reply: what Rocket.Chat itself sends, and where');
 

@@ -11,7 +11,11 @@ import { localize } from '../i18n/text';
 export function respond(answer: Answer & { file?: ExportFile }): IApiResponse {
     if (answer.file) {
         const { contentType, filename, body } = answer.file;
-        return { status: answer.httpStatus, headers: { 'Content-Type': contentType, 'Content-Disposition': `attachment; filename="${filename}"` }, content: body };
+        return {
+            status: answer.httpStatus,
+            headers: { 'Content-Type': contentType, 'Content-Disposition': `attachment; filename="${filename}"` },
+            content: body,
+        };
     }
     const { httpStatus, ...content } = answer;
     const headers = answer.retryAfterSeconds === undefined ? undefined : { 'Retry-After': String(answer.retryAfterSeconds) };

@@ -43,7 +43,7 @@ export function deliveriesOf(happening: Happening, workspace: Workspace): Array<
             return [decide('LivechatSession', 'Livechat_webhook_on_close')];
         case 'message':
             // A visitor's message also goes out as LeadCapture: the host's e-mail/phone test passes every
-            // message in current code (see README, Real traffic).
+            // message in current code (see docs/admin.md, Real traffic and backfill).
             return happening.fromVisitor
                 ? [decide('Message', 'Livechat_webhook_on_visitor_message'), decide('LeadCapture', 'Livechat_webhook_on_capture')]
                 : [decide('Message', 'Livechat_webhook_on_agent_message')];

@@ -271,7 +271,10 @@ describe('the app in the real Apps-Engine runtime', () => {
         // The export: a file with its own Content-Type through the engine's API bridge, the listing's rows in order.
         const csv = await host.api('get', 'webhook.deliveries', { ...asAdmin, query: { format: 'csv' } });
         expect(csv.status).toBe(200);
-        expect(csv.headers).toMatchObject({ 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': expect.stringMatching(/^attachment; filename=/) });
+        expect(csv.headers).toMatchObject({
+            'Content-Type': 'text/csv; charset=utf-8',
+            'Content-Disposition': expect.stringMatching(/^attachment; filename=/),
+        });
         const now = await host.api('get', 'webhook.deliveries', asAdmin);
         const rows = String(csv.content).trimEnd().split('\r\n');
         expect(rows[0]).toMatch(/^id,kind,sentAt,event,verdict,status,/);
@@ -633,7 +636,7 @@ describe('the app in the real Apps-Engine runtime', () => {
 /**
  * How each engine hands a call its logger. 1.62: one per call, through a proxy of the app made for
  * the call. 1.58/1.59: one for all calls, replaced as each call starts, and the lines of the one set
- * last go with whichever call answers: overlapping calls share a log there (README, Known engine issues).
+ * last go with whichever call answers: overlapping calls share a log there (docs/engine-issues.md).
  */
 const CALL_LOGS: { [version in EngineVersion]: 'own' | 'shared' } = { '1.58.1': 'shared', '1.59.0': 'shared', '1.62.0': 'own' };
 
@@ -761,7 +764,7 @@ async function untilAnswered(deadlineMs: number): Promise<{ answered: boolean; e
     return seen;
 }
 
-describe(`the engine's own limits (Apps-Engine ${ENGINE.version} runtime, Deno ${ENGINE.deno.version}; see README, Known engine issues)`, () => {
+describe(`the engine's own limits (Apps-Engine ${ENGINE.version} runtime, Deno ${ENGINE.deno.version}; see docs/engine-issues.md)`, () => {
     const limits = LIMITS[ENGINE.version];
 
     it('answers 500 from the engine for a method the endpoint lacks, and for a body nested over 100 deep; the app is unaffected', async () => {

@@ -102,7 +102,7 @@ function observeRoundTrips(Controller: any): void {
  * subprocess meanwhile (its liveness check does, after 40 s without an answer to its pings) or
  * unloaded it, the write fails with EPIPE, and the engine listens for no error on that stream: a
  * Node process dies of such an unhandled 'error' event. This host, like a server's own error
- * handling would have to, records it (`pipeErrors`) instead of dying (README, Known engine issues).
+ * handling would have to, records it (`pipeErrors`) instead of dying (docs/engine-issues.md).
  */
 export const pipeErrors: Array<string> = [];
 

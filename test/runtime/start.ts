@@ -79,7 +79,8 @@ function plainWhenPiped(): void {
         }
         process.env.NO_COLOR = '1';
         const write = stream.write.bind(stream) as (chunk: unknown, ...rest: Array<unknown>) => boolean;
-        stream.write = ((chunk: unknown, ...rest: Array<unknown>) => write(typeof chunk === 'string' ? chunk.replace(ANSI, '') : chunk, ...rest)) as typeof stream.write;
+        stream.write = ((chunk: unknown, ...rest: Array<unknown>) =>
+            write(typeof chunk === 'string' ? chunk.replace(ANSI, '') : chunk, ...rest)) as typeof stream.write;
     }
 }
 
@@ -327,7 +328,9 @@ async function main(): Promise<void> {
         console.log('   Tests and history:');
         console.log(`   curl -s -X POST ${base}/webhook.test ${auth} ${json} -d '{"event":"Message"}'`);
         console.log(`   curl -s -X POST ${base}/webhook.test ${auth} ${json} -d '{"roomId":"demo-room"}'    # an Omnichannel conversation`);
-        console.log(`   curl -s -X POST ${base}/webhook.test ${auth} ${json} -d '{"roomId":"GENERAL"}'      # a channel: 404, and it does not count against the limit`);
+        console.log(
+            `   curl -s -X POST ${base}/webhook.test ${auth} ${json} -d '{"roomId":"GENERAL"}'      # a channel: 404, and it does not count against the limit`,
+        );
         console.log(
             `   for i in $(seq ${options.testsPerMinute + 1}); do curl -s -o /dev/null -w '%{http_code} ' -X POST ${base}/webhook.test ${auth}; done; echo   # 429 once ${options.testsPerMinute} tests ran this minute (the lines above count too)`,
         );
@@ -353,7 +356,9 @@ async function main(): Promise<void> {
                 .map((user) => `${user.username} (${user.id} / ${AUTH_TOKENS[user.id]})`)
                 .join(', ')}`,
         );
-        console.log(`\nNext: install ${zipShown} in Rocket.Chat (Administration → Marketplace → Private Apps → Upload private app) and accept its permissions.`);
+        console.log(
+            `\nNext: install ${zipShown} in Rocket.Chat (Administration → Marketplace → Private Apps → Upload private app) and accept its permissions.`,
+        );
         await new Promise<void>((resolve) => {
             process.once('SIGINT', () => resolve());
             process.once('SIGTERM', () => resolve());
