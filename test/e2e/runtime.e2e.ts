@@ -15,6 +15,7 @@ import { Receiver, startReceiver } from '../host/receiver';
 import { AUTH_TOKENS, credentialsOf, LOOPBACK, USERS } from '../host/world';
 import { packagedZipPath } from '../host/zipLoader';
 import { e2eEngine, EngineVersion } from '../runtime/engines';
+import { ROUTES } from '../../src/endpoints/endpoints';
 import { RuntimeHost } from '../runtime/runtimeHost';
 import { EXPRESS_BAD_REQUEST, httpRequest, serveApp } from '../runtime/serve';
 
@@ -76,6 +77,13 @@ describe('the app in the real Apps-Engine runtime', () => {
             'webhook.backfill',
         ]);
         expect([...host.commands.keys()]).toEqual(['livechat-webhook-test']);
+        // The app page's APIs tab: each endpoint with its method and the example the app declares for it.
+        const listed = host.listApis();
+        expect(listed.map((api) => [api.path, api.methods])).toEqual(ROUTES.map((route) => [route.path, [route.method]]));
+        for (const api of listed) {
+            const route = ROUTES.find((candidate) => candidate.path === api.path)!;
+            expect({ path: api.path, examples: api.examples }).toEqual({ path: api.path, examples: { [route.method]: route.example } });
+        }
     });
 
     it("first use from the UI, before anyone called an endpoint: an admin's slash command and panel work; a manager is told what to do, and works once the permission reader is set", async () => {

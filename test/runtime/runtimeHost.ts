@@ -261,6 +261,11 @@ export class RuntimeHost {
         }
     }
 
+    /** What Rocket.Chat's app page (Administration → Apps → the app → APIs) lists: `GET /api/apps/<id>/apis` answers the engine's listApis. */
+    public listApis(appId = this.appId): Array<{ path: string; computedPath: string; methods: Array<string>; examples: { [method: string]: Loose } }> {
+        return this.manager.getApiManager().listApis(appId);
+    }
+
     /** What Rocket.Chat does for `/api/apps/public/<app-id>/<path>` once it has authenticated the caller. */
     public async api(method: 'get' | 'post' | 'put' | 'delete', path: string, call: ApiCall = {}, appId = this.appId): Promise<ApiResult> {
         const headers: { [name: string]: string } = {};
