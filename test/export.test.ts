@@ -82,7 +82,9 @@ describe('the history export', () => {
         expect(response.status).toBe(200);
         expect(response.headers).toMatchObject({ 'Content-Type': 'text/csv; charset=utf-8' });
         expect(response.headers!['Content-Disposition']).toMatch(/^attachment; filename="webhook-deliveries-[\d-]+\.csv"$/);
-        const [header, ...rows] = parseCsv(response.content as string);
+        const text = response.content as string;
+        expect(text.startsWith('\uFEFF')).toBe(true);
+        const [header, ...rows] = parseCsv(text.slice(1));
         expect(header).toEqual([...EXPORT_COLUMNS]);
         const column = (row: Array<string>, name: (typeof EXPORT_COLUMNS)[number]) => row[EXPORT_COLUMNS.indexOf(name)];
         expect(rows.map((row) => column(row, 'id'))).toEqual(listing.map((item) => item.id));
@@ -140,6 +142,8 @@ describe('the history export', () => {
         }
         expect(((await exported({ format: 'xlsx' })).content as any).reason).toContain('format');
         expect((await exported({ format: 'json' })).content).toMatchObject({ success: true, deliveries: [] });
+        // json is the listing's own format: with an id too.
+        expect((await exported({ format: 'json', id: 'dlv_0123456789ab' })).status).toBe(404);
     });
 
     it('follows the permission table like the listing', async () => {
@@ -166,7 +170,7 @@ describe('CSV cells', () => {
         expect(exportFile([], 'csv', now)).toEqual({
             contentType: 'text/csv; charset=utf-8',
             filename: 'webhook-deliveries-2026-12-06-10-00-00.csv',
-            body: `${EXPORT_COLUMNS.join(',')}\r\n`,
+            body: `\uFEFF${EXPORT_COLUMNS.join(',')}\r\n`,
         });
         expect(exportFile([], 'ndjson', now).body).toBe('');
     });

@@ -43,6 +43,11 @@ describe('the rate limit', () => {
             await world.host.post('webhook.backfill', { ...asAdmin, content: { from: '2026-12-06T09:00:00Z', to: '2026-12-06T10:00:00Z' } }),
         ];
         expect(refused.map((response) => response.status)).toEqual([400, 404, 404, 400, 409]);
+        // Test now with a watch setting out of range: refused, not counted.
+        world.host.settings.set('watch_failures_to_alert', 0);
+        await world.host.runCommand('livechat-webhook-test', USERS.admin, ['watch', 'now']);
+        expect(String(world.host.notifier.toUsers[world.host.notifier.toUsers.length - 1].message.text)).toContain('watch_failures_to_alert');
+        world.host.settings.set('watch_failures_to_alert', 3);
         for (let index = 0; index < 10; index++) {
             expect((await world.testAs(USERS.admin)).status).toBe(200);
         }

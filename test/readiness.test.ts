@@ -135,7 +135,7 @@ describe('readiness in the slash command and the check', () => {
         await world.host.runCommand('livechat-webhook-test', USERS.admin, ['panel']);
         const view = world.host.surfaces[world.host.surfaces.length - 1].view as any;
         expect(view.blocks[0].text.text).toMatch(
-            /^\*Workspace\*: ⚠️ Rocket.Chat sends 2 of 9 events, to another URL than the one tested\nYou are testing a URL/,
+            /^\*Workspace\*: ⚠️ Rocket.Chat sends 2 of 9 events, to another URL than the one tested\. You are testing a URL/,
         );
     });
 });

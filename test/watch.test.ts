@@ -173,6 +173,35 @@ describe('runs, alerts and recoveries against a receiver that fails and recovers
         expect(world.host.logger.text()).toMatch(/Webhook watch run dlv_[0-9a-f]{12}: event Message -> 200 delivered; state healthy/);
     });
 
+    it('names the scheduled runs as the watch, and a person named "watch" who presses Test now as that person', async () => {
+        const namedWatch = { ...USERS.admin, id: 'user-named-watch', username: 'watch', name: 'Watch' };
+        // Slash commands carry no credentials: they decide with the table an API call stored.
+        await world.primePermissionTable();
+        await tick();
+        // The history keeps the runs that change the state: one failure is enough here.
+        world.host.settings.set('watch_failures_to_alert', 1);
+        await world.host.settingsApplied();
+        world.receiver.behave({ status: 500 });
+        await world.host.runCommand('livechat-webhook-test', namedWatch, ['watch', 'now']);
+        const listed = ((await world.host.get('webhook.deliveries', asAdmin)).content as any).deliveries;
+        const [manual, scheduled] = listed;
+        expect([manual.by, manual.source, scheduled.by, scheduled.source]).toEqual([
+            'watch',
+            { kind: 'watch', scheduled: false },
+            'watch',
+            { kind: 'watch', scheduled: true },
+        ]);
+        const before = world.host.notifier.toUsers.length;
+        await world.host.runCommand('livechat-webhook-test', USERS.admin, ['history']);
+        const [manualLine, scheduledLine] = String(world.host.notifier.toUsers[before].message.text).split('\n').slice(1);
+        expect(manualLine).toMatch(/ · by watch$/);
+        expect(scheduledLine).toMatch(/ · by the health watch$/);
+        // A record kept before 0.3.0 has no flag: its "by" tells.
+        const { byScheduledWatch } = await import('../src/watch/messages');
+        expect(byScheduledWatch({ by: 'watch', source: { kind: 'watch' } })).toBe(true);
+        expect(byScheduledWatch({ by: 'admin.user', source: { kind: 'watch' } })).toBe(false);
+    });
+
     it('a new webhook URL resets the state to unknown', async () => {
         world.receiver.behave({ status: 500 });
         for (let index = 0; index < 3; index++) {

@@ -52,7 +52,12 @@ export interface DeliveryReport {
 }
 
 export type DeliverySource =
-    { kind: 'sample' } | { kind: 'room'; roomId: string } | { kind: 'watch' } | { kind: 'check' } | { kind: 'backfill'; eventId: string; roomId: string };
+    | { kind: 'sample' }
+    | { kind: 'room'; roomId: string }
+    /** `scheduled`: the scheduler ran it, not a person's Test now (absent on records before 0.3.0). */
+    | { kind: 'watch'; scheduled?: boolean }
+    | { kind: 'check' }
+    | { kind: 'backfill'; eventId: string; roomId: string };
 
 /** The conversation a delivery's payload came from, if any. */
 export function roomOfSource(source: DeliverySource): string | undefined {

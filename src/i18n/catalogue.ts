@@ -372,7 +372,7 @@ const en = {
     'send.secretsWithheld': 'Sent without the secret token and unsigned: secrets go only to the saved webhook URL.',
     'input.roomId': '"roomId" must be the id of an Omnichannel room (letters, digits, "-" or "_").',
     'input.badQuery': 'The "{name}" query parameter must be {expected}.',
-    'input.idOrFilters': 'Give either "id" (one delivery) or the filters "verdict", "event", "source" and "limit", not both.',
+    'input.idOrFilters': 'Give either "id" (one delivery) or the filters "verdict", "event", "source", "limit" and "format", not both.',
     'input.checkUrl': '"url" must be a string of at most {max} characters (leave it out to check the saved webhook URL).',
     'input.testUrl':
         '"url" must be a string of at most {max} characters without line breaks or control characters (leave it out to test the saved webhook URL).',
@@ -491,8 +491,8 @@ const en = {
     'backfill.done.one': '{count} event sent again and delivered; {skipped} skipped.',
     'backfill.done.other': '{count} events sent again and delivered; {skipped} skipped.',
     'watch.nothingAtRisk': 'No real delivery went out while it failed: nothing was lost.',
-    'watch.atRisk.one': '{count} real delivery while it failed: {what}. Rocket.Chat retries for about 80 s only: it may be lost.',
-    'watch.atRisk.other': '{count} real deliveries while it failed: {what}. Rocket.Chat retries for about 80 s only: they may be lost.',
+    'watch.atRisk.one': "{count} real delivery while it failed: {what}. Rocket.Chat's retries may have ended before the recovery: it may be lost.",
+    'watch.atRisk.other': "{count} real deliveries while it failed: {what}. Rocket.Chat's retries may have ended before the recovery: they may be lost.",
     'watch.sendAgain': 'Send them again',
     'watch.sendAgainTitle': 'Send the lost deliveries again?',
     'watch.sendAgainConfirm.one':
@@ -789,9 +789,9 @@ const ptBR = {
         '{command} envia uma carga útil de exemplo do webhook do Omnichannel e informa o que as entregas reais do Rocket.Chat fariam com a resposta do receptor. Só você vê as respostas.',
     'help.test': '• `{command}` envia o exemplo de teste do próprio Rocket.Chat (`LivechatSession`).',
     'help.event': '• `{command} <event>` envia um exemplo de outro evento: {events}.',
-    'help.room': '• `{command} room [event]` monta a carga útil a partir desta sala do Omnichannel (o visitante, o agente e as últimas 100 mensagens).',
+    'help.room': '• `{command} room [evento]` monta a carga útil a partir desta sala do Omnichannel (o visitante, o agente e as últimas 100 mensagens).',
     'help.url':
-        '• `{command} url <https://…> [event] [room]` testa outra URL que não a salva (a mesma política de rede se aplica), sem o token secreto e sem assinatura: os segredos vão apenas para a URL salva.',
+        '• `{command} url <https://…> [evento] [room]` testa outra URL que não a salva (a mesma política de rede se aplica), sem o token secreto e sem assinatura: os segredos vão apenas para a URL salva.',
     'help.history': '• `{command} history` lista as últimas {lines} entregas; `{command} redeliver <id>` reenvia uma delas.',
     'help.check':
         '• `{command} check [url <https://…>]` verifica o receptor: todos os eventos, se ele recusa token ou assinatura ausentes ou errados, e a velocidade dele.',
@@ -886,7 +886,7 @@ const ptBR = {
     'send.secretsWithheld': 'Enviado sem o token secreto e sem assinatura: os segredos vão apenas para a URL do webhook salva.',
     'input.roomId': '"roomId" precisa ser o id de uma sala do Omnichannel (letras, dígitos, "-" ou "_").',
     'input.badQuery': 'O parâmetro de consulta "{name}" precisa ser {expected}.',
-    'input.idOrFilters': 'Informe "id" (uma entrega) ou os filtros "verdict", "event", "source" e "limit", não ambos.',
+    'input.idOrFilters': 'Informe "id" (uma entrega) ou os filtros "verdict", "event", "source", "limit" e "format", não ambos.',
     'input.checkUrl': '"url" precisa ser um texto de no máximo {max} caracteres (omita-o para verificar a URL do webhook salva).',
     'input.testUrl':
         '"url" precisa ser um texto de no máximo {max} caracteres, sem quebras de linha nem caracteres de controle (omita-o para testar a URL do webhook salva).',
@@ -1007,8 +1007,10 @@ const ptBR = {
     'backfill.done.one': '{count} evento reenviado e entregue; {skipped} ignorados.',
     'backfill.done.other': '{count} eventos reenviados e entregues; {skipped} ignorados.',
     'watch.nothingAtRisk': 'Nenhuma entrega real saiu enquanto falhava: nada se perdeu.',
-    'watch.atRisk.one': '{count} entrega real enquanto falhava: {what}. O Rocket.Chat tenta de novo por cerca de 80 s apenas: ela pode ter se perdido.',
-    'watch.atRisk.other': '{count} entregas reais enquanto falhava: {what}. O Rocket.Chat tenta de novo por cerca de 80 s apenas: elas podem ter se perdido.',
+    'watch.atRisk.one':
+        '{count} entrega real enquanto falhava: {what}. As novas tentativas do Rocket.Chat podem ter acabado antes da recuperação: ela pode ter se perdido.',
+    'watch.atRisk.other':
+        '{count} entregas reais enquanto falhava: {what}. As novas tentativas do Rocket.Chat podem ter acabado antes da recuperação: elas podem ter se perdido.',
     'watch.sendAgain': 'Reenviar',
     'watch.sendAgainTitle': 'Reenviar as entregas perdidas?',
     'watch.sendAgainConfirm.one':
@@ -1306,9 +1308,9 @@ const es = {
     'help.test': '• `{command}` envía la muestra de prueba del propio Rocket.Chat (`LivechatSession`).',
     'help.event': '• `{command} <event>` envía una muestra de otro evento: {events}.',
     'help.room':
-        '• `{command} room [event]` construye la carga útil a partir de esta sala de Omnichannel (su visitante, su agente y sus últimos 100 mensajes).',
+        '• `{command} room [evento]` construye la carga útil a partir de esta sala de Omnichannel (su visitante, su agente y sus últimos 100 mensajes).',
     'help.url':
-        '• `{command} url <https://…> [event] [room]` prueba una URL distinta de la guardada (se aplica la misma política de red), sin el token secreto y sin firmar: los secretos solo se envían a la URL guardada.',
+        '• `{command} url <https://…> [evento] [room]` prueba una URL distinta de la guardada (se aplica la misma política de red), sin el token secreto y sin firmar: los secretos solo se envían a la URL guardada.',
     'help.history': '• `{command} history` muestra las últimas {lines} entregas; `{command} redeliver <id>` reenvía una.',
     'help.check':
         '• `{command} check [url <https://…>]` comprueba el receptor: todos los eventos, si rechaza un token o una firma ausentes o incorrectos, y su velocidad.',
@@ -1401,7 +1403,7 @@ const es = {
     'send.secretsWithheld': 'Enviada sin el token secreto y sin firmar: los secretos solo se envían a la URL de webhook guardada.',
     'input.roomId': '"roomId" debe ser el ID de una sala de Omnichannel (letras, dígitos, "-" o "_").',
     'input.badQuery': 'El parámetro de consulta "{name}" debe ser {expected}.',
-    'input.idOrFilters': 'Indique "id" (una entrega) o los filtros "verdict", "event", "source" y "limit", pero no ambas cosas.',
+    'input.idOrFilters': 'Indique "id" (una entrega) o los filtros "verdict", "event", "source", "limit" y "format", pero no ambas cosas.',
     'input.checkUrl': '"url" debe ser una cadena de {max} caracteres como máximo (omítala para comprobar la URL de webhook guardada).',
     'input.testUrl':
         '"url" debe ser una cadena de {max} caracteres como máximo, sin saltos de línea ni caracteres de control (omítala para probar la URL de webhook guardada).',
@@ -1521,8 +1523,10 @@ const es = {
     'backfill.done.one': '{count} evento reenviado y entregado; {skipped} omitidos.',
     'backfill.done.other': '{count} eventos reenviados y entregados; {skipped} omitidos.',
     'watch.nothingAtRisk': 'Ninguna entrega real salió mientras fallaba: no se perdió nada.',
-    'watch.atRisk.one': '{count} entrega real mientras fallaba: {what}. Rocket.Chat reintenta solo unos 80 s: puede haberse perdido.',
-    'watch.atRisk.other': '{count} entregas reales mientras fallaba: {what}. Rocket.Chat reintenta solo unos 80 s: pueden haberse perdido.',
+    'watch.atRisk.one':
+        '{count} entrega real mientras fallaba: {what}. Los reintentos de Rocket.Chat pueden haber terminado antes de la recuperación: puede haberse perdido.',
+    'watch.atRisk.other':
+        '{count} entregas reales mientras fallaba: {what}. Los reintentos de Rocket.Chat pueden haber terminado antes de la recuperación: pueden haberse perdido.',
     'watch.sendAgain': 'Reenviar',
     'watch.sendAgainTitle': '¿Reenviar las entregas perdidas?',
     'watch.sendAgainConfirm.one':
@@ -1824,9 +1828,9 @@ const de = {
         '{command} sendet Beispiel-Nutzdaten des Omnichannel-Webhooks und sagt Ihnen, was echte Zustellungen von Rocket.Chat mit der Antwort des Empfängers tun würden. Nur Sie sehen die Antworten.',
     'help.test': '• `{command}` sendet das eigene Testbeispiel von Rocket.Chat (`LivechatSession`).',
     'help.event': '• `{command} <event>` sendet ein Beispiel eines anderen Ereignisses: {events}.',
-    'help.room': '• `{command} room [event]` erstellt die Nutzdaten aus diesem Omnichannel-Raum (mit Besucher, Agent und den letzten 100 Nachrichten).',
+    'help.room': '• `{command} room [Ereignis]` erstellt die Nutzdaten aus diesem Omnichannel-Raum (mit Besucher, Agent und den letzten 100 Nachrichten).',
     'help.url':
-        '• `{command} url <https://…> [event] [room]` testet eine andere URL als die gespeicherte (es gilt dieselbe Netzwerkrichtlinie), ohne das geheime Token und unsigniert: Geheimnisse gehen nur an die gespeicherte URL.',
+        '• `{command} url <https://…> [Ereignis] [room]` testet eine andere URL als die gespeicherte (es gilt dieselbe Netzwerkrichtlinie), ohne das geheime Token und unsigniert: Geheimnisse gehen nur an die gespeicherte URL.',
     'help.history': '• `{command} history` listet die letzten {lines} Zustellungen auf; `{command} redeliver <id>` sendet eine davon erneut.',
     'help.check':
         '• `{command} check [url <https://…>]` prüft den Empfänger: jedes Ereignis, ob er ein fehlendes oder falsches Token bzw. eine fehlende oder falsche Signatur ablehnt, seine Geschwindigkeit.',
@@ -1921,7 +1925,7 @@ const de = {
     'send.secretsWithheld': 'Ohne das geheime Token und unsigniert gesendet: Geheimnisse gehen nur an die gespeicherte Webhook-URL.',
     'input.roomId': '"roomId" muss die ID eines Omnichannel-Raums sein (Buchstaben, Ziffern, "-" oder "_").',
     'input.badQuery': 'Der Abfrageparameter "{name}" muss {expected} sein.',
-    'input.idOrFilters': 'Geben Sie entweder "id" (eine Zustellung) oder die Filter "verdict", "event", "source" und "limit" an, nicht beides.',
+    'input.idOrFilters': 'Geben Sie entweder "id" (eine Zustellung) oder die Filter "verdict", "event", "source", "limit" und "format" an, nicht beides.',
     'input.checkUrl': '"url" muss eine Zeichenkette mit höchstens {max} Zeichen sein (weglassen, um die gespeicherte Webhook-URL zu prüfen).',
     'input.testUrl':
         '"url" muss eine Zeichenkette mit höchstens {max} Zeichen ohne Zeilenumbrüche oder Steuerzeichen sein (weglassen, um die gespeicherte Webhook-URL zu testen).',
@@ -2045,8 +2049,10 @@ const de = {
     'backfill.done.one': '{count} Ereignis erneut gesendet und zugestellt; {skipped} übersprungen.',
     'backfill.done.other': '{count} Ereignisse erneut gesendet und zugestellt; {skipped} übersprungen.',
     'watch.nothingAtRisk': 'Während des Ausfalls ging keine echte Zustellung hinaus: nichts ging verloren.',
-    'watch.atRisk.one': '{count} echte Zustellung während des Ausfalls: {what}. Rocket.Chat wiederholt nur etwa 80 s lang: sie kann verloren sein.',
-    'watch.atRisk.other': '{count} echte Zustellungen während des Ausfalls: {what}. Rocket.Chat wiederholt nur etwa 80 s lang: sie können verloren sein.',
+    'watch.atRisk.one':
+        '{count} echte Zustellung während des Ausfalls: {what}. Die Wiederholungen von Rocket.Chat können vor der Erholung geendet haben: sie kann verloren sein.',
+    'watch.atRisk.other':
+        '{count} echte Zustellungen während des Ausfalls: {what}. Die Wiederholungen von Rocket.Chat können vor der Erholung geendet haben: sie können verloren sein.',
     'watch.sendAgain': 'Erneut senden',
     'watch.sendAgainTitle': 'Verlorene Zustellungen erneut senden?',
     'watch.sendAgainConfirm.one':

@@ -62,7 +62,8 @@ export function parseHistoryQuery(query: unknown, maxLimit = HISTORY_LIMIT): Par
     if (format === null || (format !== undefined && !['json', ...EXPORT_FORMATS].includes(format))) {
         return bad('format', t('input.oneOf', { values: ['json', ...EXPORT_FORMATS].join(', ') }));
     }
-    if (id !== undefined && (verdict || source || event || limitText !== undefined || format !== undefined)) {
+    const file = format === 'csv' || format === 'ndjson' ? format : undefined;
+    if (id !== undefined && (verdict || source || event || limitText !== undefined || file)) {
         return invalid(t('input.idOrFilters'));
     }
     const filters: HistoryFilters = {
@@ -70,7 +71,6 @@ export function parseHistoryQuery(query: unknown, maxLimit = HISTORY_LIMIT): Par
         ...(event && event.ok && { event: event.event }),
         ...(source && { source: source as HistoryFilters['source'] }),
     };
-    const file = format === 'csv' || format === 'ndjson' ? format : undefined;
     return { ok: true, value: { ...(id && { id }), filters, limit, ...(file && { format: file }) } };
 }
 

@@ -4,6 +4,7 @@ import { failure } from '../gate/answers';
 import { parseNoQuery } from '../gate/fields';
 import type { UseCase } from '../gate/gate';
 import { newDeliveryId } from '../delivery/describe';
+import { parseWatchConfig } from '../watch/config';
 import { runWatch, watchConfig, watchStatus } from '../watch/run';
 import { watchAnswer, WatchAnswer, WatchRunOutcome } from '../watch/view';
 
@@ -18,7 +19,11 @@ export const WATCH_STATUS: UseCase<unknown, WatchAnswer> = {
 /** One watch run at once; the user's rate limit applies, as to any test they ask for. */
 export const WATCH_NOW: UseCase<unknown, WatchRunOutcome> = {
     parse: () => ({ ok: true, value: {} }),
-    prepare: async (_stores, _call, input) => ({ cost: 1, input }),
+    // Unusable watch settings refuse the run before it counts against the rate limit.
+    async prepare(_stores, call, input) {
+        const config = parseWatchConfig(call.settings);
+        return config.ok ? { cost: 1, input } : failure(400, 'error-invalid-setting', config.reason);
+    },
     tracked: { kind: 'watch', newId: newDeliveryId },
     async run(stores, call, _input, id): Promise<WatchRunOutcome> {
         const run = await runWatch(stores, call, { kind: 'manual', by: call.user.username, id });

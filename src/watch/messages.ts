@@ -15,9 +15,9 @@ import type { Readiness } from '../readiness/judge';
 /** Who the history names for a scheduled run (REST shows it as it is; the panel and replies name the watch in the reader's language). */
 export const WATCH_ACTOR = 'watch';
 
-/** A run the scheduler started, not a person (a person's Test now is recorded with their username). */
-export function byScheduledWatch(item: { by: string; source: { kind: string } }): boolean {
-    return item.by === WATCH_ACTOR && item.source.kind === 'watch';
+/** A run the scheduler started, not a person's Test now (a user named "watch" included); records before 0.3.0 tell it by their `by`. */
+export function byScheduledWatch(item: { by: string; source: { kind: string; scheduled?: boolean } }): boolean {
+    return item.source.kind === 'watch' && (item.source.scheduled ?? item.by === WATCH_ACTOR);
 }
 
 export const WATCH_NOW_ACTION_ID = 'livechat-webhook-test.watch-now';

@@ -112,7 +112,11 @@ async function runNow(stores: Stores, call: Call, trigger: Trigger): Promise<Wat
 
     const now = new Date();
     const id = (trigger.kind === 'manual' && trigger.id) || newDeliveryId();
-    const payload = { event: config.event, body: JSON.stringify(buildEventSample(config.event, now)), source: { kind: 'watch' as const } };
+    const payload = {
+        event: config.event,
+        body: JSON.stringify(buildEventSample(config.event, now)),
+        source: { kind: 'watch' as const, scheduled: trigger.kind === 'schedule' },
+    };
     const by = trigger.kind === 'manual' ? trigger.by : WATCH_ACTOR;
     const ready = usableSettings(settings);
     const timeoutMs = 'timeoutMs' in ready ? ready.timeoutMs : 0;

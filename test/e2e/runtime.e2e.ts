@@ -17,7 +17,7 @@ import { packagedZipPath } from '../host/zipLoader';
 import { e2eEngine, EngineVersion } from '../runtime/engines';
 import { ROUTES } from '../../src/endpoints/endpoints';
 import { RuntimeHost } from '../runtime/runtimeHost';
-import { EXPRESS_BAD_REQUEST, httpRequest, serveApp } from '../runtime/serve';
+import { BODY_LIMIT_BYTES, EXPRESS_BAD_REQUEST, expressErrorPage, httpRequest, serveApp } from '../runtime/serve';
 
 /** The engine under test: E2E_ENGINE (1.58.1, 1.59.0 or 1.62.0), default 1.58.1. */
 const ENGINE = e2eEngine();
@@ -285,7 +285,7 @@ describe('the app in the real Apps-Engine runtime', () => {
         });
         const now = await host.api('get', 'webhook.deliveries', asAdmin);
         const rows = String(csv.content).trimEnd().split('\r\n');
-        expect(rows[0]).toMatch(/^id,kind,sentAt,event,verdict,status,/);
+        expect(rows[0]).toMatch(/^\uFEFFid,kind,sentAt,event,verdict,status,/);
         expect(rows.slice(1).map((row) => row.split(',')[0])).toEqual(now.content.deliveries.map((item: any) => item.id));
     });
 
@@ -294,7 +294,7 @@ describe('the app in the real Apps-Engine runtime', () => {
         expect(events.content.events).toHaveLength(9);
     });
 
-    it("over HTTP as Rocket.Chat serves it: malformed JSON gets Express's 400 page before the app, no credentials a 401, the export a file", async () => {
+    it("over HTTP as Rocket.Chat serves it: malformed JSON gets Express's 400 page and a body over 100 kB a 413 before the app, no credentials a 401, the export a file", async () => {
         const served = await serveApp(host, 0);
         try {
             const sentBefore = receiver.requests.length;
@@ -302,7 +302,13 @@ describe('the app in the real Apps-Engine runtime', () => {
             const malformed = await httpRequest(`${served.base}/webhook.test`, { method: 'POST', headers, body: '{"event":' });
             expect([malformed.status, malformed.headers['content-type'], malformed.text]).toEqual([400, 'text/html; charset=utf-8', EXPRESS_BAD_REQUEST]);
             const anonymous = await httpRequest(`${served.base}/webhook.test`, { method: 'POST' });
-            expect([anonymous.status, JSON.parse(anonymous.text)]).toEqual([401, { status: 'error', message: 'You must be logged in to do this.' }]);
+            expect([anonymous.status, anonymous.text]).toEqual([401, 'Unauthorized']);
+            const large = await httpRequest(`${served.base}/webhook.test`, {
+                method: 'POST',
+                headers,
+                body: JSON.stringify({ event: 'x'.repeat(BODY_LIMIT_BYTES) }),
+            });
+            expect([large.status, large.text]).toEqual([413, expressErrorPage(413)]);
             expect(receiver.requests.length).toBe(sentBefore);
             const sent = await httpRequest(`${served.base}/webhook.test`, { method: 'POST', headers, body: '{"event":"Message"}' });
             expect([sent.status, JSON.parse(sent.text).delivery.event]).toEqual([200, 'Message']);

@@ -1,17 +1,24 @@
 // The app's public endpoints over HTTP as Rocket.Chat serves them (apps/meteor/app/apps/server/bridges/
-// router.ts and api.ts): body-parser (urlencoded, then json) before anything else, so a malformed JSON
-// body gets Express's own 400 page before the app or authentication runs; `res.sendStatus(404)` for
-// an unknown app or path; Rocket.Chat's 401 without a valid X-User-Id/X-Auth-Token; then the app's
-// answer sent as Express sends it (`res.set(headers).status(status).send(content)`).
+// router.ts and api.ts): body-parser (urlencoded, then json, each with its defaults: 100 kB, utf-8)
+// before anything else, so a malformed JSON body gets Express's own 400 page (a larger one 413, another
+// charset 415) before the app or authentication runs; `res.sendStatus(404)` for an unknown app or path;
+// the authentication middleware's `res.status(401).send('Unauthorized')` without a valid
+// X-User-Id/X-Auth-Token; then the app's answer as Express sends it (`res.set(headers).status(status).send(content)`).
 import * as http from 'http';
 import { AddressInfo } from 'net';
 
 import { AUTH_TOKENS, USERS } from '../host/world';
 import { RuntimeHost } from './runtimeHost';
 
-/** Express's final handler for a 400 in production (NODE_ENV=production, as Rocket.Chat's image runs). */
-export const EXPRESS_BAD_REQUEST =
-    '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>Error</title>\n</head>\n<body>\n<pre>Bad Request</pre>\n</body>\n</html>\n';
+/** Express's final handler's page for an error status in production (NODE_ENV=production, as Rocket.Chat's image runs). */
+export function expressErrorPage(status: number): string {
+    return `<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>Error</title>\n</head>\n<body>\n<pre>${http.STATUS_CODES[status]}</pre>\n</body>\n</html>\n`;
+}
+
+export const EXPRESS_BAD_REQUEST = expressErrorPage(400);
+
+/** body-parser's default limit for json() and urlencoded(). */
+export const BODY_LIMIT_BYTES = 100 * 1024;
 
 export interface Served {
     server: http.Server;
@@ -32,7 +39,8 @@ export async function serveApp(
         const chunks: Array<Buffer> = [];
         req.on('data', (chunk: Buffer) => chunks.push(chunk));
         req.on('end', async () => {
-            const raw = Buffer.concat(chunks).toString('utf8');
+            const bytes = Buffer.concat(chunks);
+            const raw = bytes.toString('utf8');
             const url = new URL(req.url || '/', 'http://127.0.0.1');
             const method = (req.method || 'GET').toLowerCase();
             const sendJson = (status: number, body: unknown) => {
@@ -46,14 +54,14 @@ export async function serveApp(
             if (!url.pathname.startsWith('/api/apps/public/')) {
                 return sendStatus(res, 404);
             }
-            const body = parseBody(req.headers['content-type'], raw);
-            if (body === undefined) {
-                res.writeHead(400, {
+            const body = parseBody(req.headers['content-type'], raw, bytes.length);
+            if (typeof body === 'number') {
+                res.writeHead(body, {
                     'Content-Type': 'text/html; charset=utf-8',
                     'Content-Security-Policy': "default-src 'none'",
                     'X-Content-Type-Options': 'nosniff',
                 });
-                return res.end(EXPRESS_BAD_REQUEST);
+                return res.end(expressErrorPage(body));
             }
             if (!url.pathname.startsWith(prefix)) {
                 return sendStatus(res, 404);
@@ -61,7 +69,8 @@ export async function serveApp(
             const userId = String(req.headers['x-user-id'] || '');
             const user = Object.values(USERS).find((candidate) => candidate.id === userId && AUTH_TOKENS[userId] === req.headers['x-auth-token']);
             if (!user) {
-                return sendJson(401, { status: 'error', message: 'You must be logged in to do this.' });
+                res.writeHead(401, { 'Content-Type': 'text/html; charset=utf-8' });
+                return res.end('Unauthorized');
             }
             try {
                 const headers = Object.fromEntries(Object.entries(req.headers).map(([name, value]) => [name, String(value)]));
@@ -99,28 +108,33 @@ export async function serveApp(
     };
 }
 
-/** What body-parser leaves in req.body: undefined when it refuses the body (Express then answers 400). */
-function parseBody(contentType: string | undefined, raw: string): unknown {
-    const type = (contentType || '').split(';')[0].trim().toLowerCase();
-    if (!raw) {
+/** What body-parser leaves in req.body, or the status Express answers when a parser refuses the body. */
+function parseBody(contentType: string | undefined, raw: string, size: number): unknown {
+    const [media, ...parameters] = (contentType || '').split(';').map((part) => part.trim().toLowerCase());
+    const parsed = media === 'application/json' || media === 'application/x-www-form-urlencoded';
+    if (!parsed || !raw) {
         return {};
     }
-    if (type === 'application/json' || type.endsWith('+json')) {
+    const charset = parameters.find((parameter) => parameter.startsWith('charset='));
+    if (charset && !/^charset="?utf-8"?$/.test(charset)) {
+        return 415;
+    }
+    if (size > BODY_LIMIT_BYTES) {
+        return 413;
+    }
+    if (media === 'application/json') {
         // body-parser's strict mode: only an object or an array at the top.
         const first = raw.trimStart()[0];
         if (first !== '{' && first !== '[') {
-            return undefined;
+            return 400;
         }
         try {
             return JSON.parse(raw);
         } catch {
-            return undefined;
+            return 400;
         }
     }
-    if (type === 'application/x-www-form-urlencoded') {
-        return Object.fromEntries(new URLSearchParams(raw));
-    }
-    return {};
+    return Object.fromEntries(new URLSearchParams(raw));
 }
 
 function sendStatus(res: http.ServerResponse, status: number): void {
