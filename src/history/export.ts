@@ -85,8 +85,8 @@ export function exportFile(items: Array<HistoryItem>, format: ExportFormat, now:
         };
     }
     const lines = [EXPORT_COLUMNS.join(','), ...rows.map((row) => EXPORT_COLUMNS.map((column) => csvCell(row[column])).join(','))];
-    // The byte order mark: a spreadsheet opened by a double click reads the file as UTF-8 (names, "×").
-    return { contentType: 'text/csv; charset=utf-8', filename: `webhook-deliveries-${stamp}.csv`, body: `\uFEFF${lines.join('\r\n')}\r\n` };
+    // No byte order mark: the engine drops a string answer's leading U+FEFF on its way out (docs/engine-issues.md).
+    return { contentType: 'text/csv; charset=utf-8', filename: `webhook-deliveries-${stamp}.csv`, body: `${lines.join('\r\n')}\r\n` };
 }
 
 /**

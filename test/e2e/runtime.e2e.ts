@@ -285,7 +285,7 @@ describe('the app in the real Apps-Engine runtime', () => {
         });
         const now = await host.api('get', 'webhook.deliveries', asAdmin);
         const rows = String(csv.content).trimEnd().split('\r\n');
-        expect(rows[0]).toMatch(/^\uFEFFid,kind,sentAt,event,verdict,status,/);
+        expect(rows[0]).toMatch(/^id,kind,sentAt,event,verdict,status,/);
         expect(rows.slice(1).map((row) => row.split(',')[0])).toEqual(now.content.deliveries.map((item: any) => item.id));
     });
 
