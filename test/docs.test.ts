@@ -1,4 +1,4 @@
-// The documentation against the code: README's settings table is the app's settings, docs/api.md
+// The documentation against the code: README's settings and permission tables are the app's, docs/api.md
 // names every endpoint and every error code with the status the code answers it with, Install and
 // First test sit at README's top, and no relative link in README.md or docs/*.md is broken.
 import { describe, expect, it } from '@jest/globals';
@@ -132,6 +132,23 @@ describe("README's settings table", () => {
             (setting) => `${setting.id}: shows ${rows.get(setting.id)}, declared ${shown(setting.packageValue)}`,
         );
         expect(wrong).toEqual([]);
+    });
+});
+
+describe("README's permission table", () => {
+    it('lists exactly the permissions app.json asks for, each once: what Rocket.Chat shows when it installs the zip', () => {
+        const rows = section(read('README.md'), 'Install')
+            .map(cells)
+            .filter((row): row is Array<string> => row !== undefined && !isSeparator(row));
+        const [header, ...rest] = rows;
+        expect(header && header[0]).toBe('Permission');
+        // A row may name several (`room.read`, `user.read`).
+        const listed = rest.flatMap((row) => (row[0].match(/`[^`]+`/g) || [row[0]]).map((name) => name.replace(/`/g, '')));
+        const declared = (JSON.parse(read('app.json')).permissions as Array<{ name: string }>).map((permission) => permission.name);
+        const missing = declared.filter((name) => !listed.includes(name));
+        const extra = listed.filter((name) => !declared.includes(name));
+        const twice = listed.filter((name, index) => listed.indexOf(name) !== index);
+        expect({ missing, extra, twice }).toEqual({ missing: [], extra: [], twice: [] });
     });
 });
 
