@@ -12,6 +12,7 @@ import AdmZip from 'adm-zip';
 import * as ts from 'typescript';
 
 import { BenchRun } from './benchReport';
+import { journalFlatness, median, timed } from './benchMeasure';
 import { closedConversation } from '../test/host/conversations';
 import { APP_USER, GENERAL_ROOM, ROOT } from '../test/host/localHost';
 import { Omnichannel } from '../test/host/omnichannel';
@@ -29,18 +30,6 @@ const REFERENCE_ID = '5b0e7c2a-8f3d-4a61-9c7e-2d4f6a8b1c3e';
 
 const asAdmin = { user: USERS.admin, headers: credentialsOf(USERS.admin) };
 const bench = new BenchRun('runtime', 'Livechat Webhook Test runtime benchmark (apps-engine 1.58.1 AppManager + Deno)', 'npm run bench:runtime');
-
-function median(values: Array<number>): number {
-    const sorted = [...values].sort((a, b) => a - b);
-    const middle = Math.floor(sorted.length / 2);
-    return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
-
-async function timed(work: () => Promise<unknown>): Promise<number> {
-    const started = process.hrtime.bigint();
-    await work();
-    return Number(process.hrtime.bigint() - started) / 1e6;
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -237,35 +226,14 @@ async function trafficFigures({ host, receiver }: Setup): Promise<void> {
         eventTrips.length === 1,
     );
 
-    const isJournal = (record: (typeof host.store.records)[number]) => record.associations.some((key) => key.id === 'livechat-webhook-test:journal');
-    const template = host.store.records.find(isJournal)!;
-    const setJournal = (size: number) => {
-        for (let index = host.store.records.length - 1; index >= 0; index--) {
-            if (isJournal(host.store.records[index])) {
-                host.store.records.splice(index, 1);
-            }
-        }
-        for (let index = 0; index < size; index++) {
-            const nonce = `bench${String(index).padStart(11, '0')}`;
-            host.store.records.push({ ...template, data: { ...(template.data as object), nonce, at: Date.now() - index } });
-        }
-    };
-    const small: Array<number> = [];
-    const large: Array<number> = [];
-    for (let round = 0; round < 60; round++) {
-        setJournal(10);
-        small.push(await timed(() => host.fireEvent('IPostMessageSent', visitor(round))));
-        setJournal(10000);
-        large.push(await timed(() => host.fireEvent('IPostMessageSent', visitor(round))));
-    }
-    const ratio = median(large) / median(small);
+    const journal = await journalFlatness(host.store, (round) => host.fireEvent('IPostMessageSent', visitor(round)), 60);
+    const ratio = journal.large / journal.small;
     bench.report(
         'an Omnichannel event with 10 000 journaled / with 10, medians of 60',
-        `${ratio.toFixed(2)} (${median(large).toFixed(2)} / ${median(small).toFixed(2)} ms)`,
+        `${ratio.toFixed(2)} (${journal.large.toFixed(2)} / ${journal.small.toFixed(2)} ms)`,
         '<= 1.10 (flat)',
         ratio <= 1.1,
     );
-    setJournal(0);
     host.serverSettings.set('Livechat_webhookUrl', '');
 }
 

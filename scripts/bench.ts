@@ -7,6 +7,7 @@ import { HISTORY_LIMIT } from '../src/history/DeliveryHistory';
 import { buildDeliveryHeaders } from '../src/delivery/delivery';
 import { buildSamplePayload } from '../src/payloads/hostSample';
 import { BenchRun } from './benchReport';
+import { journalFlatness, median, timed } from './benchMeasure';
 import { closedConversation } from '../test/host/conversations';
 import { startReceiver } from '../test/host/receiver';
 import { GENERAL_ROOM } from '../test/host/localHost';
@@ -22,18 +23,6 @@ const CONCURRENT = 200;
 const HEAP_RUNS = 2000;
 /** A database or IPC round trip; setTimeout's floor is 1 ms (the runtime's measured IPC round trip is ~0.45 ms). */
 const PERSISTENCE_LATENCY_MS = 1;
-
-function median(values: Array<number>): number {
-    const sorted = [...values].sort((a, b) => a - b);
-    const middle = Math.floor(sorted.length / 2);
-    return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
-
-async function timed<T>(work: () => Promise<T>): Promise<number> {
-    const started = process.hrtime.bigint();
-    await work();
-    return Number(process.hrtime.bigint() - started) / 1e6;
-}
 
 function gc(): void {
     const collect = (global as any).gc;
@@ -333,40 +322,14 @@ async function trafficFigures(world: Awaited<ReturnType<typeof startWorld>>): Pr
         host.store.calls - callsBefore === 1,
     );
 
-    const journalKey = 'livechat-webhook-test:journal';
-    const isJournal = (record: (typeof host.store.records)[number]) => record.associations.some((key) => key.id === journalKey);
-    const template = host.store.records.find(isJournal)!;
-    const setJournal = (count: number) => {
-        for (let index = host.store.records.length - 1; index >= 0; index--) {
-            if (isJournal(host.store.records[index])) {
-                host.store.records.splice(index, 1);
-            }
-        }
-        for (let index = 0; index < count; index++) {
-            const nonce = `bench${String(index).padStart(11, '0')}`;
-            host.store.records.push({
-                ...template,
-                id: nonce,
-                data: { ...(template.data as object), nonce, id: `evt_${nonce.slice(-12)}`, at: Date.now() - index },
-            });
-        }
-    };
-    const small: Array<number> = [];
-    const large: Array<number> = [];
-    for (let round = 0; round < 40; round++) {
-        setJournal(10);
-        small.push(await timed(() => host.fireEvent('IPostMessageSent', visitorMessage(round))));
-        setJournal(10000);
-        large.push(await timed(() => host.fireEvent('IPostMessageSent', visitorMessage(round))));
-    }
-    const ratio = median(large) / median(small);
+    const journal = await journalFlatness(host.store, (round) => host.fireEvent('IPostMessageSent', visitorMessage(round)), 40);
+    const ratio = journal.large / journal.small;
     bench.report(
         'an Omnichannel event with 10 000 journaled / with 10, medians of 40',
-        `${ratio.toFixed(2)} (${median(large).toFixed(3)} / ${median(small).toFixed(3)} ms)`,
+        `${ratio.toFixed(2)} (${journal.large.toFixed(3)} / ${journal.small.toFixed(3)} ms)`,
         '<= 1.10 (flat)',
         ratio <= 1.1,
     );
-    setJournal(0);
     host.store.latencyMs = 0;
     host.store.copies = false;
     host.serverSettings.set('Livechat_webhookUrl', '');

@@ -123,19 +123,11 @@ export interface DeliveryRecord {
     detailNonce?: string;
 }
 
-/** A receiver check's main record (0.3): its brief; the steps in the detail record `detailNonce`. */
-export interface CheckRecord {
+/** A receiver check's main record (0.3): what the history hands out but its summary, whose steps are in the detail record `detailNonce`. */
+export interface CheckRecord extends Omit<StoredCheck, 'summary'> {
     v: 2;
-    kind: 'check';
     nonce: string;
     at: number;
-    id: string;
-    by: string;
-    sentAt: string;
-    durationMs: number;
-    url?: string;
-    event: EventType;
-    brief: CheckBrief;
     detailNonce: string;
 }
 
