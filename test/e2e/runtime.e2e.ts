@@ -667,6 +667,10 @@ describe(`each call's log (Apps-Engine ${ENGINE.version}: ${CALL_LOGS[ENGINE.ver
             expect(answers.map((answer) => answer.status)).toEqual([200, 200]);
             const ids = answers.map((answer) => (answer.content as any).delivery.id as string);
             const users = [USERS.admin, USERS.integrator];
+            expect(new Set(ids).size).toBe(2);
+            // Each one's history entry is its own: who ran it.
+            const recorded = await Promise.all(ids.map((id) => host.api('get', 'webhook.deliveries', { ...asAdmin, query: { id } })));
+            expect(recorded.map((detail) => (detail.content as any).entry.by)).toEqual(users.map((user) => user.username));
             const lines = () => host.logs.slice(from);
             const auditOf = (index: number) =>
                 lines().filter((entry) => entry.severity !== 'debug' && entry.text.startsWith(`Webhook test ${ids[index]} by ${users[index].username} (`));
