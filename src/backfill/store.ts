@@ -3,19 +3,16 @@
 // claim the events they would send; an event goes with the lowest claim only, and a claimer acts
 // only when it sees itself lowest twice, a moment apart (a claim that landed late is seen by then).
 import { IPersistence, IPersistenceRead } from '@rocket.chat/apps-engine/definition/accessors';
-import { RocketChatAssociationModel, RocketChatAssociationRecord } from '@rocket.chat/apps-engine/definition/metadata';
+import { CLAIM_SETTLE_MS, newClaimId } from '../util/claims';
+import { appKey, recordKey } from '../util/keys';
 
 import { randomHex } from '../util/random';
 
-const PREFIX = 'livechat-webhook-test';
-const misc = (id: string) => new RocketChatAssociationRecord(RocketChatAssociationModel.MISC, id);
-const MARK = misc(`${PREFIX}:backfilled`);
-const CLAIM = misc(`${PREFIX}:backfill-claim`);
-const own = (nonce: string) => misc(`${PREFIX}:record:${nonce}`);
+const MARK = appKey('backfilled');
+const CLAIM = appKey('backfill-claim');
 
 /** How long a claim holds: longer than any run (each event's send is bounded by the timeout). */
 export const CLAIM_TTL_MS = 30 * 60 * 1000;
-export const CLAIM_SETTLE_MS = 150;
 /** Marks beyond this many (the oldest) are removed: the journal keeps no more events than this. */
 const KEPT_MARKS = 10000;
 
@@ -47,7 +44,7 @@ export class BackfillStore {
     public async markDelivered(persis: IPersistence, eventId: string, deliveryId: string): Promise<void> {
         const nonce = randomHex(8);
         const mark: Mark = { v: 1, nonce, eventId, deliveryId, at: Date.now() };
-        await persis.createWithAssociations(mark, [MARK, own(nonce)]);
+        await persis.createWithAssociations(mark, [MARK, recordKey(nonce)]);
     }
 
     /**
@@ -63,8 +60,8 @@ export class BackfillStore {
         const now = Date.now();
         const mine = new Map<string, Claim>();
         for (const eventId of eventIds) {
-            const claim: Claim = { v: 1, nonce: randomHex(8), eventId, claimId: `${now.toString(36).padStart(10, '0')}-${randomHex(6)}`, at: now };
-            await persis.createWithAssociations(claim, [CLAIM, own(claim.nonce)]);
+            const claim: Claim = { v: 1, nonce: randomHex(8), eventId, claimId: newClaimId(now), at: now };
+            await persis.createWithAssociations(claim, [CLAIM, recordKey(claim.nonce)]);
             mine.set(eventId, claim);
         }
         let winning = new Set(eventIds);
@@ -83,7 +80,7 @@ export class BackfillStore {
         const done = force ? new Map<string, string>() : await this.delivered(reader);
         const release = async () => {
             for (const claim of mine.values()) {
-                await persis.removeByAssociation(own(claim.nonce)).catch(() => undefined);
+                await persis.removeByAssociation(recordKey(claim.nonce)).catch(() => undefined);
             }
         };
         return { mine: eventIds.filter((eventId) => winning.has(eventId) && !done.has(eventId)), release };
@@ -93,11 +90,11 @@ export class BackfillStore {
     public async prune(reader: IPersistenceRead, persis: IPersistence): Promise<void> {
         const marks = ((await reader.readByAssociation(MARK)) || []).filter(isMark).sort((a, b) => b.at - a.at);
         for (const mark of marks.slice(KEPT_MARKS)) {
-            await persis.removeByAssociation(own(mark.nonce));
+            await persis.removeByAssociation(recordKey(mark.nonce));
         }
         const stale = ((await reader.readByAssociation(CLAIM)) || []).filter(isClaim).filter((claim) => Date.now() - claim.at >= CLAIM_TTL_MS);
         for (const claim of stale) {
-            await persis.removeByAssociation(own(claim.nonce));
+            await persis.removeByAssociation(recordKey(claim.nonce));
         }
     }
 }

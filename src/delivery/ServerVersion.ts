@@ -3,13 +3,13 @@
 // view-statistics see "7.10.4", others "7.10"), kept for an hour, and stored so that calls without
 // credentials (the slash command, the watch) and other instances use the last version read.
 import { IHttp, IPersistence, IPersistenceRead, IRead } from '@rocket.chat/apps-engine/definition/accessors';
-import { RocketChatAssociationModel, RocketChatAssociationRecord } from '@rocket.chat/apps-engine/definition/metadata';
 
 import type { CallerCredentials } from '../permissions/PermissionGuard';
 import { bodyText, parseJson } from '../util/bodyText';
 import { DEADLINE_GRACE_MS, DEADLINE_PASSED, withDeadline } from '../util/deadline';
+import { appKey } from '../util/keys';
 
-const RECORD = new RocketChatAssociationRecord(RocketChatAssociationModel.MISC, 'livechat-webhook-test:server-version');
+const RECORD = appKey('server-version');
 export const VERSION_TTL_MS = 60 * 60 * 1000;
 const LOOKUP_TIMEOUT_MS = 5000;
 const RETRY_AFTER_FAILURE_MS = 5 * 60 * 1000;

@@ -9,6 +9,7 @@
 import { IPersistence, IPersistenceRead } from '@rocket.chat/apps-engine/definition/accessors';
 
 import { randomHex } from '../util/random';
+import { recordKey } from '../util/keys';
 import { migrateLegacyHistory } from './migration';
 import {
     briefOf,
@@ -25,7 +26,6 @@ import {
     MainRecord,
     NewCheck,
     NewDelivery,
-    recordKey,
     StoredCheck,
     StoredDelivery,
     StoredEntry,

@@ -2,25 +2,20 @@
 // it, and its detail when small), plus a detail record for a large body. Every record also carries
 // an association of its own, so that it can be removed alone: Rocket.Chat's removeByAssociations
 // deletes only one of the records it matches.
-import { RocketChatAssociationModel, RocketChatAssociationRecord } from '@rocket.chat/apps-engine/definition/metadata';
 
 import { DeliveryReport } from '../delivery/report';
 import type { EventType } from '../payloads/eventTypes';
 import type { Text } from '../i18n/text';
-
-const PREFIX = 'livechat-webhook-test';
-const misc = (id: string) => new RocketChatAssociationRecord(RocketChatAssociationModel.MISC, id);
+import { appKey } from '../util/keys';
 
 /** On every delivery's main record: listing reads these. */
-export const DELIVERY = misc(`${PREFIX}:delivery`);
+export const DELIVERY = appKey('delivery');
 /** On detail records kept apart. */
-export const DETAIL = misc(`${PREFIX}:delivery-detail`);
+export const DETAIL = appKey('delivery-detail');
 /** On a delivery's main record and its detail record. */
-export const deliveryKey = (id: string) => misc(`${PREFIX}:delivery:${id}`);
-/** Unique to one record. */
-export const recordKey = (nonce: string) => misc(`${PREFIX}:record:${nonce}`);
+export const deliveryKey = (id: string) => appKey(`delivery:${id}`);
 /** 0.1.0 kept the whole history in this one record: `{ entries: [...] }`, newest first. */
-export const LEGACY_HISTORY = misc(`${PREFIX}:delivery-history`);
+export const LEGACY_HISTORY = appKey('delivery-history');
 
 /** What a delivery's request and the receiver's answer carried, besides the report. */
 export interface DeliveryDetail {

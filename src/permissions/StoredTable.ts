@@ -2,11 +2,11 @@
 // that calls without credentials (slash commands, buttons), other instances of a cluster and a
 // restarted app decide with what the workspace said, never with guesses.
 import { IPersistence, IPersistenceRead } from '@rocket.chat/apps-engine/definition/accessors';
-import { RocketChatAssociationModel, RocketChatAssociationRecord } from '@rocket.chat/apps-engine/definition/metadata';
 
 import { Grants, PERMISSIONS } from './lookup';
+import { appKey } from '../util/keys';
 
-const RECORD = new RocketChatAssociationRecord(RocketChatAssociationModel.MISC, 'livechat-webhook-test:permission-table');
+const RECORD = appKey('permission-table');
 
 export interface Table {
     grants: Grants;

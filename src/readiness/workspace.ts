@@ -3,11 +3,15 @@
 // Livechat_secret_token is never read, and a setting an older server lacks reads as unknown.
 import { IServerSettingRead } from '@rocket.chat/apps-engine/definition/accessors';
 
+import { WORKSPACE_WEBHOOK_URL_SETTING } from '../network/url';
 import type { EventType } from '../payloads/eventTypes';
 import { parseHttpTimeout } from '../settings/settings';
 import { DEADLINE_PASSED, withDeadline } from '../util/deadline';
 
-/** The settings that decide whether Rocket.Chat sends each event (sendToCRM and its hooks). */
+/** Omnichannel as a whole: off, Rocket.Chat sends nothing. */
+export const OMNICHANNEL_ENABLED_SETTING = 'Livechat_enabled';
+
+/** The settings that decide whether Rocket.Chat sends each event (sendToCRM and its hooks); Message's visitor switch first, then the agent's. */
 export const EVENT_SETTINGS: { [event in EventType]: Array<string> } = {
     LivechatSessionStart: ['Livechat_webhook_on_start'],
     LivechatSessionQueued: ['Livechat_webhook_on_chat_queued'],
@@ -46,8 +50,8 @@ export async function readWorkspace(settings: IServerSettingRead): Promise<Works
         return read === DEADLINE_PASSED ? undefined : read;
     };
     const [enabled, url, timeout, ...flags] = await Promise.all([
-        value('Livechat_enabled'),
-        value('Livechat_webhookUrl'),
+        value(OMNICHANNEL_ENABLED_SETTING),
+        value(WORKSPACE_WEBHOOK_URL_SETTING),
         value('Livechat_http_timeout'),
         ...FLAG_SETTINGS.map(value),
     ]);

@@ -1,8 +1,9 @@
 // What happens in the workspace's Omnichannel, as the engine tells the app, and which deliveries
 // Rocket.Chat's sendToCRM makes of it (apps/meteor/app/livechat/server/hooks/sendToCRM.ts and
 // lib/hooks.ts), given the workspace's settings as they are when it happens. Pure.
+import { WORKSPACE_WEBHOOK_URL_SETTING } from '../network/url';
 import type { EventType } from '../payloads/eventTypes';
-import type { Workspace } from '../readiness/workspace';
+import { EVENT_SETTINGS, OMNICHANNEL_ENABLED_SETTING, Workspace } from '../readiness/workspace';
 
 /**
  * One engine event about a conversation, reduced to what the journal keeps: no text, no visitor data.
@@ -26,49 +27,45 @@ export interface Decision {
     setting: string;
 }
 
-export const WEBHOOK_URL_SETTING = 'Livechat_webhookUrl';
-export const ENABLED_SETTING = 'Livechat_enabled';
-
 /** The deliveries Rocket.Chat makes of a happening, each with what decided it. */
 export function deliveriesOf(happening: Happening, workspace: Workspace): Array<Decision> {
-    const decide = (event: EventType, flag: string) => ({ event, ...decision(flag, workspace) });
+    // The event's switch (EVENT_SETTINGS: a Message's visitor switch first, the agent's second); LivechatEdit has none.
+    const decide = (event: EventType, which = 0) => ({ event, ...decision(EVENT_SETTINGS[event][which] || '', workspace) });
     switch (happening.kind) {
         case 'started':
-            return [decide('LivechatSessionStart', 'Livechat_webhook_on_start')];
+            return [decide('LivechatSessionStart')];
         case 'taken':
-            return [decide('LivechatSessionTaken', 'Livechat_webhook_on_chat_taken')];
+            return [decide('LivechatSessionTaken')];
         case 'forwarded':
-            return [decide('LivechatSessionForwarded', 'Livechat_webhook_on_forward')];
+            return [decide('LivechatSessionForwarded')];
         case 'closed':
-            return [decide('LivechatSession', 'Livechat_webhook_on_close')];
+            return [decide('LivechatSession')];
         case 'message':
             // A visitor's message also goes out as LeadCapture: the host's e-mail/phone test passes every
             // message in current code (see docs/admin.md, Real traffic and backfill).
-            return happening.fromVisitor
-                ? [decide('Message', 'Livechat_webhook_on_visitor_message'), decide('LeadCapture', 'Livechat_webhook_on_capture')]
-                : [decide('Message', 'Livechat_webhook_on_agent_message')];
+            return happening.fromVisitor ? [decide('Message', 0), decide('LeadCapture')] : [decide('Message', 1)];
         case 'saved':
-            return happening.open ? [] : [decide('LivechatEdit', '')];
+            return happening.open ? [] : [decide('LivechatEdit')];
     }
 }
 
 /** sendToCRM returns at once without a Webhook URL (and nothing happens with Omnichannel off); then the event's switch decides. */
 function decision(flag: string, workspace: Workspace): Omit<Decision, 'event'> {
     if (workspace.enabled === false) {
-        return { sent: false, setting: ENABLED_SETTING };
+        return { sent: false, setting: OMNICHANNEL_ENABLED_SETTING };
     }
     if (workspace.url === '') {
-        return { sent: false, setting: WEBHOOK_URL_SETTING };
+        return { sent: false, setting: WORKSPACE_WEBHOOK_URL_SETTING };
     }
     const value = flag ? workspace.flags[flag] : true;
     if (value === false) {
         return { sent: false, setting: flag };
     }
     if (workspace.url === undefined) {
-        return { sent: null, setting: WEBHOOK_URL_SETTING };
+        return { sent: null, setting: WORKSPACE_WEBHOOK_URL_SETTING };
     }
     if (value === undefined || workspace.enabled === undefined) {
-        return { sent: null, setting: value === undefined ? flag : ENABLED_SETTING };
+        return { sent: null, setting: value === undefined ? flag : OMNICHANNEL_ENABLED_SETTING };
     }
     return { sent: true, setting: flag };
 }

@@ -4,20 +4,16 @@
 // whatever the journal holds; pruning reads it whole, but only every PRUNE_EVERY writes of an
 // instance or once an hour, off the event's path, so its cost per event stays flat.
 import { IPersistence, IPersistenceRead } from '@rocket.chat/apps-engine/definition/accessors';
-import { RocketChatAssociationModel, RocketChatAssociationRecord } from '@rocket.chat/apps-engine/definition/metadata';
 
 import type { Log } from '../call/log';
+import { appKey, recordKey } from '../util/keys';
 import { randomHex } from '../util/random';
 import type { Decision } from './happenings';
 
-const PREFIX = 'livechat-webhook-test';
-const misc = (id: string) => new RocketChatAssociationRecord(RocketChatAssociationModel.MISC, id);
 /** On every journal record. */
-export const JOURNAL = misc(`${PREFIX}:journal`);
+export const JOURNAL = appKey('journal');
 /** On the records of one conversation. */
-export const journalRoomKey = (roomId: string) => misc(`${PREFIX}:journal-room:${roomId}`);
-/** Unique to one record (Rocket.Chat's removeByAssociations deletes only one of the records it matches). */
-const recordKey = (nonce: string) => misc(`${PREFIX}:record:${nonce}`);
+export const journalRoomKey = (roomId: string) => appKey(`journal-room:${roomId}`);
 
 export const JOURNAL_DAYS = 7;
 export const JOURNAL_LIMIT = 10000;
@@ -136,4 +132,12 @@ export function eventsOf(record: JournalRecord): Array<TrafficEvent> {
         sent: delivery.sent,
         setting: delivery.setting,
     }));
+}
+
+/** The deliveries Rocket.Chat made (sent) from `from` to `to` (ms, both included): what an outage there may have lost. */
+export function sentWithin(records: Array<JournalRecord>, from: number, to: number): Array<TrafficEvent> {
+    return records
+        .filter((record) => record.at >= from && record.at <= to)
+        .flatMap(eventsOf)
+        .filter((event) => event.sent === true);
 }

@@ -4,13 +4,15 @@
 import { IPersistence, IPersistenceRead } from '@rocket.chat/apps-engine/definition/accessors';
 import { RocketChatAssociationModel, RocketChatAssociationRecord } from '@rocket.chat/apps-engine/definition/metadata';
 
+import { appKey } from '../util/keys';
+
 interface PanelRoom {
     v: 1;
     roomId: string;
     at: string;
 }
 
-const KIND = new RocketChatAssociationRecord(RocketChatAssociationModel.MISC, 'livechat-webhook-test:panel-room');
+const KIND = appKey('panel-room');
 
 export class PanelRooms {
     /** Best effort: Rocket.Chat's bridge rejects an update of an existing record after applying it, and a lost write only costs a later "click Refresh". */

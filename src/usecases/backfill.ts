@@ -11,7 +11,7 @@ import { BackfillResult, runBackfill, SkipReason } from '../backfill/run';
 import { hiddenRoomIds } from '../history/visibility';
 import { isSameUrl, redactUrl } from '../network/url';
 import type { DeliverySettings } from '../settings/settings';
-import { eventsOf, TrafficEvent } from '../traffic/journal';
+import { eventsOf, sentWithin, TrafficEvent } from '../traffic/journal';
 import { code } from '../util/markdown';
 import { randomHex } from '../util/random';
 import { plural, t } from '../i18n/text';
@@ -71,12 +71,12 @@ export const BACKFILL: UseCase<BackfillRequest, BackfillAnswer, Planned> = {
             const name = (url: string | undefined) => (url ? code(redactUrl(url)) : t('common.noUrl'));
             return failure(409, 'error-not-workspace-url', t('backfill.otherUrl', { saved: name(saved && saved.url), workspace: name(workspace.url) }));
         }
-        const all = (await stores.journal.all(call.read.getPersistenceReader())).flatMap(eventsOf);
+        const records = await stores.journal.all(call.read.getPersistenceReader());
         const skipped: Planned['skipped'] = [];
         const skip = (event: TrafficEvent, why: SkipReason) => skipped.push({ eventId: event.id, why });
         let chosen: Array<TrafficEvent>;
         if (ids) {
-            const known = new Map(all.map((event) => [event.id, event]));
+            const known = new Map(records.flatMap(eventsOf).map((event) => [event.id, event]));
             const unknown = ids.filter((id) => !known.has(id));
             if (unknown.length > 0) {
                 return failure(404, 'error-event-not-found', plural('backfill.unknownIds', unknown.length, { ids: unknown.slice(0, 5).join(', ') }));
@@ -85,7 +85,7 @@ export const BACKFILL: UseCase<BackfillRequest, BackfillAnswer, Planned> = {
             chosen.filter((event) => event.sent !== true).forEach((event) => skip(event, 'not-sent'));
             chosen = chosen.filter((event) => event.sent === true);
         } else {
-            chosen = all.filter((event) => event.sent === true && Date.parse(event.at) >= window!.from && Date.parse(event.at) <= window!.to);
+            chosen = sentWithin(records, window!.from, window!.to);
         }
         const hidden = await hiddenRoomIds(
             call.read,

@@ -10,26 +10,23 @@
 import { createHash } from 'crypto';
 
 import { IPersistence, IPersistenceRead } from '@rocket.chat/apps-engine/definition/accessors';
-import { RocketChatAssociationModel, RocketChatAssociationRecord } from '@rocket.chat/apps-engine/definition/metadata';
+import type { RocketChatAssociationRecord } from '@rocket.chat/apps-engine/definition/metadata';
+import { CLAIM_SETTLE_MS, newClaimId } from '../util/claims';
+import { appKey, recordKey } from '../util/keys';
 
 import { randomHex } from '../util/random';
 import { KEPT_RUNS, KeptRun, WatchState } from './state';
 
-const PREFIX = 'livechat-webhook-test';
-const misc = (id: string) => new RocketChatAssociationRecord(RocketChatAssociationModel.MISC, id);
-const RUN = misc(`${PREFIX}:watch-run`);
-const START = misc(`${PREFIX}:watch-start`);
-const CLAIM = misc(`${PREFIX}:watch-claim`);
-const PAUSE = misc(`${PREFIX}:watch-pause`);
+const RUN = appKey('watch-run');
+const START = appKey('watch-start');
+const CLAIM = appKey('watch-claim');
+const PAUSE = appKey('watch-pause');
 /** Whether the workspace's own settings let real deliveries go out, as a run last saw it. */
-const WORKSPACE = misc(`${PREFIX}:watch-workspace`);
+const WORKSPACE = appKey('watch-workspace');
 /** 0.2.0 kept the state and its runs in this one record. */
-const LEGACY = misc(`${PREFIX}:watch-state`);
-const claimKey = (key: string) => misc(`${PREFIX}:watch-claim:${key}`);
-const own = (nonce: string) => misc(`${PREFIX}:record:${nonce}`);
+const LEGACY = appKey('watch-state');
+const claimKey = (key: string) => appKey(`watch-claim:${key}`);
 
-/** How long a claimer waits before each of its two reads of the claims. */
-export const CLAIM_SETTLE_MS = 150;
 /** Runs beyond KEPT_RUNS are removed once this many more have piled up. */
 const PRUNE_SLACK = 12;
 const KEPT_CLAIMS = 50;
@@ -90,7 +87,7 @@ export class WatchStore {
     }
 
     public async finish(persis: IPersistence, nonce: string): Promise<void> {
-        await persis.removeByAssociation(own(nonce));
+        await persis.removeByAssociation(recordKey(nonce));
     }
 
     /** Start marks older than their deadline whose run was never recorded; removed as they are returned. */
@@ -102,7 +99,7 @@ export class WatchStore {
             if (typeof id !== 'string' || typeof deadline !== 'number' || deadline > now) {
                 continue;
             }
-            await persis.removeByAssociation(own(marker.nonce));
+            await persis.removeByAssociation(recordKey(marker.nonce));
             if (!recorded.has(id)) {
                 found.push(marker.value);
             }
@@ -122,7 +119,7 @@ export class WatchStore {
     public async resume(reader: IPersistenceRead, persis: IPersistence): Promise<number> {
         const pauses = await this.all<Pause>(reader, PAUSE);
         for (const pause of pauses) {
-            await persis.removeByAssociation(own(pause.nonce));
+            await persis.removeByAssociation(recordKey(pause.nonce));
         }
         return pauses.length;
     }
@@ -139,7 +136,7 @@ export class WatchStore {
         const older = await this.all<WorkspaceSeen>(reader, WORKSPACE);
         await this.create(persis, WORKSPACE, { sends, at: new Date().toISOString() });
         for (const record of older) {
-            await persis.removeByAssociation(own(record.nonce));
+            await persis.removeByAssociation(recordKey(record.nonce));
         }
     }
 
@@ -155,9 +152,9 @@ export class WatchStore {
      * earlier one by then.
      */
     public async claim(reader: IPersistenceRead, persis: IPersistence, key: string): Promise<boolean> {
-        const claimId = `${Date.now().toString(36).padStart(10, '0')}-${randomHex(6)}`;
+        const claimId = newClaimId();
         const nonce = randomHex(8);
-        await persis.createWithAssociations({ v: 2, nonce, value: { key, claimId, at: new Date().toISOString() } }, [CLAIM, claimKey(key), own(nonce)]);
+        await persis.createWithAssociations({ v: 2, nonce, value: { key, claimId, at: new Date().toISOString() } }, [CLAIM, claimKey(key), recordKey(nonce)]);
         for (let read = 0; read < 2; read++) {
             await this.sleep(CLAIM_SETTLE_MS);
             const ids = ((await reader.readByAssociation(claimKey(key))) as Array<Stored<{ claimId?: unknown }>>)
@@ -182,7 +179,7 @@ export class WatchStore {
             const streak = state.firstFailureAt;
             for (const record of runs.slice(KEPT_RUNS)) {
                 if (!streak || record.value.sentAt < streak) {
-                    await persis.removeByAssociation(own(record.nonce));
+                    await persis.removeByAssociation(recordKey(record.nonce));
                 }
             }
         }
@@ -190,14 +187,14 @@ export class WatchStore {
         if (claims.length > KEPT_CLAIMS + PRUNE_SLACK) {
             claims.sort((a, b) => String(b.value && b.value.at).localeCompare(String(a.value && a.value.at)));
             for (const claim of claims.slice(KEPT_CLAIMS)) {
-                await persis.removeByAssociation(own(claim.nonce));
+                await persis.removeByAssociation(recordKey(claim.nonce));
             }
         }
     }
 
     private async create(persis: IPersistence, kind: RocketChatAssociationRecord, value: object): Promise<string> {
         const nonce = randomHex(8);
-        await persis.createWithAssociations({ v: 2, nonce, value }, [kind, own(nonce)]);
+        await persis.createWithAssociations({ v: 2, nonce, value }, [kind, recordKey(nonce)]);
         return nonce;
     }
 
@@ -226,7 +223,7 @@ export class WatchStore {
                     await persis.createWithAssociations({ v: 2, nonce, value: { key, claimId: '0', at: new Date().toISOString() } }, [
                         CLAIM,
                         claimKey(key),
-                        own(nonce),
+                        recordKey(nonce),
                     ]);
                 }
             }

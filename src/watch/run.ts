@@ -21,7 +21,7 @@ import { readWorkspace } from '../readiness/workspace';
 import { INITIAL_STATE, KeptRun, replay, WatchChange, WatchState } from './state';
 import { Pause, urlKeyOf } from './WatchStore';
 import { Counts, countsOf } from '../traffic/counts';
-import { eventsOf } from '../traffic/journal';
+import { sentWithin } from '../traffic/journal';
 import { render, t, Text } from '../i18n/text';
 import { WATCH_ACTOR } from './messages';
 
@@ -183,6 +183,5 @@ async function runNow(stores: Stores, call: Call, trigger: Trigger): Promise<Wat
 
 /** The deliveries Rocket.Chat made between two times, from the traffic journal. */
 async function sentBetween(stores: Stores, call: Call, from: number, to: number): Promise<Counts> {
-    const events = (await stores.journal.all(call.read.getPersistenceReader())).flatMap(eventsOf);
-    return countsOf(events.filter((event) => event.sent === true && Date.parse(event.at) >= from && Date.parse(event.at) <= to));
+    return countsOf(sentWithin(await stores.journal.all(call.read.getPersistenceReader()), from, to));
 }
