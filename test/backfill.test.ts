@@ -68,6 +68,27 @@ describe('backfill', () => {
         expect(listed.map((item: any) => item.source.eventId).sort()).toEqual(result.delivered.map((item: any) => item.eventId).sort());
     });
 
+    it("reads each conversation once for all its events: one room's messages read once for its four events", async () => {
+        const started = Date.now();
+        await outage('lc-lost-reads');
+        const rooms = world.host.rooms;
+        const roomReader = rooms.roomReader.bind(rooms);
+        const messageReads: Array<string> = [];
+        rooms.roomReader = () => {
+            const reader = roomReader();
+            return {
+                ...reader,
+                getMessages: (roomId: string, options?: any) => {
+                    messageReads.push(roomId);
+                    return reader.getMessages(roomId, options);
+                },
+            } as ReturnType<typeof roomReader>;
+        };
+        const answer = await backfill(window(started));
+        expect((answer.content as any).backfill.delivered).toHaveLength(4);
+        expect(messageReads).toEqual(['lc-lost-reads']);
+    });
+
     it('never sends an event twice: a second backfill skips what a 200 delivered, unless force', async () => {
         const started = Date.now();
         await outage('lc-lost-2');

@@ -202,6 +202,16 @@ describe('the room action', () => {
         );
     });
 
+    it('reads the traffic journal once to open (its readiness and its traffic line share the read)', async () => {
+        world.host.serverSettings.set('Livechat_webhookUrl', world.receiver.url);
+        await new Omnichannel(world.host).start('lc-panel-journal');
+        const matching = jest.spyOn(world.host.store, 'matching');
+        await openPanel();
+        const journalReads = matching.mock.calls.filter(([keys]) => keys.length === 1 && JSON.stringify(keys).includes('livechat-webhook-test:journal'));
+        expect(journalReads).toHaveLength(1);
+        matching.mockRestore();
+    });
+
     it('checks the permission itself: the client only hides the button', async () => {
         await world.host.actionButton(USERS.plain, 'livechat-webhook-test.room-action', GENERAL_ROOM);
         expect(world.host.surfaces).toHaveLength(0);

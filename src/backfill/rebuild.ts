@@ -4,19 +4,27 @@ import { IRead } from '@rocket.chat/apps-engine/definition/accessors';
 
 import { buildRoomPayload, ConversationSnapshot, RoomEventType } from '../payloads/conversation';
 import type { Payload } from '../payloads/prepare';
-import { loadConversation, MAX_ROOM_MESSAGES, toSnapshotMessages } from '../payloads/roomSource';
+import { loadConversation, MAX_ROOM_MESSAGES, RoomLoad, toSnapshotMessages } from '../payloads/roomSource';
 import type { TrafficEvent } from '../traffic/journal';
 
 /** How far back a message is looked for: Rocket.Chat's room reader pages 100 at a time. */
 const MAX_PAGES = 10;
 
+/** The conversations one backfill has read, by room id: its events of one room share one read. */
+export type Conversations = Map<string, Promise<RoomLoad>>;
+
 /** The payload, or undefined when its room (or, for a Message, its message) is gone. */
-export async function rebuild(read: IRead, event: TrafficEvent): Promise<Payload | undefined> {
+export async function rebuild(read: IRead, event: TrafficEvent, conversations: Conversations = new Map()): Promise<Payload | undefined> {
     if (event.event === 'LivechatOfflineMessage' || event.event === 'LivechatSessionQueued') {
         // Not journaled: the engine tells apps of neither.
         return undefined;
     }
-    const loaded = await loadConversation(read, event.roomId, () => true);
+    let loading = conversations.get(event.roomId);
+    if (!loading) {
+        loading = loadConversation(read, event.roomId, () => true);
+        conversations.set(event.roomId, loading);
+    }
+    const loaded = await loading;
     if (!loaded.ok) {
         return undefined;
     }

@@ -8,7 +8,7 @@ import { deliver, record } from '../delivery/send';
 import type { Stores } from '../gate/stores';
 import type { DeliverySettings } from '../settings/settings';
 import type { TrafficEvent } from '../traffic/journal';
-import { rebuild } from './rebuild';
+import { Conversations, rebuild } from './rebuild';
 
 export type SkipReason = 'not-sent' | 'withheld' | 'backfilled' | 'claimed' | 'gone';
 
@@ -46,9 +46,10 @@ export async function runBackfill(
     // Real deliveries wait Livechat_http_timeout.
     const workspace = await stores.workspace.get(call.read.getEnvironmentReader().getServerSettings());
     const timed = { ...ready, timeoutMs: workspace.timeoutMs || ready.timeoutMs };
+    const conversations: Conversations = new Map();
     try {
         for (const [index, event] of queue.entries()) {
-            const payload = await rebuild(call.read, event);
+            const payload = await rebuild(call.read, event, conversations);
             if (!payload) {
                 result.skipped.push({ eventId: event.id, why: 'gone' });
                 continue;

@@ -42,6 +42,7 @@ export class JournalStore {
     private writes = 0;
     private prunedAt = 0;
     private pruning?: Promise<void>;
+    private reading?: Promise<Array<JournalRecord>>;
 
     constructor(private readonly now: () => number = Date.now) {}
 
@@ -57,9 +58,20 @@ export class JournalStore {
         return record;
     }
 
-    /** Every record kept, any order. */
-    public async all(reader: IPersistenceRead): Promise<Array<JournalRecord>> {
-        return ((await reader.readByAssociation(JOURNAL)) || []).filter(isJournalRecord);
+    /**
+     * Every record kept, any order (not to be changed: callers at the same moment share it). Reads
+     * that overlap share one: the panel's readiness and traffic would each read the whole journal.
+     */
+    public all(reader: IPersistenceRead): Promise<Array<JournalRecord>> {
+        if (!this.reading) {
+            this.reading = Promise.resolve()
+                .then(() => reader.readByAssociation(JOURNAL))
+                .then((records) => (records || []).filter(isJournalRecord))
+                .finally(() => {
+                    this.reading = undefined;
+                });
+        }
+        return this.reading;
     }
 
     /** The records of one conversation, any order. */
